@@ -1,0 +1,189 @@
+"""Writes of the staff-accounts domain. Every change is audited through audit_record."""
+
+from __future__ import annotations
+
+import secrets
+import string
+
+from django.contrib.auth import password_validation
+from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from rest_framework.authtoken.models import Token
+
+from confidentiality.services import audit_record
+from lib.encryption import blind_index
+
+from .models import LoginSession, User
+
+PHONE_INDEX_PURPOSE = "staff.phone"
+
+
+def _generate_temporary_password() -> str:
+    # Unambiguous characters only: the administrator reads it out or writes it down.
+    alphabet = "".join(ch for ch in string.ascii_letters + string.digits if ch not in "0O1lI")
+    return "".join(secrets.choice(alphabet) for _ in range(14))
+
+
+def _set_phone(user: User, phone: str) -> None:
+    user.phone = phone.strip()
+    user.phone_index = blind_index(user.phone, purpose=PHONE_INDEX_PURPOSE) if user.phone else ""
+
+
+@transaction.atomic
+def user_create(
+    *,
+    actor: User | None,
+    username: str,
+    full_name: str,
+    role: str,
+    org_unit,
+    email: str = "",
+    phone: str = "",
+    password: str | None = None,
+    is_demo_account: bool = False,
+) -> tuple[User, str | None]:
+    """Create a staff account with a role and a scope.
+
+    Without a password a temporary one is generated, returned once, and must be changed at the
+    first login. A given password must pass the password policy (10 characters at least).
+    """
+    user = User(
+        username=username.strip(),
+        full_name=full_name.strip(),
+        role=role,
+        org_unit=org_unit,
+        email=email.strip(),
+        is_demo_account=is_demo_account,
+    )
+    _set_phone(user, phone)
+    temporary = None
+    if password is None:
+        temporary = _generate_temporary_password()
+        password = temporary
+        user.must_change_password = True
+    else:
+        password_validation.validate_password(password, user)
+    user.set_password(password)
+    user.full_clean(exclude=["password"])
+    user.save()
+    audit_record(
+        actor=actor,
+        action="user.created",
+        obj=user,
+        details={"role": role, "org_unit": org_unit.pk},
+    )
+    return user, temporary
+
+
+@transaction.atomic
+def user_update(
+    *, actor: User, user: User, full_name: str, role: str, org_unit, email: str = "", phone: str = ""
+) -> User:
+    """Change a person's details, role or scope. Nobody may change their own role or scope."""
+    if actor.pk == user.pk and (role != user.role or org_unit.pk != user.org_unit_id):
+        raise ValidationError(_("You cannot change your own role or scope; ask another administrator."))
+    before = {"role": user.role, "org_unit": user.org_unit_id}
+    user.full_name = full_name.strip()
+    user.role = role
+    user.org_unit = org_unit
+    user.email = email.strip()
+    _set_phone(user, phone)
+    user.full_clean(exclude=["password"])
+    user.save(update_fields=["full_name", "role", "org_unit", "email", "phone", "phone_index"])
+    after = {"role": user.role, "org_unit": user.org_unit_id}
+    audit_record(actor=actor, action="user.updated", obj=user, details={"before": before, "after": after})
+    return user
+
+
+def _end_sessions(user: User) -> int:
+    keys = list(LoginSession.objects.filter(user=user).values_list("session_key", flat=True))
+    Session.objects.filter(session_key__in=keys).delete()
+    LoginSession.objects.filter(user=user).delete()
+    Token.objects.filter(user=user).delete()
+    return len(keys)
+
+
+@transaction.atomic
+def user_deactivate(*, actor: User, user: User, reason: str = "") -> User:
+    """Switch an account off: it can no longer log in, and its sessions and API token end now."""
+    if actor.pk == user.pk:
+        raise ValidationError(_("You cannot deactivate your own account."))
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    ended = _end_sessions(user)
+    audit_record(actor=actor, action="user.deactivated", obj=user, reason=reason, details={"sessions_ended": ended})
+    return user
+
+
+@transaction.atomic
+def user_reactivate(*, actor: User, user: User, reason: str = "") -> User:
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    audit_record(actor=actor, action="user.reactivated", obj=user, reason=reason)
+    return user
+
+
+@transaction.atomic
+def user_reset_password(*, actor: User, user: User) -> str:
+    """Give the account a temporary password, to be changed at next login; its sessions end."""
+    temporary = _generate_temporary_password()
+    user.set_password(temporary)
+    user.must_change_password = True
+    user.save(update_fields=["password", "must_change_password"])
+    _end_sessions(user)
+    audit_record(actor=actor, action="user.password_reset", obj=user)
+    return temporary
+
+
+@transaction.atomic
+def user_reset_two_factor(*, actor: User, user: User, reason: str = "") -> int:
+    """Remove a person's authenticator (lost phone); they set up a new one at next login."""
+    removed, _detail = TOTPDevice.objects.filter(user=user).delete()
+    _end_sessions(user)
+    audit_record(actor=actor, action="user.two_factor_reset", obj=user, reason=reason)
+    return removed
+
+
+@transaction.atomic
+def user_change_own_password(*, user: User, old_password: str, new_password: str) -> User:
+    """A person changes their own password: the old one must match and the new one pass policy."""
+    if not user.check_password(old_password):
+        raise ValidationError({"old_password": _("Your current password was entered incorrectly.")})
+    password_validation.validate_password(new_password, user)
+    user.set_password(new_password)
+    user.must_change_password = False
+    user.save(update_fields=["password", "must_change_password"])
+    audit_record(actor=user, action="user.password_changed", obj=user)
+    return user
+
+
+@transaction.atomic
+def two_factor_device_start(*, user: User) -> TOTPDevice:
+    """The unconfirmed authenticator a person is setting up; one at a time."""
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    return TOTPDevice.objects.create(user=user, name=_("Authenticator app"), confirmed=False)
+
+
+@transaction.atomic
+def two_factor_device_confirm(*, user: User, device: TOTPDevice, token: str) -> bool:
+    """Confirm a new authenticator with a code from it; only then does it count."""
+    if not device.verify_token(token.strip()):
+        return False
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    audit_record(actor=user, action="user.two_factor_enrolled", obj=user)
+    return True
+
+
+@transaction.atomic
+def login_session_track(*, user: User, session_key: str) -> None:
+    LoginSession.objects.get_or_create(session_key=session_key, defaults={"user": user})
+
+
+@transaction.atomic
+def login_session_forget(*, session_key: str) -> None:
+    LoginSession.objects.filter(session_key=session_key).delete()

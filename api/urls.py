@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "api"
+
+urlpatterns = [
+    path("auth/token/", views.TokenObtainView.as_view(), name="token"),
+    path("auth/token/revoke/", views.TokenRevokeView.as_view(), name="token_revoke"),
+    path("me/", views.MeView.as_view(), name="me"),
+    path("org-units/", views.OrgUnitListCreate.as_view(), name="org_units"),
+    path("org-units/<int:pk>/", views.OrgUnitDetail.as_view(), name="org_unit"),
+    path("users/", views.UserList.as_view(), name="users"),
+    path("users/<int:pk>/", views.UserDetail.as_view(), name="user"),
+]

@@ -1,0 +1,196 @@
+"""The access policy (CONF-2): the one place that decides who may see and do what.
+
+Three things decide: the person's role (which permissions it holds, declared per domain in each
+app's ``permissions.py``), their organisation-unit scope (their unit and every unit below it),
+and, for clinical content, case assignment (added by the archive and case domains).
+
+* ``has_permission`` / ``require_permission`` answer "may this role do this at all".
+* ``can_*`` answer for one object.
+* ``filter_*`` narrow a queryset to what the person may see.
+* ``fetch_or_404`` is how every view and API endpoint loads an object: an object that exists
+  but is out of reach raises the same 404 as one that does not exist, and the refusal is audited.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.http import Http404
+
+from accounts.permissions import MANAGE_USERS, VIEW_STAFF_DIRECTORY
+from accounts.roles import CLINICAL_ROLES, Role
+from orgs.models import OrgUnit, ServiceSite
+from orgs.permissions import MANAGE_ORG_TREE, MANAGE_SITES, VIEW_ORG_TREE
+
+from .models import AuditEntry
+from .permissions import REGISTRY, VIEW_AUDIT_LOG, Permission
+
+# ---------------------------------------------------------------------------------------------
+# Roles and permissions
+
+
+def is_active_staff(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and getattr(user, "role", ""))
+
+
+def has_permission(user, permission: Permission | str) -> bool:
+    if isinstance(permission, str):
+        permission = REGISTRY[permission]
+    return is_active_staff(user) and user.role in permission.roles
+
+
+def require_permission(user, permission: Permission | str) -> None:
+    """For pages that are forbidden as a whole (403); single objects go through fetch_or_404."""
+    if not has_permission(user, permission):
+        raise PermissionDenied
+
+
+def permissions_of(user) -> set[str]:
+    return {code for code, permission in REGISTRY.items() if has_permission(user, permission)}
+
+
+def sees_clinical_content(user) -> bool:
+    """Whether the role may see clinical content at all (case assignment narrows it further)."""
+    return is_active_staff(user) and user.role in CLINICAL_ROLES
+
+
+# ---------------------------------------------------------------------------------------------
+# Scope: a person sees their own organisation unit and every unit below it.
+
+
+def scope_units(user) -> models.QuerySet[OrgUnit]:
+    if not is_active_staff(user) or user.org_unit_id is None:
+        return OrgUnit.objects.none()
+    root = user.org_unit
+    return OrgUnit.objects.filter(path__startswith=root.path)
+
+
+def in_scope(user, unit: OrgUnit | None) -> bool:
+    if unit is None or not is_active_staff(user) or user.org_unit_id is None:
+        return False
+    return unit.path.startswith(user.org_unit.path)
+
+
+# ---------------------------------------------------------------------------------------------
+# Organisation tree and sites (ORG-1, ORG-2)
+
+
+def filter_org_units(user, queryset: models.QuerySet[OrgUnit]) -> models.QuerySet[OrgUnit]:
+    if not has_permission(user, VIEW_ORG_TREE):
+        return queryset.none()
+    if user.role == Role.ADMIN:
+        return queryset
+    return queryset.filter(path__startswith=user.org_unit.path)
+
+
+def can_manage_org_units(user) -> bool:
+    return has_permission(user, MANAGE_ORG_TREE)
+
+
+def filter_service_sites(user, queryset: models.QuerySet[ServiceSite]) -> models.QuerySet[ServiceSite]:
+    if not has_permission(user, VIEW_ORG_TREE):
+        return queryset.none()
+    if user.role == Role.ADMIN:
+        return queryset
+    return queryset.filter(org_unit__path__startswith=user.org_unit.path)
+
+
+def can_manage_sites(user) -> bool:
+    return has_permission(user, MANAGE_SITES)
+
+
+def can_manage_site(user, site: ServiceSite) -> bool:
+    if not can_manage_sites(user):
+        return False
+    return user.role == Role.ADMIN or in_scope(user, site.org_unit)
+
+
+# ---------------------------------------------------------------------------------------------
+# Staff accounts
+
+
+def filter_users(user, queryset):
+    """The administrator sees every account; a director sees staff in scope; others only self."""
+    if not is_active_staff(user):
+        return queryset.none()
+    if has_permission(user, MANAGE_USERS):
+        return queryset
+    if has_permission(user, VIEW_STAFF_DIRECTORY):
+        return queryset.filter(org_unit__path__startswith=user.org_unit.path)
+    return queryset.filter(pk=user.pk)
+
+
+def can_manage_users(user) -> bool:
+    return has_permission(user, MANAGE_USERS)
+
+
+def can_manage_user(user, target) -> bool:
+    return can_manage_users(user) and target is not None
+
+
+# ---------------------------------------------------------------------------------------------
+# Audit log (CONF-6)
+
+
+def filter_audit_entries(user, queryset: models.QuerySet[AuditEntry]) -> models.QuerySet[AuditEntry]:
+    if not has_permission(user, VIEW_AUDIT_LOG):
+        return queryset.none()
+    return queryset
+
+
+# ---------------------------------------------------------------------------------------------
+# Fetching single objects
+
+
+def _user_model():
+    from django.contrib.auth import get_user_model
+
+    return get_user_model()
+
+
+def _filters() -> dict[type[models.Model], Callable]:
+    return {
+        OrgUnit: filter_org_units,
+        ServiceSite: filter_service_sites,
+        _user_model(): filter_users,
+        AuditEntry: filter_audit_entries,
+    }
+
+
+def filter_for(user, model: type[models.Model], queryset: models.QuerySet | None = None) -> models.QuerySet:
+    """The queryset of ``model`` that ``user`` may see; unknown models are refused entirely."""
+    queryset = model._default_manager.all() if queryset is None else queryset
+    policy_filter = _filters().get(model)
+    if policy_filter is None:
+        return queryset.none()
+    return policy_filter(user, queryset)
+
+
+def fetch_or_404(user, model: type[models.Model], *, queryset: models.QuerySet | None = None, **lookup):
+    """Load one object the person may see, or raise Http404 whether it is missing or forbidden.
+
+    When the object exists but the policy hides it, the refusal is written to the audit log, so
+    that probing for records leaves a trace even though the caller learns nothing.
+    """
+    from .services import audit_record
+
+    visible = filter_for(user, model, queryset)
+    try:
+        return visible.get(**lookup)
+    except (model.DoesNotExist, ValueError, TypeError, model.MultipleObjectsReturned):
+        pass
+    base = model._default_manager.all() if queryset is None else queryset
+    try:
+        hidden = base.filter(**lookup).values_list("pk", flat=True).first()
+    except (ValueError, TypeError):
+        hidden = None
+    if hidden is not None:
+        audit_record(
+            actor=user,
+            action="access.refused",
+            object_type=model._meta.label_lower,
+            object_id=hidden,
+        )
+    raise Http404

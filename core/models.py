@@ -1,0 +1,39 @@
+"""Platform-wide records: the centre's public profile and the periodic-job ledger (PLT-4)."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class CentreProfile(models.Model):
+    """The centre's public face on the portal. One row; created on first use."""
+
+    name = models.CharField(_("centre name"), max_length=100, default=_("Community Psychological Service Centre"))
+    introduction = models.TextField(_("introduction"), blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    hotline = models.CharField(_("psychological hotline"), max_length=40, blank=True)
+    hotline_hours = models.CharField(_("hotline hours"), max_length=100, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("centre profile")
+        verbose_name_plural = _("centre profile")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class JobRun(models.Model):
+    """When each periodic job last ran, so that run_due_jobs knows what is due."""
+
+    name = models.CharField(max_length=80, unique=True)
+    last_started_at = models.DateTimeField(null=True, blank=True)
+    last_finished_at = models.DateTimeField(null=True, blank=True)
+    last_ok = models.BooleanField(default=True)
+    last_message = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return self.name

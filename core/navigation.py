@@ -1,0 +1,44 @@
+"""The main navigation: each entry shows only to those the policy lets use it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from accounts.permissions import MANAGE_USERS
+from confidentiality import policy
+from confidentiality.permissions import VIEW_AUDIT_LOG, Permission
+from orgs.permissions import VIEW_ORG_TREE
+
+from .permissions import MANAGE_CENTRE_PROFILE
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str | Promise
+    url_name: str
+    permission: Permission | None = None
+
+
+NAV_ITEMS = [
+    NavItem(_("Home"), "core:home"),
+    NavItem(_("Organisation"), "orgs:tree", VIEW_ORG_TREE),
+    NavItem(_("Service sites"), "orgs:site_list", VIEW_ORG_TREE),
+    NavItem(_("Staff accounts"), "accounts:user_list", MANAGE_USERS),
+    NavItem(_("Audit log"), "confidentiality:audit_log", VIEW_AUDIT_LOG),
+    NavItem(_("Centre profile"), "core:centre_profile", MANAGE_CENTRE_PROFILE),
+]
+
+
+def nav_for(user, current_path: str) -> list[dict]:
+    items = []
+    for item in NAV_ITEMS:
+        if item.permission is not None and not policy.has_permission(user, item.permission):
+            continue
+        url = reverse(item.url_name)
+        active = current_path == url if url == "/staff/" else current_path.startswith(url)
+        items.append({"label": item.label, "url": url, "active": active})
+    return items

@@ -1,0 +1,56 @@
+"""Reads for the platform screens: the home pages and the centre profile."""
+
+from __future__ import annotations
+
+
+from datetime import timedelta
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.roles import Role
+from confidentiality import policy
+from confidentiality.models import AuditEntry
+from orgs.models import OrgUnit, ServiceSite
+from orgs.selectors import sites_with_rooms_and_hours
+
+from .models import CentreProfile, JobRun
+
+
+def centre_profile() -> CentreProfile:
+    profile = CentreProfile.objects.order_by("pk").first()
+    return profile or CentreProfile()
+
+
+def open_today(*, sites) -> list[dict]:
+    """Sites with their opening periods for today's weekday, in local time."""
+    weekday = timezone.localdate().weekday()
+    rows = []
+    for site in sites_with_rooms_and_hours(sites=sites.filter(is_active=True)):
+        periods = [hours for hours in site.opening_hours.all() if hours.weekday == weekday]
+        rows.append({"site": site, "periods": periods})
+    return rows
+
+
+def home_for(user) -> dict:
+    """What the home page shows, by what the person's role may see."""
+    data: dict = {
+        "open_today": open_today(sites=policy.filter_service_sites(user, ServiceSite.objects.all())),
+    }
+    if policy.can_manage_users(user):
+        staff = User.objects.aggregate(
+            active=Count("pk", filter=Q(is_active=True)), inactive=Count("pk", filter=Q(is_active=False))
+        )
+        data["staff_counts"] = staff
+        counts = User.objects.filter(is_active=True).values("role").annotate(n=Count("pk")).order_by("role")
+        data["staff_by_role"] = [{"role": Role(row["role"]).label, "n": row["n"]} for row in counts]
+        data["unit_count"] = OrgUnit.objects.filter(is_active=True).count()
+    audit = policy.filter_audit_entries(user, AuditEntry.objects.all())
+    if policy.has_permission(user, "confidentiality.view_audit_log"):
+        data["recent_refusals"] = list(audit.filter(action="access.refused").order_by("-seq")[:5])
+        data["recent_failed_logins"] = audit.filter(
+            action="auth.login_failed", at__gte=timezone.now() - timedelta(days=1)
+        ).count()
+        data["chain_check"] = JobRun.objects.filter(name="audit.verify_chain").first()
+    return data

@@ -1,0 +1,1 @@
+"""Shared code, one module per topic (never a catch-all utils module)."""

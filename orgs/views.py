@@ -1,0 +1,220 @@
+"""Screens for the organisation tree (ORG-1) and service sites, rooms and hours (ORG-2)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django_htmx.http import HttpResponseClientRedirect
+from django.views.decorators.http import require_http_methods, require_POST
+
+from confidentiality import policy
+from lib.forms import apply_validation_error
+
+from . import services
+from .forms import OpeningHoursForm, OrgUnitCreateForm, OrgUnitEditForm, RoomForm, ServiceSiteForm
+from .models import OpeningHours, OrgUnit, Room, ServiceSite
+from .permissions import MANAGE_ORG_TREE, MANAGE_SITES, VIEW_ORG_TREE
+from .selectors import org_tree_for, sites_with_rooms_and_hours
+
+
+@login_required
+@require_http_methods(["GET"])
+def org_tree(request):
+    policy.require_permission(request.user, VIEW_ORG_TREE)
+    units = policy.filter_org_units(request.user, OrgUnit.objects.all())
+    return render(
+        request,
+        "orgs/tree.html",
+        {"tree": org_tree_for(units=units), "can_manage": policy.can_manage_org_units(request.user)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def org_unit_add(request):
+    policy.require_permission(request.user, MANAGE_ORG_TREE)
+    parent = None
+    parent_id = request.GET.get("parent") or request.POST.get("parent")
+    if parent_id:
+        parent = policy.fetch_or_404(request.user, OrgUnit, pk=parent_id)
+    form = OrgUnitCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            unit = services.org_unit_create(actor=request.user, parent=parent, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("%(name)s has been added.") % {"name": unit.name})
+            if request.htmx:
+                return HttpResponseClientRedirect(reverse("orgs:tree"))
+            return redirect("orgs:tree")
+    template = "orgs/_unit_form.html" if request.htmx else "orgs/unit_form.html"
+    return render(request, template, {"form": form, "parent": parent})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def org_unit_edit(request, pk: int):
+    policy.require_permission(request.user, MANAGE_ORG_TREE)
+    unit = policy.fetch_or_404(request.user, OrgUnit, pk=pk)
+    initial = {"name": unit.name, "code": unit.code, "is_active": unit.is_active}
+    form = OrgUnitEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.org_unit_update(actor=request.user, unit=unit, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("%(name)s has been saved.") % {"name": unit.name})
+            return redirect("orgs:tree")
+    return render(request, "orgs/unit_edit.html", {"form": form, "unit": unit})
+
+
+# ---------------------------------------------------------------------------------------------
+# Service sites
+
+
+def _site_units(user):
+    return policy.filter_org_units(user, OrgUnit.objects.filter(is_active=True)).order_by("path")
+
+
+@login_required
+@require_http_methods(["GET"])
+def site_list(request):
+    policy.require_permission(request.user, VIEW_ORG_TREE)
+    sites = sites_with_rooms_and_hours(sites=policy.filter_service_sites(request.user, ServiceSite.objects.all()))
+    return render(
+        request, "orgs/site_list.html", {"sites": sites, "can_manage": policy.can_manage_sites(request.user)}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def site_create(request):
+    policy.require_permission(request.user, MANAGE_SITES)
+    form = ServiceSiteForm(request.POST or None, units=_site_units(request.user))
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data.pop("is_active", None)
+        try:
+            site = services.service_site_create(actor=request.user, **data)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("The site has been added; now add its rooms and hours."))
+            return redirect("orgs:site_detail", pk=site.pk)
+    return render(request, "orgs/site_form.html", {"form": form})
+
+
+def _managed_site(request, pk: int) -> ServiceSite:
+    policy.require_permission(request.user, MANAGE_SITES)
+    site = policy.fetch_or_404(request.user, ServiceSite, pk=pk)
+    if not policy.can_manage_site(request.user, site):
+        raise PermissionDenied
+    return site
+
+
+@login_required
+@require_http_methods(["GET"])
+def site_detail(request, pk: int):
+    policy.require_permission(request.user, VIEW_ORG_TREE)
+    site = policy.fetch_or_404(
+        request.user, ServiceSite, queryset=sites_with_rooms_and_hours(sites=ServiceSite.objects.all()), pk=pk
+    )
+    return render(request, "orgs/site_detail.html", _site_context(request, site))
+
+
+def _site_context(request, site, *, room_form=None, hours_form=None):
+    return {
+        "site": site,
+        "can_manage": policy.can_manage_site(request.user, site),
+        "room_form": room_form or RoomForm(),
+        "hours_form": hours_form or OpeningHoursForm(),
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def site_edit(request, pk: int):
+    site = _managed_site(request, pk)
+    initial = {
+        "name": site.name,
+        "org_unit": site.org_unit,
+        "address": site.address,
+        "phone": site.phone,
+        "is_active": site.is_active,
+    }
+    form = ServiceSiteForm(request.POST or None, initial=initial, units=_site_units(request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.service_site_update(actor=request.user, site=site, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("The site has been saved."))
+            return redirect("orgs:site_detail", pk=site.pk)
+    return render(request, "orgs/site_form.html", {"form": form, "site": site})
+
+
+def _render_site_part(request, site, part: str, **forms):
+    """After an HTMX change, re-render only the changed section; otherwise the whole page."""
+    site = ServiceSite.objects.prefetch_related("rooms", "opening_hours").get(pk=site.pk)
+    context = _site_context(request, site, **forms)
+    if request.htmx:
+        return render(request, f"orgs/_site_{part}.html", context)
+    return render(request, "orgs/site_detail.html", context)
+
+
+@login_required
+@require_POST
+def room_add(request, pk: int):
+    site = _managed_site(request, pk)
+    form = RoomForm(request.POST)
+    if form.is_valid():
+        try:
+            services.room_create(actor=request.user, site=site, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            form = None
+    return _render_site_part(request, site, "rooms", room_form=form)
+
+
+@login_required
+@require_POST
+def room_toggle(request, pk: int, room_pk: int):
+    site = _managed_site(request, pk)
+    # The site went through the policy; its rooms are reached only through it.
+    room = get_object_or_404(Room, site=site, pk=room_pk)
+    services.room_update(
+        actor=request.user, room=room, name=room.name, kind=room.kind, capacity=room.capacity, is_active=not room.is_active
+    )
+    return _render_site_part(request, site, "rooms")
+
+
+@login_required
+@require_POST
+def hours_add(request, pk: int):
+    site = _managed_site(request, pk)
+    form = OpeningHoursForm(request.POST)
+    if form.is_valid():
+        try:
+            services.opening_hours_add(actor=request.user, site=site, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            form = None
+    return _render_site_part(request, site, "hours", hours_form=form)
+
+
+@login_required
+@require_POST
+def hours_remove(request, pk: int, hours_pk: int):
+    site = _managed_site(request, pk)
+    hours = get_object_or_404(OpeningHours, site=site, pk=hours_pk)
+    services.opening_hours_remove(actor=request.user, hours=hours)
+    return _render_site_part(request, site, "hours")
