@@ -12,7 +12,7 @@ def org_tree_for(*, units: QuerySet[OrgUnit]) -> list[tuple[OrgUnit, dict]]:
 
     ``units`` is a whole branch (the policy hands out a scope root and everything below it).
     """
-    return OrgUnit.get_annotated_list_qs(units.order_by("path"))
+    return OrgUnit.objects.get_annotated_list_qs(units.order_by("path"))
 
 
 def sites_with_rooms_and_hours(*, sites: QuerySet[ServiceSite]) -> QuerySet[ServiceSite]:

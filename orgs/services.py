@@ -21,10 +21,10 @@ def org_unit_create(*, actor, name: str, kind: str, parent: OrgUnit | None, code
     # Treebeard fills path/depth on insert; validate the rest of the fields first.
     unit.full_clean(exclude=["path", "depth", "numchild"])
     if parent is None:
-        unit = OrgUnit.add_root(instance=unit)
+        unit = OrgUnit.objects.add_root(instance=unit)
     else:
         parent = OrgUnit.objects.get(pk=parent.pk)  # fresh numchild/path for treebeard
-        unit = parent.add_child(instance=unit)
+        unit = OrgUnit.objects.add_child(parent, instance=unit)
     audit_record(actor=actor, action="org_unit.created", obj=unit, details={"parent": parent.pk if parent else None})
     return unit
 

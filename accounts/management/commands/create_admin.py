@@ -28,7 +28,7 @@ class Command(BaseCommand):
             raise CommandError("The passwords do not match.")
         try:
             with transaction.atomic():
-                root = OrgUnit.get_first_root_node()
+                root = OrgUnit.objects.get_first_root_node()
                 if root is None:
                     if not top_unit:
                         raise CommandError("The organisation tree is empty: give --top-unit.")
