@@ -40,7 +40,8 @@ class OrgUnit(MP_Node):
     code = models.CharField(_("code"), max_length=40, blank=True, help_text=_("Optional administrative code."))
     is_active = models.BooleanField(_("active"), default=True)
 
-    node_order_by = ["kind", "name"]
+    # No node_order_by: children are appended, so a unit's path never changes when a sibling is
+    # added (paths are what scope checks compare).
 
     class Meta:
         verbose_name = _("organisation unit")

@@ -1,0 +1,70 @@
+"""The demo data set: created once, only in demo mode; every demo account lands on its home page."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.test import Client
+from django.urls import reverse
+
+from accounts.models import User
+from core.demo import DEMO_PASSWORD
+from orgs.models import OrgUnit, Room, ServiceSite
+
+pytestmark = pytest.mark.django_db
+
+DEMO_USERS = [
+    "admin", "director", "lead", "counsellor", "counsellor2", "supervisor", "archivist", "finance", "worker",
+    "volunteer", "teacher",
+]
+
+
+@pytest.fixture
+def demo(settings):
+    settings.DEMO_MODE = True
+    call_command("seed_demo")
+
+
+def test_the_demo_has_the_org_tree_sites_and_one_account_per_role(demo):
+    assert OrgUnit.objects.filter(kind="subdistrict").count() == 2
+    assert OrgUnit.objects.filter(kind="community").count() == 4
+    assert OrgUnit.objects.filter(kind="grid").count() >= 4
+    assert OrgUnit.objects.filter(kind="grade").count() == 2
+    assert OrgUnit.objects.filter(kind="class").count() == 4
+    assert ServiceSite.objects.count() == 2 and Room.objects.count() >= 2
+    assert sorted(User.objects.values_list("username", flat=True)) == sorted(DEMO_USERS)
+    one, two = User.objects.get(username="counsellor"), User.objects.get(username="counsellor2")
+    assert one.org_unit != two.org_unit
+    assert {one.org_unit.kind, two.org_unit.kind} == {"community"}
+
+
+def test_seeding_twice_changes_nothing(demo):
+    counts = (OrgUnit.objects.count(), User.objects.count())
+    call_command("seed_demo", "--if-empty")
+    assert (OrgUnit.objects.count(), User.objects.count()) == counts
+    with pytest.raises(CommandError):
+        call_command("seed_demo")
+
+
+def test_outside_demo_mode_no_demo_account_is_created(settings):
+    settings.DEMO_MODE = False
+    with pytest.raises(CommandError):
+        call_command("seed_demo")
+    assert not User.objects.exists()
+
+
+@pytest.mark.parametrize("username", DEMO_USERS)
+def test_each_demo_account_logs_in_and_lands_on_its_home_page(demo, username):
+    client = Client()
+    response = client.post(reverse("accounts:login"), {"username": username, "password": DEMO_PASSWORD}, follow=True)
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0] == reverse("core:home")
+    assert f"home-{User.objects.get(username=username).role}" in response.content.decode()
+
+
+def test_demo_accounts_lose_their_two_factor_exemption_outside_demo_mode(demo, settings):
+    settings.DEMO_MODE = False
+    client = Client()
+    client.post(reverse("accounts:login"), {"username": "counsellor", "password": DEMO_PASSWORD})
+    assert client.get(reverse("core:home")).url == reverse("accounts:two_factor_setup")
