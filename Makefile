@@ -13,11 +13,11 @@ $(PY):
 	$(PY) -m pip install --quiet --upgrade pip
 
 $(VENV)/.installed: pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e .
+	$(PY) -m pip install --quiet .
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
-	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PY) -m pip install --quiet ".[dev]"
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -29,7 +29,7 @@ install-dev: $(VENV)/.installed-dev node_modules/.installed messages
 
 # Translations are compiled with Babel (pure Python), so no system gettext is needed.
 messages: $(VENV)/.installed
-	@$(VENV)/bin/pybabel compile --use-fuzzy -d locale -D django -f >/dev/null 2>&1 || $(VENV)/bin/pybabel compile -d locale -D django
+	@$(VENV)/bin/pybabel compile --statistics -d locale -D django
 
 run: install
 	$(PY) manage.py migrate --noinput

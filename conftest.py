@@ -64,14 +64,28 @@ def tree(db):
     return type(
         "Tree",
         (),
-        dict(district=district, east=east, west=west, willow=willow, pine=pine, grid=grid, school=school,
-             grade=grade, klass=klass),
+        dict(
+            district=district,
+            east=east,
+            west=west,
+            willow=willow,
+            pine=pine,
+            grid=grid,
+            school=school,
+            grade=grade,
+            klass=klass,
+        ),
     )
 
 
 def make_user(username: str, role: str, unit, **extra):
     user, _ = user_create(
-        actor=None, username=username, full_name=f"{username} 测试", role=role, org_unit=unit, password=PASSWORD,
+        actor=None,
+        username=username,
+        full_name=f"{username} 测试",
+        role=role,
+        org_unit=unit,
+        password=PASSWORD,
         **extra,
     )
     return user

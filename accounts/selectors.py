@@ -7,7 +7,9 @@ from django.db.models import Q, QuerySet
 from .models import User
 
 
-def users_for_listing(*, queryset: QuerySet[User], query: str = "", role: str = "", active: str = "") -> QuerySet[User]:
+def users_for_listing(
+    *, queryset: QuerySet[User], query: str = "", role: str = "", active: str = ""
+) -> QuerySet[User]:
     """Accounts for the staff list: one query with the scope unit joined in."""
     if query:
         queryset = queryset.filter(Q(username__icontains=query) | Q(full_name__icontains=query))

@@ -114,7 +114,9 @@ def user_deactivate(*, actor: User, user: User, reason: str = "") -> User:
     user.is_active = False
     user.save(update_fields=["is_active"])
     ended = _end_sessions(user)
-    audit_record(actor=actor, action="user.deactivated", obj=user, reason=reason, details={"sessions_ended": ended})
+    audit_record(
+        actor=actor, action="user.deactivated", obj=user, reason=reason, details={"sessions_ended": ended}
+    )
     return user
 
 

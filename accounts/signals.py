@@ -31,4 +31,6 @@ def record_logout(sender, request, user, **kwargs):
 @receiver(user_login_failed, dispatch_uid="xinqiao_audit_login_failed")
 def record_login_failed(sender, credentials, request=None, **kwargs):
     attempted = str(credentials.get("username", ""))[:150]
-    audit_record(actor=None, action="auth.login_failed", details={"username": attempted}, client_ip=_ip(request))
+    audit_record(
+        actor=None, action="auth.login_failed", details={"username": attempted}, client_ip=_ip(request)
+    )

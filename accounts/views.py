@@ -14,7 +14,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
@@ -51,7 +50,9 @@ def two_factor_setup(request):
     if not two_factor_pending(request):
         return redirect("core:home")
     device_id = request.session.get("otp_setup_device")
-    device = TOTPDevice.objects.filter(pk=device_id, user=user, confirmed=False).first() if device_id else None
+    device = (
+        TOTPDevice.objects.filter(pk=device_id, user=user, confirmed=False).first() if device_id else None
+    )
     if device is None:
         device = services.two_factor_device_start(user=user)
         request.session["otp_setup_device"] = device.pk
@@ -144,7 +145,9 @@ def user_create(request):
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
-            return render(request, "accounts/temporary_password.html", {"target": user, "password": temporary})
+            return render(
+                request, "accounts/temporary_password.html", {"target": user, "password": temporary}
+            )
     return render(request, "accounts/user_form.html", {"form": form, "creating": True})
 
 

@@ -11,7 +11,7 @@ class TokenRequestSerializer(serializers.Serializer):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=4096, trim_whitespace=False, style={"input_type": "password"})
     otp = serializers.RegexField(
-        r"^\d{6}$",
+        r"^[0-9]{6}$",
         required=False,
         help_text=_("Six-digit authenticator code; required for roles with two-factor authentication."),
     )

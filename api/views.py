@@ -46,10 +46,14 @@ class TokenObtainView(APIView):
         data.is_valid(raise_exception=True)
         # authenticate() with the request lets django-axes count failures and lock out.
         user = authenticate(
-            request._request, username=data.validated_data["username"], password=data.validated_data["password"]
+            request._request,
+            username=data.validated_data["username"],
+            password=data.validated_data["password"],
         )
         if user is None or not policy.is_active_staff(user):
-            raise serializers.ValidationError({"non_field_errors": [_("The user name or password is not correct.")]})
+            raise serializers.ValidationError(
+                {"non_field_errors": [_("The user name or password is not correct.")]}
+            )
         if two_factor_required(user):
             if not has_confirmed_device(user):
                 raise serializers.ValidationError(
@@ -57,7 +61,9 @@ class TokenObtainView(APIView):
                 )
             code = data.validated_data.get("otp")
             if not code or match_token(user, code) is None:
-                raise serializers.ValidationError({"otp": [_("A valid six-digit authenticator code is required.")]})
+                raise serializers.ValidationError(
+                    {"otp": [_("A valid six-digit authenticator code is required.")]}
+                )
         with transaction.atomic():
             token, _created = Token.objects.get_or_create(user=user)
             audit_record(actor=user, action="api.token_issued", obj=user)
@@ -72,7 +78,7 @@ class TokenRevokeView(APIView):
     @extend_schema(request=None, responses={204: None})
     def post(self, request):
         with transaction.atomic():
-            deleted, _detail = Token.objects.filter(user=request.user).delete()
+            Token.objects.filter(user=request.user).delete()
             audit_record(actor=request.user, action="api.token_revoked", obj=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 

@@ -32,7 +32,9 @@ class EncryptedTextField(models.TextField):
 
     def get_lookup(self, lookup_name):
         if lookup_name != "isnull":
-            raise FieldError(f"{self.model.__name__}.{self.name} is encrypted; search its blind index instead.")
+            raise FieldError(
+                f"{self.model.__name__}.{self.name} is encrypted; search its blind index instead."
+            )
         return super().get_lookup(lookup_name)
 
 

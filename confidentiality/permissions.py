@@ -36,7 +36,9 @@ def declare(code: str, label: str | Promise, roles: Iterable[str]) -> Permission
     return permission
 
 
-VIEW_AUDIT_LOG = declare("confidentiality.view_audit_log", _("Read the audit log"), {Role.ADMIN, Role.DIRECTOR})
+VIEW_AUDIT_LOG = declare(
+    "confidentiality.view_audit_log", _("Read the audit log"), {Role.ADMIN, Role.DIRECTOR}
+)
 VERIFY_AUDIT_CHAIN = declare(
     "confidentiality.verify_audit_chain", _("Verify the audit chain"), {Role.ADMIN, Role.DIRECTOR}
 )

@@ -33,9 +33,7 @@ def audit_verify_chain(*, batch_size: int = 2000) -> ChainReport:
                 checked, entry.seq, f"entry {entry.seq} follows entry {expected_seq - 1}: entries are missing"
             )
         if entry.prev_hash != expected_prev:
-            return ChainReport(
-                checked, entry.seq, f"entry {entry.seq} does not link to the entry before it"
-            )
+            return ChainReport(checked, entry.seq, f"entry {entry.seq} does not link to the entry before it")
         if entry.compute_hash() != entry.entry_hash:
             return ChainReport(checked, entry.seq, f"entry {entry.seq} was changed after it was written")
         expected_prev = entry.entry_hash

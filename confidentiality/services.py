@@ -112,7 +112,9 @@ def encrypted_fields_rotate(*, batch_size: int = 500) -> dict[str, int]:
                                 updates.append((field, encryption.rotate(token)))
                                 counts[f"{model._meta.label}.{field.name}"] += 1
                         if updates:
-                            assignments = ", ".join(f"{connection.ops.quote_name(f.column)} = %s" for f, _ in updates)
+                            assignments = ", ".join(
+                                f"{connection.ops.quote_name(f.column)} = %s" for f, _ in updates
+                            )
                             cursor.execute(
                                 f"UPDATE {table} SET {assignments} WHERE {pk_column} = %s",  # noqa: S608
                                 [value for _, value in updates] + [pk],

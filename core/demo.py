@@ -62,7 +62,10 @@ def demo_seed() -> dict[str, int]:
             classes.append(unit(f"{grade_name}（{n}）班", UnitKind.CLASS, grade))
 
     station = service_site_create(
-        actor=None, name="柳岸社区心理服务站", org_unit=communities["柳岸社区"], address="柳岸路 8 号活动中心二楼",
+        actor=None,
+        name="柳岸社区心理服务站",
+        org_unit=communities["柳岸社区"],
+        address="柳岸路 8 号活动中心二楼",
         phone="0571-8800 1001",
     )
     room_create(actor=None, site=station, name="个体咨询室", kind=Room.Kind.INDIVIDUAL, capacity=3)

@@ -9,7 +9,9 @@ from django.utils.translation import gettext_lazy as _
 class CentreProfile(models.Model):
     """The centre's public face on the portal. One row; created on first use."""
 
-    name = models.CharField(_("centre name"), max_length=100, default=_("Community Psychological Service Centre"))
+    name = models.CharField(
+        _("centre name"), max_length=100, default=_("Community Psychological Service Centre")
+    )
     introduction = models.TextField(_("introduction"), blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)

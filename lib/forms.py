@@ -6,7 +6,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 
-def apply_validation_error(form: forms.Form, error: ValidationError, default_field: str | None = None) -> None:
+def apply_validation_error(
+    form: forms.Form, error: ValidationError, default_field: str | None = None
+) -> None:
     """Attach a service's ValidationError to the form fields it names, or to the form as a whole."""
     if hasattr(error, "error_dict"):
         for field, errors in error.error_dict.items():

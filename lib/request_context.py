@@ -23,7 +23,9 @@ def client_ip_from_request(request) -> str | None:
     proxies = getattr(settings, "AXES_IPWARE_PROXY_COUNT", 0)
     candidate = request.META.get("REMOTE_ADDR")
     if proxies:
-        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        forwarded = [
+            part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()
+        ]
         if len(forwarded) >= proxies:
             candidate = forwarded[-proxies]
     try:

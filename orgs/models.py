@@ -37,7 +37,9 @@ class OrgUnit(MP_Node):
 
     name = models.CharField(_("name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=20, choices=UnitKind.choices)
-    code = models.CharField(_("code"), max_length=40, blank=True, help_text=_("Optional administrative code."))
+    code = models.CharField(
+        _("code"), max_length=40, blank=True, help_text=_("Optional administrative code.")
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     # No node_order_by: children are appended, so a unit's path never changes when a sibling is
@@ -89,7 +91,9 @@ class ServiceSite(models.Model):
         verbose_name = _("service site")
         verbose_name_plural = _("service sites")
         ordering = ["name"]
-        constraints = [models.UniqueConstraint(fields=["org_unit", "name"], name="orgs_site_name_unique_in_unit")]
+        constraints = [
+            models.UniqueConstraint(fields=["org_unit", "name"], name="orgs_site_name_unique_in_unit")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -103,7 +107,9 @@ class Room(models.Model):
         RELAXATION = "relaxation", _("Relaxation / catharsis")
         OTHER = "other", _("Other")
 
-    site = models.ForeignKey(ServiceSite, on_delete=models.CASCADE, related_name="rooms", verbose_name=_("site"))
+    site = models.ForeignKey(
+        ServiceSite, on_delete=models.CASCADE, related_name="rooms", verbose_name=_("site")
+    )
     name = models.CharField(_("name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.INDIVIDUAL)
     capacity = models.PositiveSmallIntegerField(_("capacity"), default=2)
@@ -142,7 +148,9 @@ class OpeningHours(models.Model):
         verbose_name_plural = _("opening hours")
         ordering = ["weekday", "opens"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(closes__gt=models.F("opens")), name="orgs_hours_close_after_open"),
+            models.CheckConstraint(
+                condition=models.Q(closes__gt=models.F("opens")), name="orgs_hours_close_after_open"
+            ),
             models.UniqueConstraint(fields=["site", "weekday", "opens"], name="orgs_hours_unique_start"),
         ]
 

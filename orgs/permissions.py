@@ -7,4 +7,6 @@ from confidentiality.permissions import declare
 
 VIEW_ORG_TREE = declare("orgs.view_tree", _("See the organisation tree in scope"), ALL_STAFF)
 MANAGE_ORG_TREE = declare("orgs.manage_tree", _("Change the organisation tree"), {Role.ADMIN})
-MANAGE_SITES = declare("orgs.manage_sites", _("Manage service sites, rooms and hours"), {Role.ADMIN, Role.DIRECTOR})
+MANAGE_SITES = declare(
+    "orgs.manage_sites", _("Manage service sites, rooms and hours"), {Role.ADMIN, Role.DIRECTOR}
+)

@@ -25,7 +25,9 @@ def org_unit_create(*, actor, name: str, kind: str, parent: OrgUnit | None, code
     else:
         parent = OrgUnit.objects.get(pk=parent.pk)  # fresh numchild/path for treebeard
         unit = OrgUnit.objects.add_child(parent, instance=unit)
-    audit_record(actor=actor, action="org_unit.created", obj=unit, details={"parent": parent.pk if parent else None})
+    audit_record(
+        actor=actor, action="org_unit.created", obj=unit, details={"parent": parent.pk if parent else None}
+    )
     return unit
 
 
@@ -48,7 +50,9 @@ def org_unit_update(*, actor, unit: OrgUnit, name: str, code: str = "", is_activ
 
 
 @transaction.atomic
-def service_site_create(*, actor, name: str, org_unit: OrgUnit, address: str = "", phone: str = "") -> ServiceSite:
+def service_site_create(
+    *, actor, name: str, org_unit: OrgUnit, address: str = "", phone: str = ""
+) -> ServiceSite:
     site = ServiceSite(name=name.strip(), org_unit=org_unit, address=address.strip(), phone=phone.strip())
     site.full_clean()
     site.save()
@@ -58,7 +62,14 @@ def service_site_create(*, actor, name: str, org_unit: OrgUnit, address: str = "
 
 @transaction.atomic
 def service_site_update(
-    *, actor, site: ServiceSite, name: str, org_unit: OrgUnit, address: str = "", phone: str = "", is_active: bool = True
+    *,
+    actor,
+    site: ServiceSite,
+    name: str,
+    org_unit: OrgUnit,
+    address: str = "",
+    phone: str = "",
+    is_active: bool = True,
 ) -> ServiceSite:
     site.name = name.strip()
     site.org_unit = org_unit

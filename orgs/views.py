@@ -8,8 +8,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django_htmx.http import HttpResponseClientRedirect
 from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from confidentiality import policy
 from lib.forms import apply_validation_error
@@ -86,7 +86,9 @@ def _site_units(user):
 @require_http_methods(["GET"])
 def site_list(request):
     policy.require_permission(request.user, VIEW_ORG_TREE)
-    sites = sites_with_rooms_and_hours(sites=policy.filter_service_sites(request.user, ServiceSite.objects.all()))
+    sites = sites_with_rooms_and_hours(
+        sites=policy.filter_service_sites(request.user, ServiceSite.objects.all())
+    )
     return render(
         request, "orgs/site_list.html", {"sites": sites, "can_manage": policy.can_manage_sites(request.user)}
     )
@@ -191,7 +193,12 @@ def room_toggle(request, pk: int, room_pk: int):
     # The site went through the policy; its rooms are reached only through it.
     room = get_object_or_404(Room, site=site, pk=room_pk)
     services.room_update(
-        actor=request.user, room=room, name=room.name, kind=room.kind, capacity=room.capacity, is_active=not room.is_active
+        actor=request.user,
+        room=room,
+        name=room.name,
+        kind=room.kind,
+        capacity=room.capacity,
+        is_active=not room.is_active,
     )
     return _render_site_part(request, site, "rooms")
 

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 from lib.env import env_bool, env_int, env_list, env_str, local_secrets, read_secret, require_secret
 
@@ -294,4 +293,3 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("XINQIAO_LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}, "huey": {"level": "INFO"}},
 }
-

@@ -170,7 +170,9 @@ def test_logins_are_audited_with_the_client_address(client, people):
 def test_a_temporary_password_must_be_changed_before_anything_else(client, tree):
     from accounts.services import user_create
 
-    user, temporary = user_create(actor=None, username="newbie", full_name="新人", role="grid_worker", org_unit=tree.grid)
+    _user, temporary = user_create(
+        actor=None, username="newbie", full_name="新人", role="grid_worker", org_unit=tree.grid
+    )
     post_login(client, "newbie", temporary)
     assert client.get(HOME).url == reverse("accounts:password_change")
     short = client.post(
@@ -180,7 +182,11 @@ def test_a_temporary_password_must_be_changed_before_anything_else(client, tree)
     assert "至少" in short.content.decode()  # the 10-character minimum, in Chinese
     done = client.post(
         reverse("accounts:password_change"),
-        {"old_password": temporary, "new_password1": "a-much-longer-secret", "new_password2": "a-much-longer-secret"},
+        {
+            "old_password": temporary,
+            "new_password1": "a-much-longer-secret",
+            "new_password2": "a-much-longer-secret",
+        },
     )
     assert done.status_code == 302
     assert client.get(HOME).status_code == 200

@@ -31,7 +31,9 @@ def new_account_data(tree, **overrides):
     return data
 
 
-def test_the_administrator_lists_accounts_with_a_bounded_number_of_queries(as_user, people, django_assert_max_num_queries):
+def test_the_administrator_lists_accounts_with_a_bounded_number_of_queries(
+    as_user, people, django_assert_max_num_queries
+):
     client = as_user(people.admin)
     with django_assert_max_num_queries(12):
         response = client.get(url("user_list"))
@@ -53,7 +55,9 @@ def test_the_administrator_creates_an_account_and_sees_a_one_time_temporary_pass
     assert user.must_change_password and user.role == "counsellor" and user.org_unit == tree.willow
     assert response.context["password"] and user.check_password(response.context["password"])
     assert "临时密码" in response.content.decode()
-    assert AuditEntry.objects.filter(action="user.created", object_id=str(user.pk), actor=people.admin).exists()
+    assert AuditEntry.objects.filter(
+        action="user.created", object_id=str(user.pk), actor=people.admin
+    ).exists()
 
 
 def test_a_taken_user_name_is_refused_with_a_message(as_user, people, tree):

@@ -4,40 +4,58 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='CentreProfile',
+            name="CentreProfile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(default='Community Psychological Service Centre', max_length=100, verbose_name='centre name')),
-                ('introduction', models.TextField(blank=True, verbose_name='introduction')),
-                ('address', models.CharField(blank=True, max_length=200, verbose_name='address')),
-                ('phone', models.CharField(blank=True, max_length=40, verbose_name='phone')),
-                ('hotline', models.CharField(blank=True, max_length=40, verbose_name='psychological hotline')),
-                ('hotline_hours', models.CharField(blank=True, max_length=100, verbose_name='hotline hours')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='e-mail')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        default="Community Psychological Service Centre",
+                        max_length=100,
+                        verbose_name="centre name",
+                    ),
+                ),
+                ("introduction", models.TextField(blank=True, verbose_name="introduction")),
+                ("address", models.CharField(blank=True, max_length=200, verbose_name="address")),
+                ("phone", models.CharField(blank=True, max_length=40, verbose_name="phone")),
+                (
+                    "hotline",
+                    models.CharField(blank=True, max_length=40, verbose_name="psychological hotline"),
+                ),
+                ("hotline_hours", models.CharField(blank=True, max_length=100, verbose_name="hotline hours")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="e-mail")),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'verbose_name': 'centre profile',
-                'verbose_name_plural': 'centre profile',
+                "verbose_name": "centre profile",
+                "verbose_name_plural": "centre profile",
             },
         ),
         migrations.CreateModel(
-            name='JobRun',
+            name="JobRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=80, unique=True)),
-                ('last_started_at', models.DateTimeField(blank=True, null=True)),
-                ('last_finished_at', models.DateTimeField(blank=True, null=True)),
-                ('last_ok', models.BooleanField(default=True)),
-                ('last_message', models.TextField(blank=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=80, unique=True)),
+                ("last_started_at", models.DateTimeField(blank=True, null=True)),
+                ("last_finished_at", models.DateTimeField(blank=True, null=True)),
+                ("last_ok", models.BooleanField(default=True)),
+                ("last_message", models.TextField(blank=True)),
             ],
         ),
     ]

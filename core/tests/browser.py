@@ -7,7 +7,10 @@ which case they fail: a missing browser must not pass silently there.
 
 Import the fixtures into a test module::
 
-    from core.tests.browser import browser, page  # noqa: F401
+    from core.tests.browser import browser_fixture, page_fixture  # noqa: F401
+
+(The functions carry a different name from their fixtures so that a test's ``page`` argument
+does not shadow an imported name.)
 """
 
 from __future__ import annotations
@@ -46,8 +49,8 @@ def _unavailable(reason: str):
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator:
+@pytest.fixture(scope="session", name="browser")
+def browser_fixture() -> Iterator:
     """One headless chromium for the whole session (per xdist worker)."""
     path = chromium_path()
     if not (Path(path).is_file() and os.access(path, os.X_OK)):
@@ -75,8 +78,8 @@ def browser() -> Iterator:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
-@pytest.fixture
-def page(browser, live_server, transactional_db) -> Iterator:
+@pytest.fixture(name="page")
+def page_fixture(browser, live_server, transactional_db) -> Iterator:
     """A fresh context (no cookies) in Simplified Chinese, and one page in it.
 
     Script errors and failed static assets are collected and fail the test at teardown: a page

@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 
 from conftest import PASSWORD
 from core.services import centre_profile_update
-from core.tests.browser import browser, page  # noqa: F401  (fixtures)
+from core.tests.browser import browser_fixture, page_fixture  # noqa: F401  (the browser, page fixtures)
 from orgs.models import OrgUnit, UnitKind
 
 LOGIN_PAGE = re.compile(r"/accounts/login/(\?.*)?$")
@@ -38,7 +38,7 @@ def test_a_grid_worker_logs_in_and_sees_their_home_page(page: Page, live_server,
     page.get_by_role("button", name="登录", exact=True).click()
 
     expect(page).to_have_url(HOME_PAGE)
-    expect(page.get_by_role("heading", level=1)).to_have_text("您好，worker_t 测试")
+    expect(page.get_by_role("heading", level=1)).to_have_text("worker_t 测试，您好")  # noqa: RUF001
     expect(page.locator(".page-head .role-chip")).to_have_text("社工 / 网格员")
     expect(page.get_by_role("button", name="退出登录")).to_be_visible()
 
@@ -50,7 +50,7 @@ def test_a_wrong_password_shows_one_clear_message_in_chinese(page: Page, live_se
     expect(page).to_have_url(LOGIN_PAGE)
     alert = page.get_by_role("alert")
     expect(alert).to_have_count(1)
-    expect(alert).to_have_text("用户名或密码不正确。请注意，两者均可能区分大小写。")
+    expect(alert).to_have_text("用户名或密码不正确。请注意，两者均可能区分大小写。")  # noqa: RUF001
     expect(page.get_by_text("用户名或密码不正确")).to_have_count(1)
     expect(page.get_by_text("not correct")).to_have_count(0)
     # The user name is kept for the next try; the password is not.
@@ -60,7 +60,7 @@ def test_a_wrong_password_shows_one_clear_message_in_chinese(page: Page, live_se
 
 @pytest.mark.browser
 def test_the_public_portal_shows_the_hotline_and_a_login_link(page: Page, live_server):
-    centre_profile_update(actor=None, name="测试中心", hotline="12356", hotline_hours="每天 8:00–22:00")
+    centre_profile_update(actor=None, name="测试中心", hotline="12356", hotline_hours="每天 8:00-22:00")
     page.set_viewport_size({"width": 375, "height": 740})
 
     page.goto(f"{live_server.url}/")
@@ -86,7 +86,6 @@ def test_an_administrator_adds_a_unit_to_the_tree_with_htmx(page: Page, live_ser
 
     log_in(page, live_server, "admin_t")
     expect(page).to_have_url(HOME_PAGE)
-    page.route("**/htmx.min.js", lambda route: route.fulfill(body="", content_type="text/javascript"))
     page.goto(f"{live_server.url}/staff/org/")
 
     willow_node = page.locator(".tree-node").filter(has=page.get_by_text("柳岸社区", exact=True))

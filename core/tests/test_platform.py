@@ -23,11 +23,20 @@ def test_the_portal_shows_the_centre_the_hotline_the_hours_and_a_login_link(clie
 
     from orgs.services import opening_hours_add, service_site_create
 
-    centre_profile_update(actor=None, name="测试心理服务中心", hotline="0571-12356", introduction="免费、保密")
+    centre_profile_update(
+        actor=None, name="测试心理服务中心", hotline="0571-12356", introduction="免费、保密"
+    )
     site = service_site_create(actor=None, name="柳岸服务站", org_unit=tree.willow)
     opening_hours_add(actor=None, site=site, weekday=0, opens=time(13, 30), closes=time(15, 30))
     body = client.get("/").content.decode()
-    for text in ("测试心理服务中心", "0571-12356", "柳岸服务站", "13:30", "星期一", reverse("accounts:login")):
+    for text in (
+        "测试心理服务中心",
+        "0571-12356",
+        "柳岸服务站",
+        "13:30",
+        "星期一",
+        reverse("accounts:login"),
+    ):
         assert text in body
 
 
@@ -75,7 +84,9 @@ def test_the_navigation_follows_the_role(people):
     assert reverse("confidentiality:audit_log") not in worker_urls
 
 
-@pytest.mark.parametrize("role", ["admin", "director", "counsellor", "worker", "teacher", "finance", "volunteer"])
+@pytest.mark.parametrize(
+    "role", ["admin", "director", "counsellor", "worker", "teacher", "finance", "volunteer"]
+)
 def test_each_role_lands_on_a_home_page_of_its_own(people, role, django_assert_max_num_queries):
     client = login_fully(Client(), getattr(people, role))
     with django_assert_max_num_queries(25):
@@ -95,7 +106,9 @@ def test_the_administrator_home_counts_accounts_and_the_worker_home_does_not(peo
 
 def test_the_audit_log_screen_is_for_the_director_and_administrator(people):
     assert login_fully(Client(), people.director).get(reverse("confidentiality:audit_log")).status_code == 200
-    assert login_fully(Client(), people.counsellor).get(reverse("confidentiality:audit_log")).status_code == 403
+    assert (
+        login_fully(Client(), people.counsellor).get(reverse("confidentiality:audit_log")).status_code == 403
+    )
 
 
 def test_due_jobs_run_once_and_not_again_until_their_interval_passes(db):
@@ -128,4 +141,7 @@ def test_the_centre_profile_is_edited_by_the_director(people):
     response = client.post(reverse("core:centre_profile"), {"name": "新名称中心", "hotline": "12356"})
     assert response.status_code == 302
     assert "新名称中心" in Client().get("/").content.decode()
-    assert login_fully(Client(), people.worker).post(reverse("core:centre_profile"), {"name": "x"}).status_code == 403
+    assert (
+        login_fully(Client(), people.worker).post(reverse("core:centre_profile"), {"name": "x"}).status_code
+        == 403
+    )

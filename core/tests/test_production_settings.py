@@ -44,7 +44,9 @@ def test_the_deploy_check_passes_with_production_settings(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-@pytest.mark.parametrize("secret", ["XINQIAO_SECRET_KEY", "XINQIAO_ENCRYPTION_KEYS", "XINQIAO_BLIND_INDEX_KEY"])
+@pytest.mark.parametrize(
+    "secret", ["XINQIAO_SECRET_KEY", "XINQIAO_ENCRYPTION_KEYS", "XINQIAO_BLIND_INDEX_KEY"]
+)
 def test_production_refuses_to_start_without_a_secret_and_names_it(tmp_path, secret):
     env = production_env(tmp_path)
     del env[secret]

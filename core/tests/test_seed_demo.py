@@ -15,8 +15,17 @@ from orgs.models import OrgUnit, Room, ServiceSite
 pytestmark = pytest.mark.django_db
 
 DEMO_USERS = [
-    "admin", "director", "lead", "counsellor", "counsellor2", "supervisor", "archivist", "finance", "worker",
-    "volunteer", "teacher",
+    "admin",
+    "director",
+    "lead",
+    "counsellor",
+    "counsellor2",
+    "supervisor",
+    "archivist",
+    "finance",
+    "worker",
+    "volunteer",
+    "teacher",
 ]
 
 
@@ -57,7 +66,9 @@ def test_outside_demo_mode_no_demo_account_is_created(settings):
 @pytest.mark.parametrize("username", DEMO_USERS)
 def test_each_demo_account_logs_in_and_lands_on_its_home_page(demo, username):
     client = Client()
-    response = client.post(reverse("accounts:login"), {"username": username, "password": DEMO_PASSWORD}, follow=True)
+    response = client.post(
+        reverse("accounts:login"), {"username": username, "password": DEMO_PASSWORD}, follow=True
+    )
     assert response.status_code == 200
     assert response.redirect_chain[-1][0] == reverse("core:home")
     assert f"home-{User.objects.get(username=username).role}" in response.content.decode()

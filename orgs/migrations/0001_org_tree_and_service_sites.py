@@ -5,92 +5,197 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='OrgUnit',
+            name="OrgUnit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('path', models.CharField(max_length=255, unique=True)),
-                ('depth', models.PositiveIntegerField()),
-                ('numchild', models.PositiveIntegerField(default=0)),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('kind', models.CharField(choices=[('district', 'District'), ('subdistrict', 'Subdistrict'), ('community', 'Community'), ('grid', 'Grid'), ('school', 'School'), ('grade', 'Grade'), ('class', 'Class')], max_length=20, verbose_name='kind')),
-                ('code', models.CharField(blank=True, help_text='Optional administrative code.', max_length=40, verbose_name='code')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("path", models.CharField(max_length=255, unique=True)),
+                ("depth", models.PositiveIntegerField()),
+                ("numchild", models.PositiveIntegerField(default=0)),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("district", "District"),
+                            ("subdistrict", "Subdistrict"),
+                            ("community", "Community"),
+                            ("grid", "Grid"),
+                            ("school", "School"),
+                            ("grade", "Grade"),
+                            ("class", "Class"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        blank=True,
+                        help_text="Optional administrative code.",
+                        max_length=40,
+                        verbose_name="code",
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
             ],
             options={
-                'verbose_name': 'organisation unit',
-                'verbose_name_plural': 'organisation units',
-                'constraints': [models.UniqueConstraint(condition=models.Q(('code', ''), _negated=True), fields=('code',), name='orgs_orgunit_code_unique_when_set')],
+                "verbose_name": "organisation unit",
+                "verbose_name_plural": "organisation units",
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("code", ""), _negated=True),
+                        fields=("code",),
+                        name="orgs_orgunit_code_unique_when_set",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ServiceSite',
+            name="ServiceSite",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('address', models.CharField(blank=True, max_length=200, verbose_name='address')),
-                ('phone', models.CharField(blank=True, max_length=40, verbose_name='phone')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('org_unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='service_sites', to='orgs.orgunit', verbose_name='organisation unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                ("address", models.CharField(blank=True, max_length=200, verbose_name="address")),
+                ("phone", models.CharField(blank=True, max_length=40, verbose_name="phone")),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "org_unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="service_sites",
+                        to="orgs.orgunit",
+                        verbose_name="organisation unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'service site',
-                'verbose_name_plural': 'service sites',
-                'ordering': ['name'],
+                "verbose_name": "service site",
+                "verbose_name_plural": "service sites",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Room',
+            name="Room",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('kind', models.CharField(choices=[('individual', 'Individual counselling'), ('group', 'Group activity'), ('sandplay', 'Sandplay'), ('relaxation', 'Relaxation / catharsis'), ('other', 'Other')], default='individual', max_length=20, verbose_name='kind')),
-                ('capacity', models.PositiveSmallIntegerField(default=2, verbose_name='capacity')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('site', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rooms', to='orgs.servicesite', verbose_name='site')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("individual", "Individual counselling"),
+                            ("group", "Group activity"),
+                            ("sandplay", "Sandplay"),
+                            ("relaxation", "Relaxation / catharsis"),
+                            ("other", "Other"),
+                        ],
+                        default="individual",
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("capacity", models.PositiveSmallIntegerField(default=2, verbose_name="capacity")),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "site",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="rooms",
+                        to="orgs.servicesite",
+                        verbose_name="site",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'room',
-                'verbose_name_plural': 'rooms',
-                'ordering': ['site__name', 'name'],
+                "verbose_name": "room",
+                "verbose_name_plural": "rooms",
+                "ordering": ["site__name", "name"],
             },
         ),
         migrations.CreateModel(
-            name='OpeningHours',
+            name="OpeningHours",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('weekday', models.PositiveSmallIntegerField(choices=[(0, 'Monday'), (1, 'Tuesday'), (2, 'Wednesday'), (3, 'Thursday'), (4, 'Friday'), (5, 'Saturday'), (6, 'Sunday')], verbose_name='weekday')),
-                ('opens', models.TimeField(verbose_name='opens')),
-                ('closes', models.TimeField(verbose_name='closes')),
-                ('site', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='opening_hours', to='orgs.servicesite', verbose_name='site')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "weekday",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (0, "Monday"),
+                            (1, "Tuesday"),
+                            (2, "Wednesday"),
+                            (3, "Thursday"),
+                            (4, "Friday"),
+                            (5, "Saturday"),
+                            (6, "Sunday"),
+                        ],
+                        verbose_name="weekday",
+                    ),
+                ),
+                ("opens", models.TimeField(verbose_name="opens")),
+                ("closes", models.TimeField(verbose_name="closes")),
+                (
+                    "site",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="opening_hours",
+                        to="orgs.servicesite",
+                        verbose_name="site",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'opening hours',
-                'verbose_name_plural': 'opening hours',
-                'ordering': ['weekday', 'opens'],
+                "verbose_name": "opening hours",
+                "verbose_name_plural": "opening hours",
+                "ordering": ["weekday", "opens"],
             },
         ),
         migrations.AddConstraint(
-            model_name='servicesite',
-            constraint=models.UniqueConstraint(fields=('org_unit', 'name'), name='orgs_site_name_unique_in_unit'),
+            model_name="servicesite",
+            constraint=models.UniqueConstraint(
+                fields=("org_unit", "name"), name="orgs_site_name_unique_in_unit"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='room',
-            constraint=models.UniqueConstraint(fields=('site', 'name'), name='orgs_room_name_unique_in_site'),
+            model_name="room",
+            constraint=models.UniqueConstraint(fields=("site", "name"), name="orgs_room_name_unique_in_site"),
         ),
         migrations.AddConstraint(
-            model_name='openinghours',
-            constraint=models.CheckConstraint(condition=models.Q(('closes__gt', models.F('opens'))), name='orgs_hours_close_after_open'),
+            model_name="openinghours",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("closes__gt", models.F("opens"))), name="orgs_hours_close_after_open"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='openinghours',
-            constraint=models.UniqueConstraint(fields=('site', 'weekday', 'opens'), name='orgs_hours_unique_start'),
+            model_name="openinghours",
+            constraint=models.UniqueConstraint(
+                fields=("site", "weekday", "opens"), name="orgs_hours_unique_start"
+            ),
         ),
     ]

@@ -46,7 +46,9 @@ def test_the_administrator_adds_a_grid_under_a_community(as_user, people, tree):
     client = as_user(people.admin)
     form = client.get(ADD, {"parent": tree.willow.pk}, HTTP_HX_REQUEST="true")
     assert form.status_code == 200 and "<html" not in form.content.decode()
-    response = client.post(ADD, {"parent": tree.willow.pk, "name": "柳岸第2网格", "kind": "grid"}, HTTP_HX_REQUEST="true")
+    response = client.post(
+        ADD, {"parent": tree.willow.pk, "name": "柳岸第2网格", "kind": "grid"}, HTTP_HX_REQUEST="true"
+    )
     assert response.status_code == 200 and response["HX-Redirect"] == TREE
     grid = OrgUnit.objects.get(name="柳岸第2网格")
     assert OrgUnit.objects.get_parent(grid) == tree.willow
@@ -55,7 +57,9 @@ def test_the_administrator_adds_a_grid_under_a_community(as_user, people, tree):
 
 def test_a_unit_of_the_wrong_kind_for_its_place_is_refused_in_chinese(as_user, people, tree):
     before = OrgUnit.objects.count()
-    response = as_user(people.admin).post(ADD, {"parent": tree.district.pk, "name": "错位网格", "kind": "grid"})
+    response = as_user(people.admin).post(
+        ADD, {"parent": tree.district.pk, "name": "错位网格", "kind": "grid"}
+    )
     assert response.status_code == 200
     assert "不能" in response.content.decode()
     assert OrgUnit.objects.count() == before
@@ -79,7 +83,9 @@ def test_only_the_administrator_changes_the_tree(people, tree, role):
 
 
 def test_a_unit_with_active_staff_cannot_be_deactivated(as_user, people, tree):
-    response = as_user(people.admin).post(reverse("orgs:unit_edit", args=[tree.willow.pk]), {"name": "柳岸社区"})
+    response = as_user(people.admin).post(
+        reverse("orgs:unit_edit", args=[tree.willow.pk]), {"name": "柳岸社区"}
+    )
     assert response.status_code == 200
     tree.willow.refresh_from_db()
     assert tree.willow.is_active
@@ -97,12 +103,14 @@ def test_a_director_adds_a_site_with_rooms_and_opening_hours(as_user, people, tr
     site = ServiceSite.objects.get(name="新站")
     assert response.status_code == 302
     rooms = client.post(
-        reverse("orgs:room_add", args=[site.pk]), {"name": "咨询室", "kind": "individual", "capacity": 3},
+        reverse("orgs:room_add", args=[site.pk]),
+        {"name": "咨询室", "kind": "individual", "capacity": 3},
         HTTP_HX_REQUEST="true",
     )
     assert rooms.status_code == 200 and "咨询室" in rooms.content.decode()
     hours = client.post(
-        reverse("orgs:hours_add", args=[site.pk]), {"weekday": 0, "opens": "13:30", "closes": "15:30"},
+        reverse("orgs:hours_add", args=[site.pk]),
+        {"weekday": 0, "opens": "13:30", "closes": "15:30"},
         HTTP_HX_REQUEST="true",
     )
     assert "13:30" in hours.content.decode()
@@ -131,13 +139,17 @@ def test_closing_before_opening_is_refused(as_user, people, site):
 def test_a_site_outside_scope_is_not_found(people, site):
     client = login_fully(Client(), people.outsider)
     assert client.get(reverse("orgs:site_detail", args=[site.pk])).status_code == 404
-    assert client.post(reverse("orgs:room_add", args=[site.pk]), {"name": "x", "kind": "group", "capacity": 2}).status_code in (403, 404)
+    assert client.post(
+        reverse("orgs:room_add", args=[site.pk]), {"name": "x", "kind": "group", "capacity": 2}
+    ).status_code in (403, 404)
     assert not Room.objects.filter(site=site).exists()
 
 
 def test_a_counsellor_sees_sites_but_cannot_change_them(people, site):
     client = login_fully(Client(), people.counsellor)
     assert client.get(reverse("orgs:site_detail", args=[site.pk])).status_code == 200
-    response = client.post(reverse("orgs:room_add", args=[site.pk]), {"name": "x", "kind": "group", "capacity": 2})
+    response = client.post(
+        reverse("orgs:room_add", args=[site.pk]), {"name": "x", "kind": "group", "capacity": 2}
+    )
     assert response.status_code == 403
     assert not Room.objects.filter(site=site).exists()

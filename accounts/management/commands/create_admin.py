@@ -44,4 +44,6 @@ class Command(BaseCommand):
                 )
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from exc
-        self.stdout.write(self.style.SUCCESS(f"Administrator {username} created; set up two-factor at first login."))
+        self.stdout.write(
+            self.style.SUCCESS(f"Administrator {username} created; set up two-factor at first login.")
+        )

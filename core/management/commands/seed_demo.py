@@ -8,7 +8,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--if-empty", action="store_true", help="do nothing, successfully, when the database already has data"
+            "--if-empty",
+            action="store_true",
+            help="do nothing, successfully, when the database already has data",
         )
 
     def handle(self, *args, if_empty=False, **options):
@@ -20,7 +22,9 @@ class Command(BaseCommand):
         except DemoRefused as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(
-            self.style.SUCCESS(f"Demo data created: {counts['org_units']} org units, {counts['accounts']} accounts.")
+            self.style.SUCCESS(
+                f"Demo data created: {counts['org_units']} org units, {counts['accounts']} accounts."
+            )
         )
         self.stdout.write(
             "Demo accounts (password " + DEMO_PASSWORD + "): admin director lead counsellor counsellor2 "
