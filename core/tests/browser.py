@@ -98,7 +98,16 @@ def page_fixture(browser, live_server, transactional_db) -> Iterator:
             else None
         ),
     )
-    tab.on("requestfailed", lambda request: problems.append(f"request failed: {request.url}"))
+    # A request cut short by the next navigation (net::ERR_ABORTED, e.g. the favicon when htmx
+    # redirects) is the browser's choice, not a fault of the page.
+    tab.on(
+        "requestfailed",
+        lambda request: (
+            problems.append(f"request failed ({request.failure}): {request.url}")
+            if "ERR_ABORTED" not in (request.failure or "")
+            else None
+        ),
+    )
     try:
         yield tab
     finally:

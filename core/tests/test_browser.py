@@ -38,7 +38,7 @@ def test_a_grid_worker_logs_in_and_sees_their_home_page(page: Page, live_server,
     page.get_by_role("button", name="登录", exact=True).click()
 
     expect(page).to_have_url(HOME_PAGE)
-    expect(page.get_by_role("heading", level=1)).to_have_text("worker_t 测试，您好")  # noqa: RUF001
+    expect(page.get_by_role("heading", level=1)).to_have_text("worker_t 测试，您好")
     expect(page.locator(".page-head .role-chip")).to_have_text("社工 / 网格员")
     expect(page.get_by_role("button", name="退出登录")).to_be_visible()
 
@@ -50,7 +50,7 @@ def test_a_wrong_password_shows_one_clear_message_in_chinese(page: Page, live_se
     expect(page).to_have_url(LOGIN_PAGE)
     alert = page.get_by_role("alert")
     expect(alert).to_have_count(1)
-    expect(alert).to_have_text("用户名或密码不正确。请注意，两者均可能区分大小写。")  # noqa: RUF001
+    expect(alert).to_have_text("用户名或密码不正确。请注意，两者均可能区分大小写。")
     expect(page.get_by_text("用户名或密码不正确")).to_have_count(1)
     expect(page.get_by_text("not correct")).to_have_count(0)
     # The user name is kept for the next try; the password is not.
