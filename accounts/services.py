@@ -120,6 +120,11 @@ def user_deactivate(*, actor: User, user: User, reason: str = "") -> User:
     return user
 
 
+def user_record_viewed(*, actor: User, user: User) -> None:
+    """Record that ``actor`` opened ``user``'s record, which shows encrypted contact details."""
+    audit_record(actor=actor, action="user.viewed", obj=user)
+
+
 @transaction.atomic
 def user_reactivate(*, actor: User, user: User, reason: str = "") -> User:
     user.is_active = True

@@ -180,6 +180,8 @@ def user_edit(request, pk: int):
 def user_detail(request, pk: int):
     policy.require_permission(request.user, MANAGE_USERS)
     target = policy.fetch_or_404(request.user, User, pk=pk)
+    # The page shows the decrypted phone number: reading it is recorded like any sensitive read.
+    services.user_record_viewed(actor=request.user, user=target)
     has_device = TOTPDevice.objects.filter(user=target, confirmed=True).exists()
     return render(
         request,

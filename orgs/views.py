@@ -162,28 +162,38 @@ def site_edit(request, pk: int):
     return render(request, "orgs/site_form.html", {"form": form, "site": site})
 
 
+SECTION_TEMPLATES = {"room": "rooms", "hours": "hours"}
+
+
 def _render_site_part(request, site, part: str, **forms):
     """After an HTMX change, re-render only the changed section; otherwise the whole page."""
     site = ServiceSite.objects.prefetch_related("rooms", "opening_hours").get(pk=site.pk)
     context = _site_context(request, site, **forms)
     if request.htmx:
-        return render(request, f"orgs/_site_{part}.html", context)
+        return render(request, f"orgs/_site_{SECTION_TEMPLATES[part]}.html", context)
     return render(request, "orgs/site_detail.html", context)
+
+
+def _add_to_site(request, pk: int, *, form_class, create, part: str):
+    """Shared by the room and hours forms: validate, call the service, re-render the section."""
+    site = _managed_site(request, pk)
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            create(actor=request.user, site=site, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            if not request.htmx:
+                return redirect("orgs:site_detail", pk=site.pk)
+            form = None
+    return _render_site_part(request, site, part, **{f"{part}_form": form})
 
 
 @login_required
 @require_POST
 def room_add(request, pk: int):
-    site = _managed_site(request, pk)
-    form = RoomForm(request.POST)
-    if form.is_valid():
-        try:
-            services.room_create(actor=request.user, site=site, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
-            form = None
-    return _render_site_part(request, site, "rooms", room_form=form)
+    return _add_to_site(request, pk, form_class=RoomForm, create=services.room_create, part="room")
 
 
 @login_required
@@ -200,22 +210,15 @@ def room_toggle(request, pk: int, room_pk: int):
         capacity=room.capacity,
         is_active=not room.is_active,
     )
-    return _render_site_part(request, site, "rooms")
+    return _render_site_part(request, site, "room")
 
 
 @login_required
 @require_POST
 def hours_add(request, pk: int):
-    site = _managed_site(request, pk)
-    form = OpeningHoursForm(request.POST)
-    if form.is_valid():
-        try:
-            services.opening_hours_add(actor=request.user, site=site, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
-            form = None
-    return _render_site_part(request, site, "hours", hours_form=form)
+    return _add_to_site(
+        request, pk, form_class=OpeningHoursForm, create=services.opening_hours_add, part="hours"
+    )
 
 
 @login_required

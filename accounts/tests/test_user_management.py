@@ -159,3 +159,9 @@ def test_resetting_two_factor_removes_the_authenticator(as_user, people):
     assert TOTPDevice.objects.filter(user=people.counsellor).exists()
     as_user(people.admin).post(url("user_reset_two_factor", people.counsellor.pk), {"reason": "丢失手机"})
     assert not TOTPDevice.objects.filter(user=people.counsellor).exists()
+
+
+def test_opening_a_staff_record_is_audited(as_user, people):
+    response = as_user(people.admin).get(url("user_detail", people.worker.pk))
+    assert response.status_code == 200
+    assert AuditEntry.objects.filter(action="user.viewed", actor=people.admin, object_id=str(people.worker.pk)).exists()
