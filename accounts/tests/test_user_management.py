@@ -164,4 +164,6 @@ def test_resetting_two_factor_removes_the_authenticator(as_user, people):
 def test_opening_a_staff_record_is_audited(as_user, people):
     response = as_user(people.admin).get(url("user_detail", people.worker.pk))
     assert response.status_code == 200
-    assert AuditEntry.objects.filter(action="user.viewed", actor=people.admin, object_id=str(people.worker.pk)).exists()
+    assert AuditEntry.objects.filter(
+        action="user.viewed", actor=people.admin, object_id=str(people.worker.pk)
+    ).exists()
