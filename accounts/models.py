@@ -28,6 +28,15 @@ class User(AbstractUser):
     )
     phone = EncryptedTextField(_("phone"), blank=True)
     phone_index = BlindIndexField()
+    supervisor = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="supervisees",
+        verbose_name=_("supervisor"),
+        help_text=_("For counsellors and therapists: the supervisor who sees their cases."),
+    )
     must_change_password = models.BooleanField(_("must change password"), default=False)
     # Set only by seed_demo; honoured only while settings.DEMO_MODE is on (see accounts.security).
     is_demo_account = models.BooleanField(default=False, editable=False)

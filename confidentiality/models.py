@@ -102,3 +102,169 @@ class AuditEntry(models.Model):
 
     def compute_hash(self) -> str:
         return hashlib.sha256(self.canonical_content().encode("utf-8")).hexdigest()
+
+
+# ---------------------------------------------------------------------------------------------
+# Consent (CONF-1)
+
+
+class ConsentKind(models.TextChoices):
+    INFORMED = "informed", _("Informed consent")
+    CONFIDENTIALITY = "confidentiality", _("Confidentiality agreement")
+    SENSITIVE_INFO = "sensitive_info", _("Consent to process sensitive personal information")
+
+
+# Clinical records may be created only while each of these is signed and not withdrawn.
+CLINICAL_CONSENT_KINDS = (ConsentKind.INFORMED, ConsentKind.SENSITIVE_INFO)
+
+GUARDIAN_CONSENT_UNDER_AGE = 14  # PIPL art. 31: a guardian consents for a minor under 14
+
+
+class ConsentText(models.Model):
+    """One version of a consent text. Versions are never edited once someone has signed them."""
+
+    kind = models.CharField(_("kind"), max_length=20, choices=ConsentKind.choices)
+    version = models.CharField(_("version"), max_length=20)
+    title = models.CharField(_("title"), max_length=100)
+    body = models.TextField(_("text"))
+    is_current = models.BooleanField(_("current version"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("consent text")
+        verbose_name_plural = _("consent texts")
+        ordering = ["kind", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "version"], name="conf_consent_text_version_unique"),
+            models.UniqueConstraint(
+                fields=["kind"], condition=models.Q(is_current=True), name="conf_consent_text_one_current"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} v{self.version}"
+
+
+class Consent(models.Model):
+    class Channel(models.TextChoices):
+        PAPER = "paper", _("Signed on paper")
+        ELECTRONIC = "electronic", _("Signed electronically")
+        VERBAL = "verbal", _("Given verbally, witnessed")
+
+    class Signer(models.TextChoices):
+        SELF = "self", _("The resident")
+        GUARDIAN = "guardian", _("Guardian")
+
+    resident = models.ForeignKey("archives.Resident", on_delete=models.CASCADE, related_name="consents")
+    text = models.ForeignKey(ConsentText, on_delete=models.PROTECT, related_name="signatures")
+    signed_on = models.DateField(_("signed on"))
+    signer = models.CharField(_("signed by"), max_length=10, choices=Signer.choices)
+    signer_name = models.CharField(_("signer's name"), max_length=50)
+    channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawn_reason = models.TextField(_("reason for withdrawal"), blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-signed_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.text} · {self.signed_on}"
+
+    @property
+    def is_valid(self) -> bool:
+        return self.withdrawn_at is None
+
+
+# ---------------------------------------------------------------------------------------------
+# Access requests and break-the-glass (CONF-3, CONF-4)
+
+
+class BreakGlassReason(models.TextChoices):
+    DANGER_TO_LIFE = "danger_to_life", _("Danger to life or safety")
+    CRISIS_RESPONSE = "crisis_response", _("Ongoing crisis response")
+    SAFEGUARDING = "safeguarding", _("Safeguarding of a minor or vulnerable person")
+    CONTINUITY = "continuity", _("Urgent continuity of care")
+
+
+class AccessGrant(models.Model):
+    """A time-limited right for one person to see one archive's clinical content.
+
+    Made either by an approved access request or, at once, by break-the-glass; expires by itself.
+    """
+
+    class Kind(models.TextChoices):
+        REQUEST = "request", _("Access request")
+        BREAK_GLASS = "break_glass", _("Emergency access")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for a decision")
+        APPROVED = "approved", _("Approved")
+        DENIED = "denied", _("Denied")
+        REVOKED = "revoked", _("Revoked")
+
+    archive = models.ForeignKey("archives.Archive", on_delete=models.CASCADE, related_name="access_grants")
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="access_grants"
+    )
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    reason = models.TextField(_("reason"))
+    break_glass_reason = models.CharField(
+        _("emergency"), max_length=20, choices=BreakGlassReason.choices, blank=True
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # Break-the-glass stays on the director's list until someone reviews it.
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.archive_id}:{self.requester_id}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Disclosures (CONF-5)
+
+
+class DisclosureBasis(models.TextChoices):
+    CONSENT = "consent", _("The resident's consent")
+    DANGER = "danger", _("Danger to life or safety")
+    LEGAL = "legal", _("Legal requirement")
+
+
+class Disclosure(models.Model):
+    """Information that left the team: to whom, which fields, on what basis."""
+
+    resident = models.ForeignKey("archives.Resident", on_delete=models.CASCADE, related_name="disclosures")
+    recipient = models.CharField(_("recipient"), max_length=120)
+    fields = models.JSONField(_("fields disclosed"), default=list)
+    purpose = models.CharField(_("purpose"), max_length=200)
+    basis = models.CharField(_("basis"), max_length=10, choices=DisclosureBasis.choices)
+    legal_reference = models.CharField(_("legal reference"), max_length=200, blank=True)
+    disclosed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.recipient} ({self.basis})"

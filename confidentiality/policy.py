@@ -141,6 +141,102 @@ def filter_audit_entries(user, queryset: models.QuerySet[AuditEntry]) -> models.
 
 
 # ---------------------------------------------------------------------------------------------
+# Residents and archives (ARC, CONF-2/3/4)
+#
+# Basic information: roles with VIEW_RESIDENTS see residents in their scope. Clinical content:
+# a clinical role sees it for an archive when they are responsible for it, supervise someone who
+# is, are the director with the resident in scope, or hold an unexpired access grant (approved
+# request or break-the-glass). A grant also opens the basic information outside scope.
+
+
+def _active_grants(user):
+    from django.utils import timezone
+
+    from .models import AccessGrant
+
+    return AccessGrant.objects.filter(
+        requester=user, status=AccessGrant.Status.APPROVED, expires_at__gt=timezone.now()
+    )
+
+
+def _team_archive_ids(user):
+    """Archives whose clinical content this person sees by role, assignment or grant."""
+    from archives.models import Archive
+
+    if not sees_clinical_content(user):
+        return Archive.objects.none().values("pk")
+    team = models.Q(responsible=user) | models.Q(responsible__supervisor=user)
+    team |= models.Q(pk__in=_active_grants(user).values("archive_id"))
+    if user.role == Role.DIRECTOR:
+        team |= models.Q(resident__org_unit__path__startswith=user.org_unit.path)
+    return Archive.objects.filter(team).values("pk")
+
+
+def filter_residents(user, queryset):
+    from archives.permissions import VIEW_RESIDENTS
+
+    if not is_active_staff(user):
+        return queryset.none()
+    visible = models.Q(archive__pk__in=_team_archive_ids(user))
+    if has_permission(user, VIEW_RESIDENTS):
+        visible |= models.Q(org_unit__path__startswith=user.org_unit.path)
+    elif not sees_clinical_content(user):
+        return queryset.none()
+    return queryset.filter(visible)
+
+
+def filter_archives(user, queryset):
+    from archives.models import Resident
+
+    return queryset.filter(resident__in=filter_residents(user, Resident.objects.all()).values("pk"))
+
+
+def filter_clinical_archives(user, queryset):
+    """Archives whose clinical content (risk level, assessments, sessions…) this person sees."""
+    return queryset.filter(pk__in=_team_archive_ids(user))
+
+
+def can_see_clinical(user, archive) -> bool:
+    from archives.models import Archive
+
+    return filter_clinical_archives(user, Archive.objects.filter(pk=archive.pk)).exists()
+
+
+def clinical_basis(user, archive) -> str:
+    """Why this person sees the archive's clinical content ('' if they do not), for the audit log."""
+    if not sees_clinical_content(user):
+        return ""
+    if archive.responsible.filter(pk=user.pk).exists():
+        return "responsible"
+    if archive.responsible.filter(supervisor=user).exists():
+        return "supervisor"
+    if user.role == Role.DIRECTOR and in_scope(user, archive.resident.org_unit):
+        return "director"
+    grant = _active_grants(user).filter(archive=archive).order_by("-expires_at").first()
+    if grant is not None:
+        return "break_glass" if grant.kind == grant.Kind.BREAK_GLASS else "access_grant"
+    return ""
+
+
+def can_manage_archive(user, archive) -> bool:
+    from archives.permissions import MANAGE_ARCHIVES
+
+    return has_permission(user, MANAGE_ARCHIVES) and in_scope(user, archive.resident.org_unit)
+
+
+def filter_access_grants(user, queryset):
+    """Requests a person made, plus those an approver may decide (archives in their scope)."""
+    from archives.permissions import DECIDE_ACCESS, REVIEW_BREAK_GLASS
+
+    if not is_active_staff(user):
+        return queryset.none()
+    visible = models.Q(requester=user)
+    if has_permission(user, DECIDE_ACCESS) or has_permission(user, REVIEW_BREAK_GLASS):
+        visible |= models.Q(archive__resident__org_unit__path__startswith=user.org_unit.path)
+    return queryset.filter(visible)
+
+
+# ---------------------------------------------------------------------------------------------
 # Fetching single objects
 
 
@@ -151,7 +247,14 @@ def _user_model():
 
 
 def _filters() -> dict[type[models.Model], Callable]:
+    from archives.models import Archive, Resident
+
+    from .models import AccessGrant
+
     return {
+        Resident: filter_residents,
+        Archive: filter_archives,
+        AccessGrant: filter_access_grants,
         OrgUnit: filter_org_units,
         ServiceSite: filter_service_sites,
         _user_model(): filter_users,

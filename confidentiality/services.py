@@ -2,14 +2,41 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
+from django.apps import apps
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from archives.permissions import (
+    BREAK_GLASS,
+    DECIDE_ACCESS,
+    MANAGE_CONSENT_TEXTS,
+    RECORD_CONSENT,
+    RECORD_DISCLOSURE,
+    REQUEST_ACCESS,
+    REVIEW_BREAK_GLASS,
+)
+from lib import encryption
 from lib.request_context import current_client_ip
 
-from .models import GENESIS_HASH, AuditEntry
+from . import policy
+from .fields import encrypted_fields
+from .models import (
+    GENESIS_HASH,
+    GUARDIAN_CONSENT_UNDER_AGE,
+    AccessGrant,
+    AuditEntry,
+    BreakGlassReason,
+    Consent,
+    ConsentText,
+    Disclosure,
+    DisclosureBasis,
+)
 
 # Arbitrary constant naming the PostgreSQL advisory lock that serialises appends to the chain.
 _CHAIN_LOCK_ID = 0x58_49_4E_51  # "XINQ"
@@ -72,12 +99,6 @@ def encrypted_fields_rotate(*, batch_size: int = 500) -> dict[str, int]:
     cryptography call), in batches, each batch in its own transaction so a large table does not
     hold one long lock. Running it twice is harmless. The run itself is audited.
     """
-    from django.apps import apps
-
-    from lib import encryption
-
-    from .fields import encrypted_fields
-
     counts: dict[str, int] = {}
     for model in apps.get_models():
         fields = encrypted_fields(model)
@@ -122,3 +143,218 @@ def encrypted_fields_rotate(*, batch_size: int = 500) -> dict[str, int]:
                 last_pk = batch[-1]
     audit_record(actor=None, action="encryption.keys_rotated", details=counts)
     return counts
+
+
+# ---------------------------------------------------------------------------------------------
+# Consent (CONF-1), access requests and break-the-glass (CONF-3/4), disclosures (CONF-5)
+
+
+def _permission_or_403(actor, permission) -> None:
+    if not policy.has_permission(actor, permission):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def consent_text_publish(*, actor, kind: str, version: str, title: str, body: str):
+    """Publish a new version of a consent text; it becomes the current one for its kind.
+
+    Earlier versions stay as they were: every signature points at the exact text signed.
+    """
+    _permission_or_403(actor, MANAGE_CONSENT_TEXTS)
+    text = ConsentText(
+        kind=kind, version=version.strip(), title=title.strip(), body=body.strip(), created_by=actor
+    )
+    text.full_clean(exclude=["created_by", "is_current"])
+    ConsentText.objects.filter(kind=kind, is_current=True).update(is_current=False)
+    text.is_current = True
+    text.save()
+    audit_record(
+        actor=actor, action="consent_text.published", obj=text, details={"kind": kind, "version": version}
+    )
+    return text
+
+
+@transaction.atomic
+def consent_record(*, actor, resident, text, signed_on, signer: str, signer_name: str, channel: str):
+    """Record a signed consent. Under 14 (by the birth date) only a guardian can sign."""
+    _permission_or_403(actor, RECORD_CONSENT)
+    if signed_on > timezone.localdate():
+        raise ValidationError({"signed_on": _("The signing date cannot be in the future.")})
+    age = resident.age_on(signed_on)
+    if age is not None and age < GUARDIAN_CONSENT_UNDER_AGE and signer != Consent.Signer.GUARDIAN:
+        raise ValidationError(
+            {"signer": _("The resident is under 14: their guardian must give the consent.")}
+        )
+    consent = Consent(
+        resident=resident,
+        text=text,
+        signed_on=signed_on,
+        signer=signer,
+        signer_name=signer_name.strip(),
+        channel=channel,
+        recorded_by=actor,
+    )
+    consent.full_clean()
+    consent.save()
+    audit_record(
+        actor=actor,
+        action="consent.recorded",
+        obj=resident,
+        details={"consent": consent.pk, "kind": text.kind, "version": text.version},
+    )
+    return consent
+
+
+@transaction.atomic
+def consent_withdraw(*, actor, consent, reason: str):
+    _permission_or_403(actor, RECORD_CONSENT)
+    if consent.withdrawn_at is not None:
+        raise ValidationError(_("This consent has already been withdrawn."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for the withdrawal.")})
+    consent.withdrawn_at = timezone.now()
+    consent.withdrawn_reason = reason.strip()
+    consent.withdrawn_by = actor
+    consent.save(update_fields=["withdrawn_at", "withdrawn_reason", "withdrawn_by"])
+    audit_record(actor=actor, action="consent.withdrawn", obj=consent.resident, reason=reason.strip())
+    return consent
+
+
+@transaction.atomic
+def access_request_create(*, actor, archive, reason: str):
+    """A staff member outside the team asks to see an archive, with a reason."""
+    _permission_or_403(actor, REQUEST_ACCESS)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why you need to see this archive.")})
+    if policy.can_see_clinical(actor, archive):
+        raise ValidationError(_("You can already see this archive."))
+    if AccessGrant.objects.filter(
+        archive=archive, requester=actor, status=AccessGrant.Status.PENDING
+    ).exists():
+        raise ValidationError(
+            _("You have already asked for this archive; the request is waiting for a decision.")
+        )
+    grant = AccessGrant.objects.create(
+        archive=archive, requester=actor, kind=AccessGrant.Kind.REQUEST, reason=reason.strip()
+    )
+    audit_record(
+        actor=actor,
+        action="access.requested",
+        obj=archive,
+        reason=reason.strip(),
+        details={"grant": grant.pk},
+    )
+    return grant
+
+
+@transaction.atomic
+def access_request_decide(*, actor, grant, approve: bool, note: str = "", hours: int | None = None):
+    """The archive manager or director approves (for a limited time) or denies a request.
+
+    Nobody decides their own request, and only requests for archives in the approver's scope.
+    """
+    _permission_or_403(actor, DECIDE_ACCESS)
+    if not policy.in_scope(actor, grant.archive.resident.org_unit):
+        raise PermissionDenied
+    if grant.requester_id == actor.pk:
+        raise ValidationError(_("You cannot decide your own request."))
+    grant = AccessGrant.objects.select_for_update().get(pk=grant.pk)
+    if grant.status != AccessGrant.Status.PENDING:
+        raise ValidationError(_("This request has already been decided."))
+    hours = hours or settings.XINQIAO_ACCESS_GRANT_HOURS
+    if not 1 <= hours <= 24 * 30:
+        raise ValidationError({"hours": _("A grant lasts between 1 hour and 30 days.")})
+    now = timezone.now()
+    grant.status = AccessGrant.Status.APPROVED if approve else AccessGrant.Status.DENIED
+    grant.decided_by = actor
+    grant.decided_at = now
+    grant.decision_note = note.strip()
+    grant.expires_at = now + timedelta(hours=hours) if approve else None
+    grant.save(update_fields=["status", "decided_by", "decided_at", "decision_note", "expires_at"])
+    audit_record(
+        actor=actor,
+        action="access.granted" if approve else "access.denied",
+        obj=grant.archive,
+        reason=note.strip(),
+        details={"grant": grant.pk, "requester": grant.requester_id, "hours": hours if approve else None},
+    )
+    return grant
+
+
+@transaction.atomic
+def break_glass_open(*, actor, archive, reason_code: str, reason: str):
+    """Emergency access: granted at once for a few hours, with a mandatory reason from the list
+    plus free text, and put on the director's review list until someone reviews it."""
+    _permission_or_403(actor, BREAK_GLASS)
+    if reason_code not in BreakGlassReason.values:
+        raise ValidationError({"reason_code": _("Choose the emergency from the list.")})
+    if len(reason.strip()) < 10:
+        raise ValidationError({"reason": _("Describe the emergency in a sentence (10 characters at least).")})
+    now = timezone.now()
+    grant = AccessGrant.objects.create(
+        archive=archive,
+        requester=actor,
+        kind=AccessGrant.Kind.BREAK_GLASS,
+        reason=reason.strip(),
+        break_glass_reason=reason_code,
+        status=AccessGrant.Status.APPROVED,
+        decided_at=now,
+        expires_at=now + timedelta(hours=settings.XINQIAO_BREAK_GLASS_HOURS),
+    )
+    audit_record(
+        actor=actor,
+        action="access.break_glass",
+        obj=archive,
+        reason=reason.strip(),
+        details={"grant": grant.pk, "emergency": reason_code},
+    )
+    return grant
+
+
+@transaction.atomic
+def break_glass_review(*, actor, grant, note: str):
+    _permission_or_403(actor, REVIEW_BREAK_GLASS)
+    if not policy.in_scope(actor, grant.archive.resident.org_unit):
+        raise PermissionDenied
+    if grant.kind != grant.Kind.BREAK_GLASS or grant.reviewed_at is not None:
+        raise ValidationError(_("Nothing to review here."))
+    if grant.requester_id == actor.pk:
+        raise ValidationError(_("You cannot review your own emergency access."))
+    grant.reviewed_by = actor
+    grant.reviewed_at = timezone.now()
+    grant.review_note = note.strip()
+    grant.save(update_fields=["reviewed_by", "reviewed_at", "review_note"])
+    audit_record(actor=actor, action="access.break_glass_reviewed", obj=grant.archive, reason=note.strip())
+    return grant
+
+
+@transaction.atomic
+def disclosure_record(
+    *, actor, resident, recipient: str, fields: list[str], purpose: str, basis: str, legal_reference: str = ""
+):
+    """Record information given outside the team. A legal-requirement basis names the law."""
+    _permission_or_403(actor, RECORD_DISCLOSURE)
+    if not fields:
+        raise ValidationError({"fields": _("List what was disclosed.")})
+    if basis == DisclosureBasis.LEGAL and not legal_reference.strip():
+        raise ValidationError(
+            {"legal_reference": _("Name the law or the authority's document that requires it.")}
+        )
+    disclosure = Disclosure(
+        resident=resident,
+        recipient=recipient.strip(),
+        fields=list(fields),
+        purpose=purpose.strip(),
+        basis=basis,
+        legal_reference=legal_reference.strip(),
+        disclosed_by=actor,
+    )
+    disclosure.full_clean()
+    disclosure.save()
+    audit_record(
+        actor=actor,
+        action="disclosure.recorded",
+        obj=resident,
+        details={"disclosure": disclosure.pk, "basis": basis},
+    )
+    return disclosure

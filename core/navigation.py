@@ -9,6 +9,14 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import MANAGE_USERS
+from archives.permissions import (
+    DECIDE_ACCESS,
+    MANAGE_ARCHIVES,
+    MANAGE_CONSENT_TEXTS,
+    REQUEST_ACCESS,
+    REVIEW_BREAK_GLASS,
+    VIEW_RESIDENTS,
+)
 from confidentiality import policy
 from confidentiality.permissions import VIEW_AUDIT_LOG, Permission
 from orgs.permissions import VIEW_ORG_TREE
@@ -20,23 +28,30 @@ from .permissions import MANAGE_CENTRE_PROFILE
 class NavItem:
     label: str | Promise
     url_name: str
-    permission: Permission | None = None
+    # Shown when the person holds any of these (or always, when empty).
+    permissions: tuple[Permission, ...] = ()
 
 
 NAV_ITEMS = [
     NavItem(_("Home"), "core:home"),
-    NavItem(_("Organisation"), "orgs:tree", VIEW_ORG_TREE),
-    NavItem(_("Service sites"), "orgs:site_list", VIEW_ORG_TREE),
-    NavItem(_("Staff accounts"), "accounts:user_list", MANAGE_USERS),
-    NavItem(_("Audit log"), "confidentiality:audit_log", VIEW_AUDIT_LOG),
-    NavItem(_("Centre profile"), "core:centre_profile", MANAGE_CENTRE_PROFILE),
+    NavItem(_("Residents"), "archives:list", (VIEW_RESIDENTS,)),
+    NavItem(
+        _("Access requests"), "archives:access_requests", (REQUEST_ACCESS, DECIDE_ACCESS, REVIEW_BREAK_GLASS)
+    ),
+    NavItem(_("Review list"), "archives:review_list", (MANAGE_ARCHIVES,)),
+    NavItem(_("Organisation"), "orgs:tree", (VIEW_ORG_TREE,)),
+    NavItem(_("Service sites"), "orgs:site_list", (VIEW_ORG_TREE,)),
+    NavItem(_("Staff accounts"), "accounts:user_list", (MANAGE_USERS,)),
+    NavItem(_("Consent texts"), "archives:consent_texts", (MANAGE_CONSENT_TEXTS,)),
+    NavItem(_("Audit log"), "confidentiality:audit_log", (VIEW_AUDIT_LOG,)),
+    NavItem(_("Centre profile"), "core:centre_profile", (MANAGE_CENTRE_PROFILE,)),
 ]
 
 
 def nav_for(user, current_path: str) -> list[dict]:
     items = []
     for item in NAV_ITEMS:
-        if item.permission is not None and not policy.has_permission(user, item.permission):
+        if item.permissions and not any(policy.has_permission(user, p) for p in item.permissions):
             continue
         url = reverse(item.url_name)
         active = current_path == url if url == "/staff/" else current_path.startswith(url)

@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "orgs",
     "accounts",
     "confidentiality",
+    "archives",
     "portal",
     "api",
 ]
@@ -284,6 +285,8 @@ DEFAULT_FROM_EMAIL = env_str("XINQIAO_FROM_EMAIL", "xinqiao@localhost")
 # Centre-wide knobs that are settings rather than data.
 XINQIAO_TWO_FACTOR_ENFORCED = env_bool("XINQIAO_TWO_FACTOR", True)
 XINQIAO_ACCESS_GRANT_HOURS = env_int("XINQIAO_ACCESS_GRANT_HOURS", 72)
+XINQIAO_BREAK_GLASS_HOURS = env_int("XINQIAO_BREAK_GLASS_HOURS", 12)
+XINQIAO_ARCHIVE_REVIEW_MONTHS = env_int("XINQIAO_ARCHIVE_REVIEW_MONTHS", 6)
 
 LOGGING = {
     "version": 1,

@@ -40,6 +40,19 @@ EXPECTED = {
     "confidentiality.verify_audit_chain": {A, D},
     "core.use_staff_home": EVERYONE,
     "core.manage_centre_profile": {A, D},
+    "archives.view_residents": {C, T, S, D, R, G, H},
+    "archives.register_residents": {C, T, D, R, G, H},
+    "archives.correct_residents": {C, T, D, R},
+    "archives.record_consent": {C, T, D, R, G, H},
+    "archives.manage_archives": {D, R},
+    "archives.set_risk_level": {C, T, S, D},
+    "archives.request_access": {C, T, S},
+    "archives.break_glass": {C, T, S},
+    "archives.decide_access": {D, R},
+    "archives.review_break_glass": {D},
+    "archives.record_disclosure": {C, T, S, D, R},
+    "archives.view_access_list": {D, R},
+    "archives.manage_consent_texts": {A},
 }
 
 

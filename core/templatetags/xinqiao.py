@@ -11,3 +11,20 @@ def minutes(value) -> int:
     if not isinstance(value, timedelta):
         return 0
     return -(-int(value.total_seconds()) // 60)
+
+
+@register.filter
+def mask_id(value: str) -> str:
+    """Show the first 4 and last 2 characters of a document number: enough to tell records apart."""
+    if not value:
+        return ""
+    if len(value) <= 6:
+        return "*" * len(value)
+    return f"{value[:4]}{'*' * (len(value) - 6)}{value[-2:]}"
+
+
+@register.filter
+def phone_display(value: str) -> str:
+    from lib.identity import display_phone
+
+    return display_phone(value)

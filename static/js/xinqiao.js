@@ -8,3 +8,7 @@ document.addEventListener("htmx:responseError", (event) => {
     document.close();
   }
 });
+
+document.addEventListener("click", (event) => {
+  if (event.target.closest("[data-print]")) window.print();
+});

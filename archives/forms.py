@@ -1,0 +1,167 @@
+"""Forms of the residents-and-archives domain: input shape only; rules live in the services."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from accounts.roles import Role
+from confidentiality.models import BreakGlassReason, Consent, ConsentKind, ConsentText, DisclosureBasis
+from orgs.forms import UnitChoiceField
+from orgs.models import OrgUnit
+
+from .models import ArchiveStatus, DocumentType, RiskLevel, Sex, SpecialGroup
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"})
+
+
+class ResidentForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=50)
+    document_type = forms.ChoiceField(label=_("Document type"), choices=DocumentType.choices)
+    id_number = forms.CharField(label=_("Document number"), max_length=30, required=False)
+    sex = forms.ChoiceField(
+        label=_("Sex"),
+        choices=Sex.choices,
+        required=False,
+        help_text=_("Taken from the ID card number if given."),
+    )
+    birth_date = forms.DateField(
+        label=_("Birth date"),
+        required=False,
+        widget=DATE_INPUT,
+        help_text=_("Taken from the ID card number if given."),
+    )
+    phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    address = forms.CharField(label=_("Address"), max_length=200, required=False)
+    org_unit = UnitChoiceField(label=_("Organisation unit"), queryset=OrgUnit.objects.none())
+    tags = forms.MultipleChoiceField(
+        label=_("Special groups"),
+        choices=SpecialGroup.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    guardian_name = forms.CharField(label=_("Guardian's name"), max_length=50, required=False)
+    guardian_relation = forms.CharField(label=_("Guardian's relation"), max_length=20, required=False)
+    guardian_phone = forms.CharField(label=_("Guardian's phone"), max_length=30, required=False)
+    emergency_name = forms.CharField(label=_("Emergency contact"), max_length=50, required=False)
+    emergency_relation = forms.CharField(
+        label=_("Emergency contact's relation"), max_length=20, required=False
+    )
+    emergency_phone = forms.CharField(label=_("Emergency contact's phone"), max_length=30, required=False)
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["org_unit"].queryset = units if units is not None else OrgUnit.objects.none()
+
+
+class CorrectionForm(ResidentForm):
+    reason = forms.CharField(
+        label=_("Reason for the correction"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["tags"]
+
+
+class ConsentForm(forms.Form):
+    text = forms.ModelChoiceField(label=_("Text signed"), queryset=ConsentText.objects.none())
+    signed_on = forms.DateField(label=_("Signed on"), widget=DATE_INPUT, initial=timezone.localdate)
+    signer = forms.ChoiceField(label=_("Signed by"), choices=Consent.Signer.choices)
+    signer_name = forms.CharField(label=_("Signer's name"), max_length=50)
+    channel = forms.ChoiceField(label=_("Channel"), choices=Consent.Channel.choices)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["text"].queryset = ConsentText.objects.filter(is_current=True).order_by("kind")
+
+
+class ConsentTextForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=ConsentKind.choices)
+    version = forms.CharField(label=_("Version"), max_length=20)
+    title = forms.CharField(label=_("Title"), max_length=100)
+    body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 12}))
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ResponsibleForm(forms.Form):
+    staff = forms.ModelMultipleChoiceField(
+        label=_("Responsible counsellors"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["staff"].queryset = User.objects.filter(
+            is_active=True, role__in=[Role.COUNSELLOR, Role.THERAPIST]
+        ).order_by("username")
+
+
+class PaperLocationForm(forms.Form):
+    paper_location = forms.CharField(label=_("Paper archive location"), max_length=100, required=False)
+
+
+class StatusForm(forms.Form):
+    to_status = forms.ChoiceField(choices=ArchiveStatus.choices, widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("Reason"), max_length=500, required=False)
+
+
+class RiskLevelForm(forms.Form):
+    level = forms.ChoiceField(label=_("Risk level"), choices=RiskLevel.choices)
+    reason = forms.CharField(label=_("Reason"), max_length=500)
+
+
+class ArchiveNumberForm(forms.Form):
+    number = forms.CharField(label=_("Archive number"), max_length=30)
+    reason = forms.CharField(label=_("Reason"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class BreakGlassForm(ArchiveNumberForm):
+    reason_code = forms.ChoiceField(label=_("Emergency"), choices=BreakGlassReason.choices)
+    field_order = ["number", "reason_code", "reason"]
+
+
+class DecisionForm(forms.Form):
+    approve = forms.TypedChoiceField(
+        coerce=lambda v: v == "1", choices=[("1", _("Approve")), ("0", _("Deny"))]
+    )
+    hours = forms.IntegerField(label=_("Hours"), min_value=1, max_value=720, required=False)
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+
+class DisclosureForm(forms.Form):
+    recipient = forms.CharField(label=_("Recipient"), max_length=120)
+    items = forms.CharField(
+        label=_("What was disclosed"), max_length=500, help_text=_("Separate items with commas.")
+    )
+    purpose = forms.CharField(label=_("Purpose"), max_length=200)
+    basis = forms.ChoiceField(label=_("Basis"), choices=DisclosureBasis.choices)
+    legal_reference = forms.CharField(label=_("Legal reference"), max_length=200, required=False)
+
+    def clean_items(self) -> list[str]:
+        raw = self.cleaned_data["items"].replace("，", ",").replace("、", ",")
+        return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Name, pinyin, ID number or phone"), required=False, max_length=50)
+    org_unit = UnitChoiceField(label=_("Organisation unit"), queryset=OrgUnit.objects.none(), required=False)
+    tag = forms.ChoiceField(
+        label=_("Special group"), choices=[("", "—"), *SpecialGroup.choices], required=False
+    )
+    risk_level = forms.ChoiceField(
+        label=_("Risk level"), choices=[("", "—"), *RiskLevel.choices], required=False
+    )
+
+    def __init__(self, *args, units=None, show_risk=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["org_unit"].queryset = units if units is not None else OrgUnit.objects.none()
+        if not show_risk:
+            del self.fields["risk_level"]

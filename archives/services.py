@@ -1,0 +1,427 @@
+"""Writes of the residents-and-archives domain. Each one is audited through audit_record."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from confidentiality import policy
+from confidentiality.services import audit_record
+from lib.encryption import blind_index
+from lib.identity import (
+    InvalidIdNumber,
+    InvalidPhone,
+    normalise_id_number,
+    normalise_phone,
+    parse_prc_id_number,
+)
+from lib.pinyin import name_initials, name_pinyin
+
+from .models import (
+    Archive,
+    ArchiveStatus,
+    ArchiveStatusChange,
+    Correction,
+    DocumentType,
+    Resident,
+    ResidentTag,
+    RiskLevel,
+    RiskLevelChange,
+    Sex,
+)
+from .permissions import MANAGE_ARCHIVES, REGISTER_RESIDENTS, SET_RISK_LEVEL
+
+ID_INDEX_PURPOSE = "resident.id_number"
+PHONE_INDEX_PURPOSE = "resident.phone"
+ADULT_AGE = 18
+
+ID_ERRORS = {
+    "format": _("An ID card number has 17 digits followed by a digit or X."),
+    "checksum": _("This ID card number is not valid: its check digit does not match. Check each digit."),
+    "birth_date": _("This ID card number does not contain a valid birth date."),
+}
+
+
+class DuplicateResident(Exception):
+    """A resident with this document number or phone already exists."""
+
+    def __init__(self, existing: Resident, field: str):
+        super().__init__(field)
+        self.existing = existing
+        self.field = field
+
+
+def _id_index(document_type: str, number: str) -> str:
+    return blind_index(f"{document_type}:{number}", purpose=ID_INDEX_PURPOSE) if number else ""
+
+
+def _phone_index(phone: str) -> str:
+    return blind_index(phone, purpose=PHONE_INDEX_PURPOSE) if phone else ""
+
+
+def _clean_identity(*, document_type: str, id_number: str, birth_date: date | None, sex: str) -> tuple:
+    """Validate the document; for an ID card, take birth date and sex from the number."""
+    id_number = normalise_id_number(id_number or "")
+    if document_type == DocumentType.PRC_ID and id_number:
+        try:
+            facts = parse_prc_id_number(id_number, today=timezone.localdate())
+        except InvalidIdNumber as exc:
+            raise ValidationError({"id_number": ID_ERRORS[exc.reason]}) from exc
+        if birth_date and birth_date != facts.birth_date:
+            raise ValidationError(
+                {"birth_date": _("The birth date differs from the one in the ID card number.")}
+            )
+        if sex not in ("", Sex.UNKNOWN, facts.sex):
+            raise ValidationError({"sex": _("The sex differs from the one in the ID card number.")})
+        return facts.number, facts.birth_date, facts.sex
+    if document_type == DocumentType.NONE and id_number:
+        raise ValidationError({"id_number": _("Choose the document type for this number.")})
+    return id_number, birth_date, sex or Sex.UNKNOWN
+
+
+def _clean_phone(value: str, field: str) -> str:
+    if not value or not value.strip():
+        return ""
+    try:
+        return normalise_phone(value)
+    except InvalidPhone as exc:
+        raise ValidationError(
+            {field: _("Enter a valid phone number, e.g. 13912345678 or 0571-88001234.")}
+        ) from exc
+
+
+def find_duplicate(
+    *, document_type: str, id_number: str, phone: str, exclude_pk=None
+) -> tuple[Resident, str] | None:
+    """The existing resident with this document or phone, and which of the two matched."""
+    candidates = Resident.objects.exclude(pk=exclude_pk) if exclude_pk else Resident.objects.all()
+    if id_number:
+        match = candidates.filter(
+            document_type=document_type, id_number_index=_id_index(document_type, id_number)
+        ).first()
+        if match:
+            return match, "id_number"
+    if phone:
+        match = candidates.filter(phone_index=_phone_index(phone)).first()
+        if match:
+            return match, "phone"
+    return None
+
+
+def _next_archive_number(year: int) -> str:
+    prefix = f"XQ{year}-"
+    last = (
+        Archive.objects.filter(number__startswith=prefix)
+        .order_by("-number")
+        .values_list("number", flat=True)
+        .first()
+    )
+    sequence = int(last.removeprefix(prefix)) + 1 if last else 1
+    return f"{prefix}{sequence:06d}"
+
+
+@transaction.atomic
+def resident_register(
+    *,
+    actor,
+    name: str,
+    org_unit,
+    document_type: str = DocumentType.PRC_ID,
+    id_number: str = "",
+    sex: str = "",
+    birth_date: date | None = None,
+    phone: str = "",
+    address: str = "",
+    tags: list[str] | tuple = (),
+    guardian_name: str = "",
+    guardian_relation: str = "",
+    guardian_phone: str = "",
+    emergency_name: str = "",
+    emergency_relation: str = "",
+    emergency_phone: str = "",
+) -> Resident:
+    """Register a resident and open their archive.
+
+    The document number is validated (an ID card's check digit too) and gives the birth date and
+    sex; the phone must be a real number. A minor needs a guardian. A document number or phone
+    that is already registered raises DuplicateResident and creates nothing: one person, one record.
+    """
+    if not policy.has_permission(actor, REGISTER_RESIDENTS) or not policy.in_scope(actor, org_unit):
+        raise PermissionDenied
+    id_number, birth_date, sex = _clean_identity(
+        document_type=document_type, id_number=id_number, birth_date=birth_date, sex=sex
+    )
+    phone = _clean_phone(phone, "phone")
+    guardian_phone = _clean_phone(guardian_phone, "guardian_phone")
+    emergency_phone = _clean_phone(emergency_phone, "emergency_phone")
+    today = timezone.localdate()
+    if birth_date and birth_date > today:
+        raise ValidationError({"birth_date": _("The birth date cannot be in the future.")})
+    resident = Resident(
+        name=name.strip(),
+        name_pinyin=name_pinyin(name),
+        name_initials=name_initials(name),
+        sex=sex,
+        birth_date=birth_date,
+        document_type=document_type,
+        id_number=id_number,
+        id_number_index=_id_index(document_type, id_number),
+        phone=phone,
+        phone_index=_phone_index(phone),
+        address=address.strip(),
+        org_unit=org_unit,
+        guardian_name=guardian_name.strip(),
+        guardian_relation=guardian_relation.strip(),
+        guardian_phone=guardian_phone,
+        emergency_name=emergency_name.strip(),
+        emergency_relation=emergency_relation.strip(),
+        emergency_phone=emergency_phone,
+        created_by=actor,
+    )
+    age = resident.age_on(today)
+    if age is not None and age < ADULT_AGE and not (resident.guardian_name and resident.guardian_phone):
+        raise ValidationError(
+            {"guardian_name": _("A minor needs a guardian with a name and a phone number.")}
+        )
+    duplicate = find_duplicate(document_type=document_type, id_number=id_number, phone=phone)
+    if duplicate:
+        audit_record(
+            actor=actor, action="resident.duplicate_refused", obj=duplicate[0], details={"by": duplicate[1]}
+        )
+        raise DuplicateResident(*duplicate)
+    resident.full_clean(exclude=["created_by"])
+    try:
+        with transaction.atomic():
+            resident.save()
+    except IntegrityError as exc:  # a concurrent registration of the same document won the race
+        duplicate = find_duplicate(document_type=document_type, id_number=id_number, phone="")
+        if duplicate:
+            raise DuplicateResident(*duplicate) from exc
+        raise
+    for tag in sorted(set(tags)):
+        ResidentTag.objects.create(resident=resident, tag=tag)
+    archive = Archive(
+        resident=resident, number=_next_archive_number(today.year), last_activity_at=timezone.now()
+    )
+    archive.full_clean(exclude=["resident"])
+    archive.save()
+    audit_record(actor=actor, action="resident.registered", obj=resident, details={"archive": archive.number})
+    return resident
+
+
+CORRECTABLE_FIELDS = (
+    "name",
+    "sex",
+    "birth_date",
+    "document_type",
+    "id_number",
+    "phone",
+    "address",
+    "org_unit",
+    "guardian_name",
+    "guardian_relation",
+    "guardian_phone",
+    "emergency_name",
+    "emergency_relation",
+    "emergency_phone",
+)
+
+
+def _as_text(value) -> str:
+    if value is None:
+        return ""
+    if hasattr(value, "pk"):
+        return f"{value.pk}:{value}"
+    return str(value)
+
+
+@transaction.atomic
+def resident_correct(*, actor, resident: Resident, changes: dict, reason: str) -> list[Correction]:
+    """Correct a resident's details with a reason; each changed field keeps its old value.
+
+    The same validation as registration applies, and a correction may not turn the record into
+    a duplicate of another resident.
+    """
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for the correction.")})
+    values = {field: getattr(resident, field) for field in CORRECTABLE_FIELDS}
+    values.update({k: v for k, v in changes.items() if k in CORRECTABLE_FIELDS})
+    if values["org_unit"] != resident.org_unit and not policy.in_scope(actor, values["org_unit"]):
+        raise ValidationError({"org_unit": _("You can only move a resident to a unit in your scope.")})
+    id_number, birth_date, sex = _clean_identity(
+        document_type=values["document_type"],
+        id_number=values["id_number"],
+        birth_date=values["birth_date"] if "birth_date" in changes else None,
+        sex=values["sex"] if "sex" in changes else "",
+    )
+    values.update(
+        id_number=id_number,
+        birth_date=birth_date or values["birth_date"],
+        sex=sex if sex != Sex.UNKNOWN else values["sex"],
+        phone=_clean_phone(values["phone"], "phone"),
+        guardian_phone=_clean_phone(values["guardian_phone"], "guardian_phone"),
+        emergency_phone=_clean_phone(values["emergency_phone"], "emergency_phone"),
+    )
+    duplicate = find_duplicate(
+        document_type=values["document_type"],
+        id_number=id_number,
+        phone=values["phone"],
+        exclude_pk=resident.pk,
+    )
+    if duplicate:
+        raise ValidationError(_("Another resident already has this document number or phone."))
+    corrections = []
+    for field in CORRECTABLE_FIELDS:
+        old, new = getattr(resident, field), values[field]
+        if _as_text(old) == _as_text(new):
+            continue
+        corrections.append(
+            Correction(
+                resident=resident,
+                field=field,
+                old_value=_as_text(old),
+                new_value=_as_text(new),
+                reason=reason.strip(),
+                corrected_by=actor,
+            )
+        )
+        setattr(resident, field, new)
+    if not corrections:
+        return []
+    resident.name_pinyin = name_pinyin(resident.name)
+    resident.name_initials = name_initials(resident.name)
+    resident.id_number_index = _id_index(resident.document_type, resident.id_number)
+    resident.phone_index = _phone_index(resident.phone)
+    resident.full_clean(exclude=["created_by"])
+    resident.save()
+    Correction.objects.bulk_create(corrections)
+    Archive.objects.filter(resident=resident).update(last_activity_at=timezone.now())
+    audit_record(
+        actor=actor,
+        action="resident.corrected",
+        obj=resident,
+        reason=reason.strip(),
+        details={"fields": [c.field for c in corrections]},
+    )
+    return corrections
+
+
+@transaction.atomic
+def resident_set_tags(*, actor, resident: Resident, tags: list[str]) -> None:
+    ResidentTag.objects.filter(resident=resident).exclude(tag__in=tags).delete()
+    for tag in set(tags) - set(resident.tags.values_list("tag", flat=True)):
+        ResidentTag.objects.create(resident=resident, tag=tag)
+    audit_record(actor=actor, action="resident.tags_set", obj=resident, details={"tags": sorted(set(tags))})
+
+
+def _require_manage(actor, archive: Archive) -> None:
+    if not policy.has_permission(actor, MANAGE_ARCHIVES) or not policy.in_scope(
+        actor, archive.resident.org_unit
+    ):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def archive_set_responsible(*, actor, archive: Archive, staff: list) -> None:
+    """Make these counsellors or therapists responsible for the archive (they see its clinical content)."""
+    _require_manage(actor, archive)
+    from accounts.roles import Role
+
+    for person in staff:
+        if person.role not in (Role.COUNSELLOR, Role.THERAPIST) or not person.is_active:
+            raise ValidationError({"staff": _("Only active counsellors and therapists can be responsible.")})
+    before = set(archive.responsible.values_list("pk", flat=True))
+    archive.responsible.set(staff)
+    archive.last_activity_at = timezone.now()
+    archive.save(update_fields=["last_activity_at"])
+    audit_record(
+        actor=actor,
+        action="archive.responsible_set",
+        obj=archive,
+        details={"before": sorted(before), "after": sorted(p.pk for p in staff)},
+    )
+
+
+@transaction.atomic
+def archive_set_paper_location(*, actor, archive: Archive, paper_location: str) -> None:
+    _require_manage(actor, archive)
+    archive.paper_location = paper_location.strip()
+    archive.full_clean(exclude=["resident"])
+    archive.save(update_fields=["paper_location"])
+    audit_record(actor=actor, action="archive.paper_location_set", obj=archive)
+
+
+@transaction.atomic
+def archive_change_status(*, actor, archive: Archive, to_status: str, reason: str) -> None:
+    """Close and archive (归档), or reopen: reopening needs a reason."""
+    _require_manage(actor, archive)
+    if archive.status == to_status:
+        raise ValidationError(_("The archive is already in that state."))
+    if to_status == ArchiveStatus.OPEN and not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for reopening the archive.")})
+    archive.status = to_status
+    archive.last_activity_at = timezone.now()
+    archive.save(update_fields=["status", "last_activity_at"])
+    ArchiveStatusChange.objects.create(
+        archive=archive, to_status=to_status, reason=reason.strip(), changed_by=actor
+    )
+    audit_record(actor=actor, action=f"archive.{to_status}", obj=archive, reason=reason.strip())
+
+
+@transaction.atomic
+def risk_level_set(
+    *, actor, archive: Archive, level: str, reason: str, source: str = RiskLevelChange.Source.MANUAL
+):
+    """Change the archive's current risk level; the change, its source and reason are kept."""
+    if source == RiskLevelChange.Source.MANUAL and not (
+        policy.has_permission(actor, SET_RISK_LEVEL) and policy.can_see_clinical(actor, archive)
+    ):
+        raise PermissionDenied
+    if level not in RiskLevel.values:
+        raise ValidationError({"level": _("Unknown risk level.")})
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for the change.")})
+    if archive.risk_level == level:
+        return None
+    change = RiskLevelChange.objects.create(
+        archive=archive,
+        from_level=archive.risk_level,
+        to_level=level,
+        source=source,
+        reason=reason.strip(),
+        changed_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    archive.risk_level = level
+    archive.last_activity_at = timezone.now()
+    archive.save(update_fields=["risk_level", "last_activity_at"])
+    audit_record(
+        actor=actor,
+        action="archive.risk_level_set",
+        obj=archive,
+        reason=reason.strip(),
+        details={"to": level},
+    )
+    return change
+
+
+def archive_record_view(*, actor, archive: Archive, basis: str) -> None:
+    """Every opening of an archive is written to the audit log, with the basis for clinical access."""
+    audit_record(actor=actor, action="archive.viewed", obj=archive, details={"clinical_basis": basis})
+
+
+def archive_record_print(*, actor, archive: Archive) -> None:
+    audit_record(actor=actor, action="archive.printed", obj=archive)
+
+
+def archive_record_access_list(*, actor, archive: Archive) -> None:
+    audit_record(actor=actor, action="archive.access_list_viewed", obj=archive)
+
+
+def resident_search_record(*, actor, filters: list[str]) -> None:
+    """Searches are audited by which filters were used, never by the values (an ID number typed
+    into the search box must not end up in the log in clear)."""
+    audit_record(actor=actor, action="resident.searched", details={"filters": filters})

@@ -1,0 +1,28 @@
+from django.urls import path
+
+from . import views
+
+app_name = "archives"
+
+urlpatterns = [
+    path("", views.resident_list, name="list"),
+    path("new/", views.resident_register, name="register"),
+    path("review/", views.review_list, name="review_list"),
+    path("access/", views.access_requests, name="access_requests"),
+    path("access/new/", views.access_request_new, name="access_request_new"),
+    path("access/<int:grant_pk>/decide/", views.access_request_decide, name="access_decide"),
+    path("access/<int:grant_pk>/review/", views.break_glass_review, name="break_glass_review"),
+    path("emergency/", views.break_glass, name="break_glass"),
+    path("consent-texts/", views.consent_texts, name="consent_texts"),
+    path("<int:pk>/", views.archive_detail, name="detail"),
+    path("<int:pk>/print/", views.archive_print, name="print"),
+    path("<int:pk>/correct/", views.resident_correct, name="correct"),
+    path("<int:pk>/consents/new/", views.consent_add, name="consent_add"),
+    path("<int:pk>/consents/<int:consent_pk>/withdraw/", views.consent_withdraw, name="consent_withdraw"),
+    path("<int:pk>/responsible/", views.archive_responsible, name="responsible"),
+    path("<int:pk>/paper/", views.archive_paper_location, name="paper_location"),
+    path("<int:pk>/status/", views.archive_status, name="status"),
+    path("<int:pk>/risk/", views.archive_risk, name="risk"),
+    path("<int:pk>/disclosures/new/", views.disclosure_add, name="disclosure_add"),
+    path("<int:pk>/access-list/", views.archive_access_log, name="access_list"),
+]
