@@ -6,14 +6,20 @@ the same audit trail as real work.
 
 from __future__ import annotations
 
-from datetime import time
+import random
+from datetime import date, time, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role
 from accounts.services import user_create
+from archives.services import archive_set_responsible, resident_register, risk_level_set
+from confidentiality.models import GUARDIAN_CONSENT_UNDER_AGE, ConsentKind, ConsentText
+from confidentiality.services import consent_record, consent_text_publish
+from lib.identity import prc_id_check_character
 from orgs.models import OrgUnit, Room, UnitKind
 from orgs.services import opening_hours_add, org_unit_create, room_create, service_site_create
 
@@ -34,7 +40,7 @@ def demo_is_seeded() -> bool:
 
 
 @transaction.atomic
-def demo_seed() -> dict[str, int]:
+def demo_seed(*, residents: int = 200) -> dict[str, int]:
     """Create the demo data set. Refused outside demo mode and on a database that has data."""
     if not settings.DEMO_MODE:
         raise DemoRefused("demo data can only be created in demo mode (XINQIAO_DEMO=1, not production)")
@@ -116,4 +122,156 @@ def demo_seed() -> dict[str, int]:
         hotline_hours="每天 8:00–22:00",
         email="service@demo.xinqiao.local",
     )
-    return {"org_units": OrgUnit.objects.count(), "accounts": len(accounts)}
+    seed_consent_texts()
+    resident_count = seed_residents(count=residents)
+    return {"org_units": OrgUnit.objects.count(), "accounts": len(accounts), "residents": resident_count}
+
+
+CONSENT_TEXTS = [
+    (
+        ConsentKind.INFORMED,
+        "心理服务知情同意书",
+        "本人自愿接受社区心理服务中心提供的心理健康评估、心理咨询与辅导等服务。本人已了解服务的内容、方式、"
+        "可能的益处与局限，知道可以随时提出疑问、拒绝或终止服务。",
+    ),
+    (
+        ConsentKind.CONFIDENTIALITY,
+        "心理服务保密协议",
+        "中心对服务中获知的个人信息和谈话内容严格保密。以下情形属于保密例外：本人或他人的生命安全面临危险；"
+        "法律法规要求披露；本人书面同意披露。发生保密例外时，中心仅披露必要的最少信息，并记录在案。",
+    ),
+    (
+        ConsentKind.SENSITIVE_INFO,
+        "敏感个人信息处理同意书",
+        "本人同意中心为提供心理服务之目的，处理本人的身份证件号码、联系方式、心理测评结果和服务记录等敏感"
+        "个人信息。信息加密保存，仅限服务团队在必要范围内查阅，每次查阅均有记录。本人可随时撤回同意。",
+    ),
+]
+
+
+def seed_consent_texts() -> None:
+    admin = User.objects.get(username="admin")
+    for kind, title, body in CONSENT_TEXTS:
+        consent_text_publish(actor=admin, kind=kind, version="2026.1", title=title, body=body)
+
+
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
+)
+GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉兰萍红娥玲芬燕志国建国海波宇浩然子涵欣怡梓轩"
+# Area code of a real district prefix shape (the demo numbers are invented but pass the checksum).
+AREA_CODES = ["330102", "330105", "330106", "330108"]
+MOBILE_PREFIXES = ["139", "138", "136", "135", "150", "151", "158", "186", "187", "189", "177", "199"]
+RISK_SPREAD = ["none"] * 14 + ["yellow"] * 3 + ["orange"] * 2 + ["red"]
+
+
+def _demo_mobile(rng: random.Random) -> str:
+    return f"{rng.choice(MOBILE_PREFIXES)}{rng.randint(10000000, 99999999)}"
+
+
+def _demo_id_number(rng: random.Random, born: date, sex: str) -> str:
+    sequence = rng.randrange(0, 99) * 10 + (
+        rng.choice([1, 3, 5, 7, 9]) if sex == "M" else rng.choice([0, 2, 4, 6, 8])
+    )
+    first17 = f"{rng.choice(AREA_CODES)}{born:%Y%m%d}{sequence:03d}"
+    return first17 + prc_id_check_character(first17)
+
+
+def seed_residents(*, count: int) -> int:
+    """Residents across the grids and school classes, with varied ages, groups and risk levels.
+
+    Deterministic (a fixed random seed), so every demo looks the same. Most have consents.
+    """
+    rng = random.Random(2026)  # noqa: S311 - reproducible demo data, not a secret
+    director = User.objects.get(username="director")
+    archivist = User.objects.get(username="archivist")
+    grids = list(OrgUnit.objects.filter(kind=UnitKind.GRID).order_by("path"))
+    classes = list(OrgUnit.objects.filter(kind=UnitKind.CLASS).order_by("path"))
+    texts = {text.kind: text for text in ConsentText.objects.filter(is_current=True)}
+    today = timezone.localdate()
+    used_phones: set[str] = set()
+    local_staff = {user.org_unit_id: user for user in User.objects.filter(username__in=["worker", "teacher"])}
+
+    def registrar_for(unit):
+        # The grid worker and teacher register people in their own unit; the archive manager the rest.
+        return local_staff.get(unit.pk, archivist)
+
+    responsible: dict[str, list] = {"counsellor": [], "counsellor2": []}
+    for n in range(count):
+        in_school = n % 5 == 0
+        unit = rng.choice(classes if in_school else grids)
+        sex = rng.choice(["M", "F"])
+        age = (
+            rng.randint(12, 15)
+            if in_school
+            else rng.choice([rng.randint(18, 45), rng.randint(46, 64), rng.randint(65, 88)])
+        )
+        born = today.replace(year=today.year - age) - timedelta(days=rng.randint(1, 360))
+        name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice([1, 2])))
+        phone = _demo_mobile(rng)
+        while phone in used_phones:
+            phone = _demo_mobile(rng)
+        used_phones.add(phone)
+        tags = []
+        if age < 18:
+            tags += ["minor", "adolescent", "student"]
+        if sex == "F" and not in_school:
+            tags.append("woman")
+            if 22 <= age <= 38 and rng.random() < 0.2:
+                tags.append("perinatal")
+        if age >= 65:
+            tags.append("elderly")
+            if rng.random() < 0.4:
+                tags.append(rng.choice(["empty_nest", "living_alone"]))
+        if rng.random() < 0.06:
+            tags.append("disabled")
+        if rng.random() < 0.08:
+            tags.append("low_income")
+        guardian = {}
+        if age < 18:
+            guardian = {
+                "guardian_name": rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN),
+                "guardian_relation": rng.choice(["母亲", "父亲", "祖母"]),
+                "guardian_phone": _demo_mobile(rng),
+            }
+        resident = resident_register(
+            actor=registrar_for(unit),
+            name=name,
+            org_unit=unit,
+            id_number=_demo_id_number(rng, born, sex),
+            phone=phone,
+            address=f"{unit.name} {rng.randint(1, 60)}幢{rng.randint(1, 6)}单元{rng.randint(101, 1802)}室",
+            tags=tags,
+            emergency_name=rng.choice(SURNAMES) + rng.choice(GIVEN),
+            emergency_relation=rng.choice(["配偶", "子女", "兄弟姐妹", "朋友"]),
+            emergency_phone=_demo_mobile(rng),
+            **guardian,
+        )
+        if rng.random() < 0.85:
+            signed_on = today - timedelta(days=rng.randint(1, 300))
+            by_guardian = resident.age_on(signed_on) < GUARDIAN_CONSENT_UNDER_AGE
+            for kind in (ConsentKind.INFORMED, ConsentKind.CONFIDENTIALITY, ConsentKind.SENSITIVE_INFO):
+                consent_record(
+                    actor=registrar_for(unit),
+                    resident=resident,
+                    text=texts[kind],
+                    signed_on=signed_on,
+                    signer="guardian" if by_guardian else "self",
+                    signer_name=guardian["guardian_name"] if by_guardian else name,
+                    channel=rng.choice(["paper", "electronic"]),
+                )
+        level = rng.choice(RISK_SPREAD)
+        if level != "none":
+            risk_level_set(
+                actor=director, archive=resident.archive, level=level, reason="演示数据：初次评估后确定"
+            )
+        community = OrgUnit.objects.get_parent(unit) if unit.kind == UnitKind.GRID else None
+        if community is not None and community.name == "柳岸社区" and len(responsible["counsellor"]) < 12:
+            responsible["counsellor"].append(resident.archive)
+        if community is not None and community.name == "松林社区" and len(responsible["counsellor2"]) < 12:
+            responsible["counsellor2"].append(resident.archive)
+    for username, archives in responsible.items():
+        counsellor = User.objects.get(username=username)
+        for archive in archives:
+            archive_set_responsible(actor=archivist, archive=archive, staff=[counsellor])
+    return count

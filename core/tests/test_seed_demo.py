@@ -32,7 +32,7 @@ DEMO_USERS = [
 @pytest.fixture
 def demo(settings):
     settings.DEMO_MODE = True
-    call_command("seed_demo")
+    call_command("seed_demo", "--residents", "12")
 
 
 def test_the_demo_has_the_org_tree_sites_and_one_account_per_role(demo):
@@ -63,15 +63,34 @@ def test_outside_demo_mode_no_demo_account_is_created(settings):
     assert not User.objects.exists()
 
 
-@pytest.mark.parametrize("username", DEMO_USERS)
-def test_each_demo_account_logs_in_and_lands_on_its_home_page(demo, username):
-    client = Client()
-    response = client.post(
-        reverse("accounts:login"), {"username": username, "password": DEMO_PASSWORD}, follow=True
-    )
-    assert response.status_code == 200
-    assert response.redirect_chain[-1][0] == reverse("core:home")
-    assert f"home-{User.objects.get(username=username).role}" in response.content.decode()
+def test_each_demo_account_logs_in_and_lands_on_its_home_page(demo):
+    for username in DEMO_USERS:
+        client = Client()
+        response = client.post(
+            reverse("accounts:login"), {"username": username, "password": DEMO_PASSWORD}, follow=True
+        )
+        assert response.status_code == 200, username
+        assert response.redirect_chain[-1][0] == reverse("core:home"), username
+        assert f"home-{User.objects.get(username=username).role}" in response.content.decode()
+
+
+def test_the_full_demo_has_two_hundred_varied_residents_most_with_consent(settings):
+    from archives.models import Archive, Resident, ResidentTag
+    from confidentiality.models import Consent
+
+    settings.DEMO_MODE = True
+    call_command("seed_demo")
+    assert Resident.objects.count() == 200
+    assert Resident.objects.filter(org_unit__kind="class").exists()
+    assert 120 < Resident.objects.filter(consents__isnull=False).distinct().count() < 200
+    assert set(Archive.objects.values_list("risk_level", flat=True)) == {"none", "yellow", "orange", "red"}
+    assert ResidentTag.objects.values("tag").distinct().count() >= 6
+    assert Archive.objects.filter(responsible__username="counsellor").exists()
+    assert Archive.objects.filter(responsible__username="counsellor2").exists()
+    # A consent given while the resident was under 14 was signed by a guardian.
+    for consent in Consent.objects.select_related("resident"):
+        if consent.resident.age_on(consent.signed_on) < 14:
+            assert consent.signer == "guardian"
 
 
 def test_demo_accounts_lose_their_two_factor_exemption_outside_demo_mode(demo, settings):
