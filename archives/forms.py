@@ -14,7 +14,8 @@ from orgs.models import OrgUnit
 
 from .models import ArchiveStatus, DocumentType, RiskLevel, Sex, SpecialGroup
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date"})
+# ISO format whatever the language: the browser's date picker reads and writes only YYYY-MM-DD.
+DATE_INPUT = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 
 
 class ResidentForm(forms.Form):

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from confidentiality import policy
 from confidentiality.services import audit_record
@@ -39,10 +40,13 @@ ID_INDEX_PURPOSE = "resident.id_number"
 PHONE_INDEX_PURPOSE = "resident.phone"
 ADULT_AGE = 18
 
+# Lazy: this table is built at import time, the messages are read in the user's language later.
 ID_ERRORS = {
-    "format": _("An ID card number has 17 digits followed by a digit or X."),
-    "checksum": _("This ID card number is not valid: its check digit does not match. Check each digit."),
-    "birth_date": _("This ID card number does not contain a valid birth date."),
+    "format": gettext_lazy("An ID card number has 17 digits followed by a digit or X."),
+    "checksum": gettext_lazy(
+        "This ID card number is not valid: its check digit does not match. Check each digit."
+    ),
+    "birth_date": gettext_lazy("This ID card number does not contain a valid birth date."),
 }
 
 

@@ -5,6 +5,9 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import OpeningHours, OrgUnit, Room, UnitKind
 
+# 24-hour HH:MM whatever the language: the browser's time picker reads only that.
+TIME_INPUT = forms.TimeInput(format="%H:%M", attrs={"type": "time"})
+
 
 class UnitChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: OrgUnit) -> str:
@@ -46,8 +49,8 @@ class OpeningHoursForm(forms.Form):
     weekday = forms.TypedChoiceField(
         label=_("Weekday"), choices=OpeningHours._meta.get_field("weekday").choices, coerce=int
     )
-    opens = forms.TimeField(label=_("Opens"), widget=forms.TimeInput(attrs={"type": "time"}))
-    closes = forms.TimeField(label=_("Closes"), widget=forms.TimeInput(attrs={"type": "time"}))
+    opens = forms.TimeField(label=_("Opens"), widget=TIME_INPUT)
+    closes = forms.TimeField(label=_("Closes"), widget=TIME_INPUT)
 
     def clean(self):
         data = super().clean()
