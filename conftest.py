@@ -17,6 +17,10 @@ from accounts.services import user_create
 from orgs.models import UnitKind
 from orgs.services import org_unit_create
 
+# The browser and page fixtures (Playwright on Debian's chromium), defined once for every module:
+# a session fixture imported into two modules would start two Playwright loops in one thread.
+pytest_plugins = ["core.tests.browser"]
+
 PASSWORD = "correct-horse-battery"
 
 

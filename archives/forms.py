@@ -166,3 +166,15 @@ class SearchForm(forms.Form):
         self.fields["org_unit"].queryset = units if units is not None else OrgUnit.objects.none()
         if not show_risk:
             del self.fields["risk_level"]
+
+
+class ExportForm(forms.Form):
+    file_format = forms.ChoiceField(label=_("Format"), choices=[("pdf", "PDF"), ("json", "JSON")])
+    recipient = forms.CharField(
+        label=_("Recipient"),
+        max_length=120,
+        help_text=_("E.g. the resident (own access request), a hospital."),
+    )
+    purpose = forms.CharField(label=_("Purpose"), max_length=200)
+    basis = forms.ChoiceField(label=_("Basis"), choices=DisclosureBasis.choices)
+    legal_reference = forms.CharField(label=_("Legal reference"), max_length=200, required=False)

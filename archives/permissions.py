@@ -25,3 +25,7 @@ REVIEW_BREAK_GLASS = declare("archives.review_break_glass", _("Review emergency 
 RECORD_DISCLOSURE = declare("archives.record_disclosure", _("Record a disclosure"), {C, T, S, D, R})
 VIEW_ACCESS_LIST = declare("archives.view_access_list", _("See who opened an archive"), {D, R})
 MANAGE_CONSENT_TEXTS = declare("archives.manage_consent_texts", _("Manage consent texts"), {Role.ADMIN})
+EXPORT_ARCHIVE = declare("archives.export_archive", _("Export a resident's archive (PDF, JSON)"), {D, R})
+ANONYMISE_RESIDENTS = declare(
+    "archives.anonymise_residents", _("Delete or anonymise a resident on request"), {D}
+)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+import json
 from datetime import date
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -11,7 +14,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from confidentiality import policy
-from confidentiality.services import audit_record
+from confidentiality.models import Consent
+from confidentiality.services import audit_record, disclosure_record
 from lib.encryption import blind_index
 from lib.identity import (
     InvalidIdNumber,
@@ -34,7 +38,13 @@ from .models import (
     RiskLevelChange,
     Sex,
 )
-from .permissions import MANAGE_ARCHIVES, REGISTER_RESIDENTS, SET_RISK_LEVEL
+from .permissions import (
+    ANONYMISE_RESIDENTS,
+    EXPORT_ARCHIVE,
+    MANAGE_ARCHIVES,
+    REGISTER_RESIDENTS,
+    SET_RISK_LEVEL,
+)
 
 ID_INDEX_PURPOSE = "resident.id_number"
 PHONE_INDEX_PURPOSE = "resident.phone"
@@ -128,6 +138,27 @@ def _next_archive_number(year: int) -> str:
     return f"{prefix}{sequence:06d}"
 
 
+def _audit_refused_duplicate(function):
+    """Audit a refused duplicate after the registration's transaction rolled back: inside it,
+    the audit entry would be rolled back too."""
+
+    @functools.wraps(function)
+    def wrapper(*, actor, **kwargs):
+        try:
+            return function(actor=actor, **kwargs)
+        except DuplicateResident as duplicate:
+            audit_record(
+                actor=actor,
+                action="resident.duplicate_refused",
+                obj=duplicate.existing,
+                details={"by": duplicate.field},
+            )
+            raise
+
+    return wrapper
+
+
+@_audit_refused_duplicate
 @transaction.atomic
 def resident_register(
     *,
@@ -193,10 +224,7 @@ def resident_register(
         )
     duplicate = find_duplicate(document_type=document_type, id_number=id_number, phone=phone)
     if duplicate:
-        audit_record(
-            actor=actor, action="resident.duplicate_refused", obj=duplicate[0], details={"by": duplicate[1]}
-        )
-        raise DuplicateResident(*duplicate)
+        raise DuplicateResident(*duplicate)  # audited by _audit_refused_duplicate
     resident.full_clean(exclude=["created_by"])
     try:
         with transaction.atomic():
@@ -270,6 +298,16 @@ def resident_correct(*, actor, resident: Resident, changes: dict, reason: str) -
         guardian_phone=_clean_phone(values["guardian_phone"], "guardian_phone"),
         emergency_phone=_clean_phone(values["emergency_phone"], "emergency_phone"),
     )
+    # The registration's date and guardian rules hold for corrections too.
+    today = timezone.localdate()
+    if values["birth_date"] and values["birth_date"] > today:
+        raise ValidationError({"birth_date": _("The birth date cannot be in the future.")})
+    age = Resident(birth_date=values["birth_date"]).age_on(today)
+    has_guardian = bool(values["guardian_name"].strip() and values["guardian_phone"])
+    if age is not None and age < ADULT_AGE and not has_guardian:
+        raise ValidationError(
+            {"guardian_name": _("A minor needs a guardian with a name and a phone number.")}
+        )
     duplicate = find_duplicate(
         document_type=values["document_type"],
         id_number=id_number,
@@ -429,3 +467,114 @@ def resident_search_record(*, actor, filters: list[str]) -> None:
     """Searches are audited by which filters were used, never by the values (an ID number typed
     into the search box must not end up in the log in clear)."""
     audit_record(actor=actor, action="resident.searched", details={"filters": filters})
+
+
+# ---------------------------------------------------------------------------------------------
+# Export and the resident's rights (ARC-6, CONF-8)
+
+
+@transaction.atomic
+def archive_export(
+    *,
+    actor,
+    resident: Resident,
+    file_format: str,
+    recipient: str,
+    purpose: str,
+    basis: str,
+    legal_reference: str = "",
+) -> tuple[bytes, str]:
+    """Export one archive as PDF or JSON; the export is recorded as a disclosure first.
+
+    Clinical parts are included only when the exporter may see them. Returns (content, mime type).
+    """
+    # Imported here: the export module reads through the selectors, which import this module.
+    from .exports import archive_export_data, archive_export_pdf
+
+    if not policy.has_permission(actor, EXPORT_ARCHIVE) or not policy.in_scope(actor, resident.org_unit):
+        raise PermissionDenied
+    if file_format not in ("pdf", "json"):
+        raise ValidationError({"file_format": _("Choose PDF or JSON.")})
+    clinical = policy.can_see_clinical(actor, resident.archive)
+    data = archive_export_data(user=actor, resident=resident, clinical=clinical)
+    disclosure_record(
+        actor=actor,
+        resident=resident,
+        recipient=recipient,
+        fields=[
+            _("Whole archive") + (" (" + _("with clinical content") + ")" if clinical else ""),
+            file_format.upper(),
+        ],
+        purpose=purpose,
+        basis=basis,
+        legal_reference=legal_reference,
+    )
+    audit_record(
+        actor=actor, action="archive.exported", obj=resident.archive, details={"format": file_format}
+    )
+    if file_format == "json":
+        return json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8"), "application/json"
+    return archive_export_pdf(data=data), "application/pdf"
+
+
+def retention_holds(*, resident: Resident) -> str:
+    """The retention rule that keeps this record, or '' when none does (see docs/confidentiality.md).
+
+    An archive is kept while it is open, for XINQIAO_RETENTION_YEARS after it was archived, and
+    for a minor at least until they turn 18.
+    """
+    archive = resident.archive
+    today = timezone.localdate()
+    if archive.status == ArchiveStatus.OPEN:
+        return _("The archive is still open: archive it first.")
+    closed = archive.status_changes.filter(to_status=ArchiveStatus.ARCHIVED).order_by("-at").first()
+    years = settings.XINQIAO_RETENTION_YEARS
+    if closed and (today - timezone.localdate(closed.at)).days < 365 * years:
+        return _("Archived records are kept for %(years)s years after archiving.") % {"years": years}
+    age = resident.age_on(today)
+    if age is not None and age < ADULT_AGE:
+        return _("A minor's record is kept at least until they turn 18.")
+    return ""
+
+
+@transaction.atomic
+def resident_anonymise(*, actor, resident: Resident, reason: str) -> Resident:
+    """Anonymise a resident on their request, unless a retention rule still holds.
+
+    Identifying data is erased (name, document, contacts, corrections' old values); what remains
+    (unit, tags, birth year, the archive's events) keeps statistics true without naming anyone.
+    """
+    if not policy.has_permission(actor, ANONYMISE_RESIDENTS) or not policy.in_scope(actor, resident.org_unit):
+        raise PermissionDenied
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason, e.g. the resident's written request.")})
+    if resident.is_anonymised:
+        raise ValidationError(_("This resident is already anonymised."))
+    rule = retention_holds(resident=resident)
+    if rule:
+        raise ValidationError(rule)
+    resident.name = _("Anonymised resident %(number)s") % {"number": resident.pk}
+    resident.name_pinyin = resident.name_initials = ""
+    for field in (
+        "id_number",
+        "id_number_index",
+        "phone",
+        "phone_index",
+        "address",
+        "guardian_name",
+        "guardian_relation",
+        "guardian_phone",
+        "emergency_name",
+        "emergency_relation",
+        "emergency_phone",
+    ):
+        setattr(resident, field, "")
+    if resident.birth_date:
+        resident.birth_date = resident.birth_date.replace(month=1, day=1)
+    resident.document_type = DocumentType.NONE
+    resident.is_anonymised = True
+    resident.save()
+    Consent.objects.filter(resident=resident).update(signer_name="")
+    Correction.objects.filter(resident=resident).update(old_value="", new_value="")
+    audit_record(actor=actor, action="resident.anonymised", obj=resident, reason=reason.strip())
+    return resident

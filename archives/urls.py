@@ -25,4 +25,6 @@ urlpatterns = [
     path("<int:pk>/risk/", views.archive_risk, name="risk"),
     path("<int:pk>/disclosures/new/", views.disclosure_add, name="disclosure_add"),
     path("<int:pk>/access-list/", views.archive_access_log, name="access_list"),
+    path("<int:pk>/export/", views.archive_export, name="export"),
+    path("<int:pk>/anonymise/", views.resident_anonymise, name="anonymise"),
 ]

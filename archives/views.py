@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -29,6 +30,7 @@ from .forms import (
     CorrectionForm,
     DecisionForm,
     DisclosureForm,
+    ExportForm,
     PaperLocationForm,
     ReasonForm,
     ResidentForm,
@@ -39,9 +41,11 @@ from .forms import (
 )
 from .models import Archive, Resident
 from .permissions import (
+    ANONYMISE_RESIDENTS,
     BREAK_GLASS,
     CORRECT_RESIDENTS,
     DECIDE_ACCESS,
+    EXPORT_ARCHIVE,
     MANAGE_ARCHIVES,
     MANAGE_CONSENT_TEXTS,
     RECORD_CONSENT,
@@ -179,6 +183,11 @@ def _archive_context(request, resident: Resident, *, record_view: bool = True) -
         "can_see_access_list": policy.has_permission(user, VIEW_ACCESS_LIST)
         and policy.in_scope(user, resident.org_unit),
         "can_request": not clinical and policy.has_permission(user, REQUEST_ACCESS),
+        "can_export": policy.has_permission(user, EXPORT_ARCHIVE)
+        and policy.in_scope(user, resident.org_unit),
+        "can_anonymise": policy.has_permission(user, ANONYMISE_RESIDENTS)
+        and policy.in_scope(user, resident.org_unit)
+        and not resident.is_anonymised,
         "responsible_form": ResponsibleForm(initial={"staff": archive.responsible.all()}),
         "paper_form": PaperLocationForm(initial={"paper_location": archive.paper_location}),
         "risk_form": RiskLevelForm(initial={"level": archive.risk_level}),
@@ -548,3 +557,53 @@ def consent_texts(request):
             return redirect("archives:consent_texts")
     texts = ConsentText.objects.order_by("kind", "-created_at")
     return render(request, "archives/consent_texts.html", {"form": form, "texts": texts})
+
+
+# ---------------------------------------------------------------------------------------------
+# Export and anonymisation (ARC-6, CONF-8)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def archive_export(request, pk: int):
+    resident = policy.fetch_or_404(request.user, Resident, pk=pk)
+    policy.require_permission(request.user, EXPORT_ARCHIVE)
+    if not policy.in_scope(request.user, resident.org_unit):
+        raise PermissionDenied
+    form = ExportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            content, mime = services.archive_export(
+                actor=request.user, resident=resident, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            response = HttpResponse(content, content_type=mime)
+            filename = f"{resident.archive.number}.{form.cleaned_data['file_format']}"
+            response["Content-Disposition"] = f'attachment; filename="{filename}"'
+            response["Cache-Control"] = "no-store"
+            return response
+    return render(request, "archives/export_form.html", {"form": form, "resident": resident})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def resident_anonymise(request, pk: int):
+    resident = policy.fetch_or_404(request.user, Resident, pk=pk)
+    policy.require_permission(request.user, ANONYMISE_RESIDENTS)
+    if not policy.in_scope(request.user, resident.org_unit):
+        raise PermissionDenied
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.resident_anonymise(
+                actor=request.user, resident=resident, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("The resident is anonymised."))
+            return redirect("archives:detail", pk=resident.pk)
+    rule = services.retention_holds(resident=resident)
+    return render(request, "archives/anonymise_form.html", {"form": form, "resident": resident, "rule": rule})

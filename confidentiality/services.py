@@ -27,12 +27,14 @@ from lib.request_context import current_client_ip
 from . import policy
 from .fields import encrypted_fields
 from .models import (
+    CLINICAL_CONSENT_KINDS,
     GENESIS_HASH,
     GUARDIAN_CONSENT_UNDER_AGE,
     AccessGrant,
     AuditEntry,
     BreakGlassReason,
     Consent,
+    ConsentKind,
     ConsentText,
     Disclosure,
     DisclosureBasis,
@@ -358,3 +360,30 @@ def disclosure_record(
         details={"disclosure": disclosure.pk, "basis": basis},
     )
     return disclosure
+
+
+def clinical_consent_missing(*, resident) -> list[str]:
+    """The consents still needed before clinical records (assessments, sessions) may be created.
+
+    Empty when the informed consent and the sensitive-information consent are both signed and not
+    withdrawn. The crisis path is the one exception; it records its own basis instead.
+    """
+    signed = set(
+        Consent.objects.filter(resident=resident, withdrawn_at__isnull=True).values_list(
+            "text__kind", flat=True
+        )
+    )
+    return [str(ConsentKind(kind).label) for kind in CLINICAL_CONSENT_KINDS if kind not in signed]
+
+
+def require_clinical_consent(*, resident) -> None:
+    """Raise a ValidationError naming the missing consents; later domains call this before writing."""
+    missing = clinical_consent_missing(resident=resident)
+    if missing:
+        raise ValidationError(
+            _(
+                "No valid consent on file (%(missing)s): "
+                "clinical records cannot be created for this resident yet."
+            )
+            % {"missing": "、".join(missing)}
+        )

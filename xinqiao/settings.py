@@ -287,6 +287,7 @@ XINQIAO_TWO_FACTOR_ENFORCED = env_bool("XINQIAO_TWO_FACTOR", True)
 XINQIAO_ACCESS_GRANT_HOURS = env_int("XINQIAO_ACCESS_GRANT_HOURS", 72)
 XINQIAO_BREAK_GLASS_HOURS = env_int("XINQIAO_BREAK_GLASS_HOURS", 12)
 XINQIAO_ARCHIVE_REVIEW_MONTHS = env_int("XINQIAO_ARCHIVE_REVIEW_MONTHS", 6)
+XINQIAO_RETENTION_YEARS = env_int("XINQIAO_RETENTION_YEARS", 3)
 
 LOGGING = {
     "version": 1,
@@ -294,5 +295,10 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("XINQIAO_LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}, "huey": {"level": "INFO"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "huey": {"level": "INFO"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

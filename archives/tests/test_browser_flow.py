@@ -23,7 +23,6 @@ from archives.models import Archive, Resident
 from confidentiality.models import AccessGrant, ConsentKind
 from confidentiality.services import consent_text_publish
 from conftest import PASSWORD, make_user
-from core.tests.browser import browser_fixture, page_fixture  # noqa: F401  (the browser, page fixtures)
 from lib.identity import prc_id_check_character
 
 pytestmark = pytest.mark.browser

@@ -53,6 +53,8 @@ EXPECTED = {
     "archives.record_disclosure": {C, T, S, D, R},
     "archives.view_access_list": {D, R},
     "archives.manage_consent_texts": {A},
+    "archives.export_archive": {D, R},
+    "archives.anonymise_residents": {D},
 }
 
 

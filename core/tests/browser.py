@@ -5,12 +5,8 @@ launch the chromium at ``XINQIAO_CHROMIUM`` (default ``/usr/bin/chromium``). Whe
 the browser tests are skipped, unless ``XINQIAO_BROWSER_TESTS=required`` is set (as in CI), in
 which case they fail: a missing browser must not pass silently there.
 
-Import the fixtures into a test module::
-
-    from core.tests.browser import browser_fixture, page_fixture  # noqa: F401
-
-(The functions carry a different name from their fixtures so that a test's ``page`` argument
-does not shadow an imported name.)
+The root conftest.py loads this module as a plugin, so every test can ask for ``browser`` and
+``page``; a session fixture must be defined once, or each module would start its own Playwright.
 """
 
 from __future__ import annotations

@@ -12,7 +12,6 @@ from playwright.sync_api import Page, expect
 
 from conftest import PASSWORD
 from core.services import centre_profile_update
-from core.tests.browser import browser_fixture, page_fixture  # noqa: F401  (the browser, page fixtures)
 from orgs.models import OrgUnit, UnitKind
 
 LOGIN_PAGE = re.compile(r"/accounts/login/(\?.*)?$")
