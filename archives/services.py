@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from confidentiality import policy
 from confidentiality.models import Consent
-from confidentiality.services import audit_record, disclosure_record
+from confidentiality.services import audit_record, disclosure_create
 from lib.encryption import blind_index
 from lib.identity import (
     InvalidIdNumber,
@@ -40,6 +40,7 @@ from .models import (
 )
 from .permissions import (
     ANONYMISE_RESIDENTS,
+    CORRECT_RESIDENTS,
     EXPORT_ARCHIVE,
     MANAGE_ARCHIVES,
     REGISTER_RESIDENTS,
@@ -158,6 +159,28 @@ def _audit_refused_duplicate(function):
     return wrapper
 
 
+def _archive_open(*, resident: Resident, year: int, attempts: int = 5) -> Archive:
+    """Open the resident's archive under the next free number of the year.
+
+    Two registrations at the same moment can pick the same number; the unique constraint refuses
+    the second, which then takes the next number (each try in its own savepoint).
+    """
+    for attempt in range(attempts):
+        archive = Archive(
+            resident=resident, number=_next_archive_number(year), last_activity_at=timezone.now()
+        )
+        archive.full_clean(exclude=["resident", "number"])
+        try:
+            with transaction.atomic():
+                archive.save()
+        except IntegrityError:
+            if attempt == attempts - 1:
+                raise
+            continue
+        return archive
+    raise AssertionError("unreachable")
+
+
 @_audit_refused_duplicate
 @transaction.atomic
 def resident_register(
@@ -236,11 +259,7 @@ def resident_register(
         raise
     for tag in sorted(set(tags)):
         ResidentTag.objects.create(resident=resident, tag=tag)
-    archive = Archive(
-        resident=resident, number=_next_archive_number(today.year), last_activity_at=timezone.now()
-    )
-    archive.full_clean(exclude=["resident"])
-    archive.save()
+    archive = _archive_open(resident=resident, year=today.year)
     audit_record(actor=actor, action="resident.registered", obj=resident, details={"archive": archive.number})
     return resident
 
@@ -278,6 +297,8 @@ def resident_correct(*, actor, resident: Resident, changes: dict, reason: str) -
     The same validation as registration applies, and a correction may not turn the record into
     a duplicate of another resident.
     """
+    if not policy.has_permission(actor, CORRECT_RESIDENTS) or not policy.in_scope(actor, resident.org_unit):
+        raise PermissionDenied
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for the correction.")})
     values = {field: getattr(resident, field) for field in CORRECTABLE_FIELDS}
@@ -497,7 +518,7 @@ def archive_export(
         raise ValidationError({"file_format": _("Choose PDF or JSON.")})
     clinical = policy.can_see_clinical(actor, resident.archive)
     data = archive_export_data(user=actor, resident=resident, clinical=clinical)
-    disclosure_record(
+    disclosure_create(
         actor=actor,
         resident=resident,
         recipient=recipient,

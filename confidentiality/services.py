@@ -12,6 +12,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from archives.models import Resident
 from archives.permissions import (
     BREAK_GLASS,
     DECIDE_ACCESS,
@@ -151,6 +152,11 @@ def encrypted_fields_rotate(*, batch_size: int = 500) -> dict[str, int]:
 # Consent (CONF-1), access requests and break-the-glass (CONF-3/4), disclosures (CONF-5)
 
 
+def _require_visible(actor, resident) -> None:
+    if not policy.filter_residents(actor, Resident.objects.filter(pk=resident.pk)).exists():
+        raise PermissionDenied
+
+
 def _permission_or_403(actor, permission) -> None:
     if not policy.has_permission(actor, permission):
         raise PermissionDenied
@@ -180,6 +186,7 @@ def consent_text_publish(*, actor, kind: str, version: str, title: str, body: st
 def consent_record(*, actor, resident, text, signed_on, signer: str, signer_name: str, channel: str):
     """Record a signed consent. Under 14 (by the birth date) only a guardian can sign."""
     _permission_or_403(actor, RECORD_CONSENT)
+    _require_visible(actor, resident)
     if signed_on > timezone.localdate():
         raise ValidationError({"signed_on": _("The signing date cannot be in the future.")})
     age = resident.age_on(signed_on)
@@ -210,6 +217,7 @@ def consent_record(*, actor, resident, text, signed_on, signer: str, signer_name
 @transaction.atomic
 def consent_withdraw(*, actor, consent, reason: str):
     _permission_or_403(actor, RECORD_CONSENT)
+    _require_visible(actor, consent.resident)
     if consent.withdrawn_at is not None:
         raise ValidationError(_("This consent has already been withdrawn."))
     if not reason.strip():
@@ -334,8 +342,29 @@ def break_glass_review(*, actor, grant, note: str):
 def disclosure_record(
     *, actor, resident, recipient: str, fields: list[str], purpose: str, basis: str, legal_reference: str = ""
 ):
-    """Record information given outside the team. A legal-requirement basis names the law."""
+    """Record information the team gave outside itself; only those who see the clinical record may."""
     _permission_or_403(actor, RECORD_DISCLOSURE)
+    if not policy.can_see_clinical(actor, resident.archive):
+        raise PermissionDenied
+    return disclosure_create(
+        actor=actor,
+        resident=resident,
+        recipient=recipient,
+        fields=fields,
+        purpose=purpose,
+        basis=basis,
+        legal_reference=legal_reference,
+    )
+
+
+@transaction.atomic
+def disclosure_create(
+    *, actor, resident, recipient: str, fields: list[str], purpose: str, basis: str, legal_reference: str = ""
+):
+    """Write a disclosure record (for callers that checked their own right: exports, referrals).
+
+    A legal-requirement basis must name the law or the authority's document.
+    """
     if not fields:
         raise ValidationError({"fields": _("List what was disclosed.")})
     if basis == DisclosureBasis.LEGAL and not legal_reference.strip():

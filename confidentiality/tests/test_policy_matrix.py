@@ -50,7 +50,7 @@ EXPECTED = {
     "archives.break_glass": {C, T, S},
     "archives.decide_access": {D, R},
     "archives.review_break_glass": {D},
-    "archives.record_disclosure": {C, T, S, D, R},
+    "archives.record_disclosure": {C, T, S, D},
     "archives.view_access_list": {D, R},
     "archives.manage_consent_texts": {A},
     "archives.export_archive": {D, R},
