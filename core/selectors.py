@@ -9,6 +9,9 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role
+from archives.models import Resident
+from archives.permissions import DECIDE_ACCESS, MANAGE_ARCHIVES, REVIEW_BREAK_GLASS, VIEW_RESIDENTS
+from archives.selectors import archives_due_for_review, break_glass_to_review, pending_access_requests
 from confidentiality import policy
 from confidentiality.models import AuditEntry
 from orgs.models import OrgUnit, ServiceSite
@@ -45,6 +48,15 @@ def home_for(user) -> dict:
         counts = User.objects.filter(is_active=True).values("role").annotate(n=Count("pk")).order_by("role")
         data["staff_by_role"] = [{"role": Role(row["role"]).label, "n": row["n"]} for row in counts]
         data["unit_count"] = OrgUnit.objects.filter(is_active=True).count()
+    if policy.has_permission(user, DECIDE_ACCESS):
+        data["pending_requests"] = pending_access_requests(user=user).count()
+    if policy.has_permission(user, REVIEW_BREAK_GLASS):
+        data["break_glass_to_review"] = break_glass_to_review(user=user).count()
+    if policy.has_permission(user, MANAGE_ARCHIVES):
+        data["archives_due"] = archives_due_for_review(user=user).count()
+    if policy.has_permission(user, VIEW_RESIDENTS):
+        data["residents_in_scope"] = policy.filter_residents(user, Resident.objects.all()).count()
+        data["my_archives"] = user.responsible_archives.count()
     audit = policy.filter_audit_entries(user, AuditEntry.objects.all())
     if policy.has_permission(user, "confidentiality.view_audit_log"):
         data["recent_refusals"] = list(audit.filter(action="access.refused").order_by("-seq")[:5])
