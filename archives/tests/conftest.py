@@ -11,11 +11,12 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from archives.models import Resident
 from archives.services import archive_set_responsible, resident_register
 from confidentiality.models import ConsentKind
-from confidentiality.services import consent_text_publish
+from confidentiality.services import consent_record, consent_text_publish
 from conftest import login_fully
 from lib.identity import prc_id_check_character
 
@@ -143,3 +144,33 @@ def assigned(people, resident) -> Resident:
     """张三 with the counsellor made responsible by the archive manager."""
     archive_set_responsible(actor=people.archivist, archive=resident.archive, staff=[people.counsellor])
     return resident
+
+
+# Two residents in different subdistricts, shared by the screen and API IDOR tests.
+WILLOW, PINE = "willow", "pine"
+
+
+@pytest.fixture
+def world(people, tree, consent_texts):
+    people.counsellor.supervisor = people.supervisor
+    people.counsellor.save()
+    willow = register(
+        people.worker, tree.grid, name="张三", id_number=valid_id("11010119900307123"), phone="13912345678"
+    )
+    pine = register(
+        people.outsider, tree.pine, name="李四", id_number=valid_id("11010119851111234"), phone="13600003333"
+    )
+    archive_set_responsible(actor=people.archivist, archive=willow.archive, staff=[people.counsellor])
+    consents = {
+        who: consent_record(
+            actor=people.archivist,
+            resident=resident,
+            text=consent_texts[ConsentKind.INFORMED],
+            signed_on=timezone.localdate(),
+            signer="self",
+            signer_name=resident.name,
+            channel="paper",
+        )
+        for who, resident in ((WILLOW, willow), (PINE, pine))
+    }
+    return type("World", (), {"residents": {WILLOW: willow, PINE: pine}, "consents": consents})

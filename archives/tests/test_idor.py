@@ -5,13 +5,10 @@ page the role may not use is a 403; and a refused request writes nothing but its
 from __future__ import annotations
 
 import pytest
-from django.utils import timezone
 
 from archives.models import Archive, ArchiveStatusChange, Correction, Resident, ResidentTag, RiskLevelChange
-from archives.services import archive_set_responsible
-from archives.tests.conftest import client_for, correction_data, register, url, valid_id
-from confidentiality.models import AccessGrant, AuditEntry, Consent, ConsentKind, Disclosure
-from confidentiality.services import consent_record
+from archives.tests.conftest import PINE, WILLOW, client_for, correction_data, url
+from confidentiality.models import AccessGrant, AuditEntry, Consent, Disclosure
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +31,6 @@ ROLES = [
 
 # WILLOW: 张三 in 柳岸第1网格 (柳岸社区, 东街道); the counsellor is responsible and supervised by the
 # supervisor. PINE: 李四 in 松林社区 (西街道), nobody responsible.
-WILLOW, PINE = "willow", "pine"
 
 # Who sees each resident's basic information: VIEW_RESIDENTS roles with the resident in scope
 # (district-wide: director, supervisor, archivist; 东街道: east_director; 柳岸社区: counsellor,
@@ -86,32 +82,6 @@ def allowed(role: str, page: str, who: str) -> bool:
     if page in ("disclosure_add", "risk"):
         return who in CLINICAL.get(role, set())
     raise AssertionError(page)
-
-
-@pytest.fixture
-def world(people, tree, consent_texts):
-    people.counsellor.supervisor = people.supervisor
-    people.counsellor.save()
-    willow = register(
-        people.worker, tree.grid, name="张三", id_number=valid_id("11010119900307123"), phone="13912345678"
-    )
-    pine = register(
-        people.outsider, tree.pine, name="李四", id_number=valid_id("11010119851111234"), phone="13600003333"
-    )
-    archive_set_responsible(actor=people.archivist, archive=willow.archive, staff=[people.counsellor])
-    consents = {
-        who: consent_record(
-            actor=people.archivist,
-            resident=resident,
-            text=consent_texts[ConsentKind.INFORMED],
-            signed_on=timezone.localdate(),
-            signer="self",
-            signer_name=resident.name,
-            channel="paper",
-        )
-        for who, resident in ((WILLOW, willow), (PINE, pine))
-    }
-    return type("World", (), {"residents": {WILLOW: willow, PINE: pine}, "consents": consents})
 
 
 def snapshot() -> dict:
