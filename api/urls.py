@@ -12,4 +12,6 @@ urlpatterns = [
     path("org-units/<int:pk>/", views.OrgUnitDetail.as_view(), name="org_unit"),
     path("users/", views.UserList.as_view(), name="users"),
     path("users/<int:pk>/", views.UserDetail.as_view(), name="user"),
+    path("residents/", views.ResidentListCreate.as_view(), name="residents"),
+    path("residents/<int:pk>/", views.ResidentDetail.as_view(), name="resident"),
 ]

@@ -55,8 +55,9 @@ RISK_ORDER = {RiskLevel.NONE: 0, RiskLevel.YELLOW: 1, RiskLevel.ORANGE: 2, RiskL
 
 class Resident(models.Model):
     name = models.CharField(_("name"), max_length=50)
-    name_pinyin = models.CharField(max_length=200, editable=False, db_index=True)
-    name_initials = models.CharField(max_length=50, editable=False, db_index=True)
+    # Up to 6 letters a character: room for the longest 50-character name.
+    name_pinyin = models.CharField(max_length=320, editable=False, db_index=True)
+    name_initials = models.CharField(max_length=60, editable=False, db_index=True)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, default=Sex.UNKNOWN)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
     document_type = models.CharField(

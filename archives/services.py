@@ -299,6 +299,8 @@ def resident_correct(*, actor, resident: Resident, changes: dict, reason: str) -
     """
     if not policy.has_permission(actor, CORRECT_RESIDENTS) or not policy.in_scope(actor, resident.org_unit):
         raise PermissionDenied
+    if resident.is_anonymised:
+        raise ValidationError(_("This resident is anonymised: their details can no longer be changed."))
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for the correction.")})
     values = {field: getattr(resident, field) for field in CORRECTABLE_FIELDS}

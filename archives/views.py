@@ -176,7 +176,8 @@ def _archive_context(request, resident: Resident, *, record_view: bool = True) -
         "timeline": archive_timeline(user=user, archive=archive, clinical=clinical),
         "can_manage": policy.can_manage_archive(user, archive),
         "can_correct": policy.has_permission(user, CORRECT_RESIDENTS)
-        and policy.in_scope(user, resident.org_unit),
+        and policy.in_scope(user, resident.org_unit)
+        and not resident.is_anonymised,
         "can_consent": policy.has_permission(user, RECORD_CONSENT),
         "can_set_risk": clinical and policy.has_permission(user, SET_RISK_LEVEL),
         "can_disclose": clinical and policy.has_permission(user, RECORD_DISCLOSURE),

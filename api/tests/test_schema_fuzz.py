@@ -3,8 +3,11 @@
 Schemathesis reads the OpenAPI document the application serves, generates requests from it (valid
 ones and edge cases) and sends them to the WSGI application in-process, inside the test's
 transaction. Requests carry a real token obtained from POST /api/v1/auth/token/, for an
-administrator (sees and may change everything) and for a finance officer (mostly refused), or,
-anonymously, whatever Authorization header and session cookie the generator made up.
+administrator (sees and may change the organisation, sees no resident), a finance officer (mostly
+refused), a grid worker (sees and registers residents, corrects none) and a counsellor responsible
+for one archive (registers, corrects, sees that archive's clinical content), all scoped to the
+whole district, or, anonymously, whatever Authorization header and session cookie the generator
+made up. A few residents exist, so that the generated requests also reach real records.
 
 Each operation gets its own bounded Hypothesis run (``operation.as_strategy``), in positive mode
 (inputs the schema allows) and negative mode (inputs it forbids). Schemathesis's own pytest
@@ -27,7 +30,10 @@ from rest_framework.test import APIClient
 from schemathesis import GenerationMode
 
 from accounts.roles import Role
+from archives.models import Resident
+from archives.services import archive_set_responsible, resident_register
 from conftest import PASSWORD, make_user
+from lib.identity import prc_id_check_character
 from orgs.models import OrgUnit
 
 pytestmark = pytest.mark.django_db
@@ -51,11 +57,46 @@ def api_schema(_keep_the_test_connection, db, tree, settings):
     return schemathesis.openapi.from_wsgi(SCHEMA_URL, get_wsgi_application())
 
 
-@pytest.fixture(params=[Role.ADMIN, Role.FINANCE, "anonymous"])
-def api_user(request, tree, api_schema):
+def _valid_id(first17: str) -> str:
+    return first17 + prc_id_check_character(first17)
+
+
+@pytest.fixture
+def residents(tree):
+    """Residents for the generated requests to find: in and out of a grid, one a minor."""
+    registrar = make_user("fuzz_registrar", Role.ARCHIVIST, tree.district)
+    return [
+        resident_register(
+            actor=registrar,
+            name="张三",
+            org_unit=tree.grid,
+            id_number=_valid_id("11010119900307123"),
+            phone="13912345678",
+            address="柳岸路8号",
+            tags=["elderly"],
+        ),
+        resident_register(actor=registrar, name="李四", org_unit=tree.pine, phone="13812345678"),
+        resident_register(
+            actor=registrar,
+            name="小明",
+            org_unit=tree.klass,
+            id_number=_valid_id("11010120150601246"),
+            guardian_name="王芳",
+            guardian_relation="母亲",
+            guardian_phone="13712345678",
+        ),
+    ]
+
+
+@pytest.fixture(params=[Role.ADMIN, Role.FINANCE, Role.GRID_WORKER, Role.COUNSELLOR, "anonymous"])
+def api_user(request, tree, api_schema, residents):
     if request.param == "anonymous":
         return None
-    return make_user(f"fuzz_{request.param}", request.param, tree.district, is_demo_account=True)
+    user = make_user(f"fuzz_{request.param}", request.param, tree.district, is_demo_account=True)
+    if request.param == Role.COUNSELLOR:
+        archivist = make_user("fuzz_archivist", Role.ARCHIVIST, tree.district)
+        archive_set_responsible(actor=archivist, archive=residents[0].archive, staff=[user])
+    return user
 
 
 @pytest.fixture
@@ -104,7 +145,19 @@ def existing_ids(path: str) -> list[int]:
         return list(OrgUnit.objects.values_list("pk", flat=True))
     if path.startswith("/api/v1/users/"):
         return list(get_user_model().objects.values_list("pk", flat=True))
+    if path.startswith("/api/v1/residents/"):
+        return list(Resident.objects.values_list("pk", flat=True))
     return []
+
+
+def with_real_unit(case, unit_pk: int):
+    """The case, with any generated ``org_unit`` (body field or query parameter) made a real unit,
+    so that registrations, corrections and the unit filter get past "no such unit"."""
+    for part in ("body", "query"):
+        values = getattr(case, part)
+        if isinstance(values, dict) and "org_unit" in values:
+            setattr(case, part, {**values, "org_unit": unit_pk})
+    return case
 
 
 def strategy_for(operation, mode: GenerationMode):
@@ -115,6 +168,11 @@ def strategy_for(operation, mode: GenerationMode):
             lambda pk: operation.as_strategy(generation_mode=mode, path_parameters={"id": pk})
         )
         strategy = st.one_of(strategy, with_real_id)
+    if mode.is_positive:
+        units = list(OrgUnit.objects.values_list("pk", flat=True))
+        strategy = st.one_of(
+            strategy, st.tuples(strategy, st.sampled_from(units)).map(lambda pair: with_real_unit(*pair))
+        )
     return strategy
 
 
@@ -130,6 +188,10 @@ def test_no_generated_request_gets_a_server_error(api_schema, api_user, auth_hea
         "GET /api/v1/org-units/{id}/",
         "GET /api/v1/users/",
         "GET /api/v1/users/{id}/",
+        "GET /api/v1/residents/",
+        "POST /api/v1/residents/",
+        "GET /api/v1/residents/{id}/",
+        "PATCH /api/v1/residents/{id}/",
     }
     for operation in operations:
         if mode.is_negative and not has_inputs(operation):

@@ -134,3 +134,29 @@ def test_clinical_records_need_informed_and_sensitive_information_consent(people
         )
     require_clinical_consent(resident=adult)
     assert clinical_consent_missing(resident=adult) == []
+
+
+def test_an_anonymised_resident_cannot_be_corrected_back(people, adult):
+    from archives.services import resident_correct
+
+    archive_change_status(
+        actor=people.archivist, archive=adult.archive, to_status="archived", reason="服务结束"
+    )
+    ArchiveStatusChange.objects.update(at=timezone.now() - timedelta(days=365 * 4))
+    resident_anonymise(actor=people.director, resident=adult, reason="本人书面申请删除")
+    with pytest.raises(ValidationError):
+        resident_correct(actor=people.director, resident=adult, changes={"name": "王小明"}, reason="恢复")
+
+
+def test_a_fifty_character_name_fits_its_pinyin(people, tree):
+    from archives.services import resident_register
+
+    resident = resident_register(actor=people.worker, name="庄" * 50, org_unit=tree.grid)
+    assert resident.name_pinyin == "zhuang" * 50
+
+
+def test_short_document_numbers_are_masked_to_four_characters():
+    from core.templatetags.xinqiao import mask_id
+
+    assert mask_id("E1234567") == "E1****67"
+    assert mask_id("330106198001011235") == "3301************35"

@@ -15,12 +15,14 @@ def minutes(value) -> int:
 
 @register.filter
 def mask_id(value: str) -> str:
-    """Show the first 4 and last 2 characters of a document number: enough to tell records apart."""
+    """Show the first 4 and last 2 characters of an ID card number (first 2 of a shorter document
+    number): enough to tell records apart, never most of the number."""
     if not value:
         return ""
     if len(value) <= 6:
         return "*" * len(value)
-    return f"{value[:4]}{'*' * (len(value) - 6)}{value[-2:]}"
+    head = 4 if len(value) >= 15 else 2
+    return f"{value[:head]}{'*' * (len(value) - head - 2)}{value[-2:]}"
 
 
 @register.filter
