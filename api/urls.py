@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import assessment_views, views
 
 app_name = "api"
 
@@ -14,4 +14,7 @@ urlpatterns = [
     path("users/<int:pk>/", views.UserDetail.as_view(), name="user"),
     path("residents/", views.ResidentListCreate.as_view(), name="residents"),
     path("residents/<int:pk>/", views.ResidentDetail.as_view(), name="resident"),
+    path("instruments/", assessment_views.InstrumentList.as_view(), name="instruments"),
+    path("instruments/<slug:code>/", assessment_views.InstrumentDetail.as_view(), name="instrument"),
+    path("assessments/", assessment_views.AssessmentListCreate.as_view(), name="assessments"),
 ]

@@ -91,6 +91,7 @@ class TimelineEntry:
     title: str
     detail: str = ""
     clinical: bool = False
+    url: str = ""
 
 
 def archive_timeline(*, user, archive: Archive, clinical: bool) -> list[TimelineEntry]:
@@ -153,6 +154,22 @@ def archive_timeline(*, user, archive: Archive, clinical: bool) -> list[Timeline
                 clinical=True,
             )
         )
+    if clinical:
+        for assessment in resident.assessments.filter(superseded_by__isnull=True):
+            label = assessment.instrument_code.upper()
+            result = (
+                f"{assessment.display_total} · {assessment.band}" if assessment.valid else _("incomplete")
+            )
+            entries.append(
+                TimelineEntry(
+                    assessment.administered_at,
+                    "assessment",
+                    _("Assessment %(instrument)s: %(result)s") % {"instrument": label, "result": result},
+                    ", ".join(assessment.flags),
+                    clinical=True,
+                    url=f"/staff/assessments/{assessment.pk}/",
+                )
+            )
     visible = [entry for entry in entries if clinical or not entry.clinical]
     return sorted(visible, key=lambda entry: entry.at, reverse=True)
 

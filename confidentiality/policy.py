@@ -236,6 +236,13 @@ def filter_access_grants(user, queryset):
     return queryset.filter(visible)
 
 
+def filter_assessments(user, queryset):
+    """Assessments are clinical content: visible with the archive's clinical content only."""
+    from archives.models import Archive
+
+    return queryset.filter(resident__archive__in=filter_clinical_archives(user, Archive.objects.all()))
+
+
 # ---------------------------------------------------------------------------------------------
 # Fetching single objects
 
@@ -248,10 +255,12 @@ def _user_model():
 
 def _filters() -> dict[type[models.Model], Callable]:
     from archives.models import Archive, Resident
+    from assessments.models import Assessment
 
     from .models import AccessGrant
 
     return {
+        Assessment: filter_assessments,
         Resident: filter_residents,
         Archive: filter_archives,
         AccessGrant: filter_access_grants,

@@ -17,8 +17,9 @@ from accounts.models import User
 from accounts.roles import Role
 from accounts.services import user_create
 from archives.services import archive_set_responsible, resident_register, risk_level_set
+from assessments.services import assessment_record
 from confidentiality.models import GUARDIAN_CONSENT_UNDER_AGE, ConsentKind, ConsentText
-from confidentiality.services import consent_record, consent_text_publish
+from confidentiality.services import clinical_consent_missing, consent_record, consent_text_publish
 from lib.identity import prc_id_check_character
 from orgs.models import OrgUnit, Room, UnitKind
 from orgs.services import opening_hours_add, org_unit_create, room_create, service_site_create
@@ -274,4 +275,45 @@ def seed_residents(*, count: int) -> int:
         counsellor = User.objects.get(username=username)
         for archive in archives:
             archive_set_responsible(actor=archivist, archive=archive, staff=[counsellor])
+        seed_assessments(rng=rng, counsellor=counsellor, archives=archives)
     return count
+
+
+# PHQ-9 answer patterns, mildest first; a course moves between neighbouring patterns.
+PHQ9_PATTERNS = [
+    [0, 1, 0, 1, 0, 0, 0, 0, 0],
+    [1, 1, 1, 1, 1, 0, 1, 0, 0],
+    [2, 2, 1, 2, 1, 1, 1, 1, 0],
+    [2, 2, 2, 2, 2, 2, 2, 1, 0],
+    [3, 3, 2, 3, 2, 2, 2, 2, 1],
+]
+
+
+def seed_assessments(*, rng: random.Random, counsellor, archives) -> None:
+    """A few months of PHQ-9 and GAD-7 results for residents on a counsellor's caseload: some get
+    better, some worse; one of them states a wish to die (a critical flag)."""
+    now = timezone.now()
+    critical_done = False
+    for archive in archives:
+        resident = archive.resident
+        if clinical_consent_missing(resident=resident):
+            continue
+        level = rng.randint(1, 3)
+        for months_ago in (5, 3, 1):
+            level = max(0, min(4, level + rng.choice([-1, 0, 1])))
+            answers = list(PHQ9_PATTERNS[level])
+            if level == 4 and not critical_done:
+                answers[8] = 2
+                critical_done = True
+            when = now - timedelta(days=30 * months_ago + rng.randint(0, 6))
+            assessment_record(
+                actor=counsellor,
+                resident=resident,
+                instrument_code="phq9",
+                answers=answers,
+                administered_at=when,
+            )
+            gad = [min(3, max(0, level - 1 + rng.choice([-1, 0, 1]))) for _ in range(7)]
+            assessment_record(
+                actor=counsellor, resident=resident, instrument_code="gad7", answers=gad, administered_at=when
+            )

@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "accounts",
     "confidentiality",
     "archives",
+    "assessments",
     "portal",
     "api",
 ]

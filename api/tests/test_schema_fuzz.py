@@ -25,6 +25,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
+from hypothesis.errors import Unsatisfiable
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 from schemathesis import GenerationMode
@@ -206,4 +207,10 @@ def test_no_generated_request_gets_a_server_error(api_schema, api_user, auth_hea
                 f"query={case.query!r} body={case.body!r}\n{response.text[:2000]}"
             )
 
-        fuzz()
+        try:
+            fuzz()
+        except Unsatisfiable:
+            # Negative mode finds nothing to break when every input the schema allows is a plain
+            # string (e.g. an instrument code in the path); that is not a failure of the server.
+            if not mode.is_negative:
+                raise

@@ -12,3 +12,20 @@ document.addEventListener("htmx:responseError", (event) => {
 document.addEventListener("click", (event) => {
   if (event.target.closest("[data-print]")) window.print();
 });
+
+// Answer forms: typing an option's number answers the item in focus and moves to the next one.
+document.addEventListener("keydown", (event) => {
+  const item = event.target.closest && event.target.closest("[data-item]");
+  if (!item || event.ctrlKey || event.metaKey || event.altKey) return;
+  const key = event.key.toLowerCase();
+  const inputs = Array.from(item.querySelectorAll("input[type=radio]"));
+  const match = inputs.find((input) => input.value === key || (key === "y" && input.value === "yes") || (key === "n" && input.value === "no"));
+  if (!match) return;
+  event.preventDefault();
+  match.checked = true;
+  match.dispatchEvent(new Event("change", { bubbles: true }));
+  const items = Array.from(document.querySelectorAll("[data-item]"));
+  const next = items[items.indexOf(item) + 1];
+  const target = next ? next.querySelector("input[type=radio]:checked") || next.querySelector("input[type=radio]") : document.querySelector(".answer-form button[type=submit]");
+  if (target) target.focus();
+});

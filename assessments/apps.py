@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AssessmentsConfig(AppConfig):
+    name = "assessments"
+    verbose_name = _("Assessments and screening")
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401  (validates the instrument files at start-up)

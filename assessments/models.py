@@ -1,0 +1,96 @@
+"""Assessments (ASM-3): one administration of an instrument, immutable once stored.
+
+A correction is a new record that supersedes the old one, with a reason; the old record stays.
+Answers are clinical content and encrypted at rest; total, band and flags stay searchable for
+reports and trends.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from confidentiality.fields import EncryptedTextField
+
+
+class AppendOnlyError(Exception):
+    pass
+
+
+class Assessment(models.Model):
+    class Context(models.TextChoices):
+        STAFF = "staff", _("Given by staff")
+        SELF_TEST = "self_test", _("Online self-test")
+        IMPORT = "import", _("Imported")
+
+    resident = models.ForeignKey("archives.Resident", on_delete=models.PROTECT, related_name="assessments")
+    instrument_code = models.CharField(_("instrument"), max_length=40, db_index=True)
+    instrument_version = models.CharField(max_length=20)
+    answers = EncryptedTextField()  # JSON list, in item order; null for unanswered
+    sex_used = models.CharField(max_length=1, blank=True)
+    valid = models.BooleanField()
+    total = models.FloatField(null=True, blank=True)
+    band = models.CharField(max_length=40, blank=True, db_index=True)
+    flags = models.JSONField(default=list, blank=True)
+    subscales = models.JSONField(default=dict, blank=True)
+    severe = models.BooleanField(default=False)
+    context = models.CharField(max_length=12, choices=Context.choices, default=Context.STAFF)
+    administered_at = models.DateTimeField(_("administered at"), db_index=True)
+    administered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    supersedes = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by"
+    )
+    correction_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-administered_at", "-pk"]
+        indexes = [
+            models.Index(fields=["resident", "instrument_code", "administered_at"], name="asm_trend_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.instrument_code} {self.total} ({self.band})"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise AppendOnlyError("an assessment is never changed; record a correction instead")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("an assessment is never deleted")
+
+    @property
+    def display_total(self) -> str:
+        if self.total is None:
+            return "—"
+        return str(int(self.total)) if float(self.total).is_integer() else f"{self.total:g}"
+
+
+class RiskSignal(models.Model):
+    """A warning raised by a result (a critical flag or a severe band). The crisis domain turns
+    these into alerts; until then they are listed for the clinical team."""
+
+    class Source(models.TextChoices):
+        ASSESSMENT = "assessment", _("Assessment")
+
+    resident = models.ForeignKey(
+        "archives.Resident", on_delete=models.PROTECT, null=True, blank=True, related_name="risk_signals"
+    )
+    source = models.CharField(max_length=20, choices=Source.choices)
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.PROTECT, null=True, blank=True, related_name="signals"
+    )
+    flags = models.JSONField(default=list, blank=True)
+    band = models.CharField(max_length=40, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    handled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.band}:{','.join(self.flags)}"

@@ -1,0 +1,12 @@
+"""Permissions of the assessments domain."""
+
+from django.utils.translation import gettext_lazy as _
+
+from accounts.roles import Role
+from confidentiality.permissions import declare
+
+ADMINISTER_ASSESSMENTS = declare(
+    "assessments.administer",
+    _("Give assessments to residents on the team's caseload"),
+    {Role.COUNSELLOR, Role.THERAPIST, Role.SUPERVISOR, Role.DIRECTOR},
+)

@@ -1,0 +1,174 @@
+"""Staff-administered assessments (ASM-3) and score trends (ASM-5)."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from archives.models import Resident
+from confidentiality import policy
+from confidentiality.services import clinical_consent_missing
+from lib.forms import apply_validation_error
+
+from . import services
+from .charts import trend_svg
+from .forms import AnswerForm, InstrumentPickForm
+from .library import get_instrument
+from .models import Assessment
+from .permissions import ADMINISTER_ASSESSMENTS
+from .scoring import AnswerError, score
+from .selectors import assessment_versions, trend
+
+
+def _clinical_resident(request, pk: int) -> Resident:
+    resident = policy.fetch_or_404(request.user, Resident, pk=pk)
+    if not policy.can_see_clinical(request.user, resident.archive):
+        raise PermissionDenied
+    return resident
+
+
+def _instrument_or_404(code: str):
+    try:
+        return get_instrument(code)
+    except KeyError as exc:
+        raise Http404 from exc
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assessment_new(request, pk: int):
+    policy.require_permission(request.user, ADMINISTER_ASSESSMENTS)
+    resident = _clinical_resident(request, pk)
+    code = request.GET.get("instrument") or request.POST.get("instrument")
+    missing_consent = clinical_consent_missing(resident=resident)
+    if not code:
+        return render(
+            request,
+            "assessments/pick.html",
+            {"resident": resident, "form": InstrumentPickForm(), "missing_consent": missing_consent},
+        )
+    instrument = _instrument_or_404(code)
+    form = AnswerForm(request.POST or None, instrument=instrument)
+    if request.method == "POST" and form.is_valid():
+        try:
+            assessment = services.assessment_record(
+                actor=request.user, resident=resident, instrument_code=instrument.code, answers=form.answers()
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("The assessment is saved."))
+            return redirect("assessments:detail", pk=assessment.pk)
+    return render(
+        request,
+        "assessments/answer_form.html",
+        {
+            "resident": resident,
+            "instrument": instrument,
+            "form": form,
+            "missing_consent": missing_consent,
+            "licence": instrument.text("licence", request.LANGUAGE_CODE),
+            "name": instrument.text("name", request.LANGUAGE_CODE),
+            "instructions": instrument.text("instructions", request.LANGUAGE_CODE),
+        },
+    )
+
+
+@login_required
+@require_POST
+def assessment_preview(request, pk: int):
+    """The running score while answers are entered (HTMX); nothing is stored."""
+    policy.require_permission(request.user, ADMINISTER_ASSESSMENTS)
+    resident = _clinical_resident(request, pk)
+    instrument = _instrument_or_404(request.POST.get("instrument", ""))
+    form = AnswerForm(request.POST, instrument=instrument)
+    result = None
+    if form.is_valid():
+        try:
+            result = score(instrument, form.answers(), resident.sex if resident.sex in ("M", "F") else None)
+        except AnswerError:
+            result = None
+    return render(request, "assessments/_result.html", {"result": result, "instrument": instrument})
+
+
+@login_required
+@require_http_methods(["GET"])
+def assessment_detail(request, pk: int):
+    assessment = policy.fetch_or_404(request.user, Assessment, pk=pk)
+    services.assessment_record_view(actor=request.user, assessment=assessment)
+    instrument = get_instrument(assessment.instrument_code)
+    answers = json.loads(assessment.answers)
+    key = "en" if request.LANGUAGE_CODE.startswith("en") else "zh"
+    rows = [
+        (item["number"], item[key], answer) for item, answer in zip(instrument.items, answers, strict=False)
+    ]
+    is_current = not Assessment.objects.filter(supersedes=assessment).exists()
+    correction = None
+    if is_current and policy.has_permission(request.user, ADMINISTER_ASSESSMENTS):
+        initial = {f"item_{n}": ("" if a is None else str(a)) for n, _t, a in rows}
+        correction = AnswerForm(initial=initial, instrument=instrument, with_reason=True)
+    return render(
+        request,
+        "assessments/detail.html",
+        {
+            "assessment": assessment,
+            "instrument": instrument,
+            "name": instrument.text("name", request.LANGUAGE_CODE),
+            "licence": instrument.text("licence", request.LANGUAGE_CODE),
+            "rows": rows,
+            "versions": assessment_versions(assessment=assessment),
+            "is_current": is_current,
+            "correction": correction,
+        },
+    )
+
+
+@login_required
+@require_POST
+def assessment_correct(request, pk: int):
+    assessment = policy.fetch_or_404(request.user, Assessment, pk=pk)
+    policy.require_permission(request.user, ADMINISTER_ASSESSMENTS)
+    instrument = get_instrument(assessment.instrument_code)
+    form = AnswerForm(request.POST, instrument=instrument, with_reason=True)
+    if not form.is_valid():
+        messages.error(request, _("Give the reason for the correction."))
+        return redirect("assessments:detail", pk=assessment.pk)
+    try:
+        corrected = services.assessment_correct(
+            actor=request.user,
+            assessment=assessment,
+            answers=form.answers(),
+            reason=form.cleaned_data["reason"],
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("assessments:detail", pk=assessment.pk)
+    messages.success(request, _("The correction is saved as a new version."))
+    return redirect("assessments:detail", pk=corrected.pk)
+
+
+@login_required
+@require_http_methods(["GET"])
+def assessment_trend(request, pk: int, code: str):
+    resident = _clinical_resident(request, pk)
+    instrument = _instrument_or_404(code)
+    points = trend(user=request.user, resident=resident, instrument=instrument)
+    return render(
+        request,
+        "assessments/trend.html",
+        {
+            "resident": resident,
+            "instrument": instrument,
+            "name": instrument.text("name", request.LANGUAGE_CODE),
+            "points": points,
+            "chart": trend_svg(instrument=instrument, points=points),
+            "reliability": instrument.data.get("reliability"),
+        },
+    )
