@@ -55,6 +55,7 @@ EXPECTED = {
     "archives.manage_consent_texts": {A},
     "archives.export_archive": {D, R},
     "archives.anonymise_residents": {D},
+    "assessments.administer": {C, T, S, D},
 }
 
 
