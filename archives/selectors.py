@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from assessments.labels import band_label, flag_labels
+from assessments.library import get_instrument
 from confidentiality import policy
 from confidentiality.models import AccessGrant, AuditEntry
 from lib.encryption import blind_index
@@ -156,16 +158,16 @@ def archive_timeline(*, user, archive: Archive, clinical: bool) -> list[Timeline
         )
     if clinical:
         for assessment in resident.assessments.filter(superseded_by__isnull=True):
-            label = assessment.instrument_code.upper()
-            result = (
-                f"{assessment.display_total} · {assessment.band}" if assessment.valid else _("incomplete")
-            )
+            instrument = get_instrument(assessment.instrument_code)
+            label = instrument.data.get("short_name") or assessment.instrument_code.upper()
+            band = band_label(instrument, assessment.band)
+            result = f"{assessment.display_total} · {band}" if assessment.valid else _("incomplete")
             entries.append(
                 TimelineEntry(
                     assessment.administered_at,
                     "assessment",
                     _("Assessment %(instrument)s: %(result)s") % {"instrument": label, "result": result},
-                    ", ".join(assessment.flags),
+                    "、".join(label for _code, label in flag_labels(assessment.flags)),
                     clinical=True,
                     url=f"/staff/assessments/{assessment.pk}/",
                 )

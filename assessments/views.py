@@ -20,6 +20,7 @@ from lib.forms import apply_validation_error
 from . import services
 from .charts import trend_svg
 from .forms import AnswerForm, InstrumentPickForm
+from .labels import band_label, flag_labels
 from .library import get_instrument
 from .models import Assessment
 from .permissions import ADMINISTER_ASSESSMENTS
@@ -95,7 +96,10 @@ def assessment_preview(request, pk: int):
             result = score(instrument, form.answers(), resident.sex if resident.sex in ("M", "F") else None)
         except AnswerError:
             result = None
-    return render(request, "assessments/_result.html", {"result": result, "instrument": instrument})
+    context = {"result": result, "instrument": instrument}
+    if result is not None:
+        context.update(band_label=band_label(instrument, result.band), flags=flag_labels(result.flags))
+    return render(request, "assessments/_result.html", context)
 
 
 @login_required
@@ -124,6 +128,8 @@ def assessment_detail(request, pk: int):
             "licence": instrument.text("licence", request.LANGUAGE_CODE),
             "rows": rows,
             "versions": assessment_versions(assessment=assessment),
+            "band_label": band_label(instrument, assessment.band),
+            "flags": flag_labels(assessment.flags),
             "is_current": is_current,
             "correction": correction,
         },

@@ -71,7 +71,7 @@ def test_the_responsible_counsellor_gives_a_phq9_and_sees_the_band(people, conse
     assert "moderate" in response.content.decode() and "12" in response.content.decode()
     assert AuditEntry.objects.filter(action="assessment.recorded").exists()
     archive = client.get(reverse("archives:detail", args=[consented.pk])).content.decode()
-    assert "PHQ9" in archive and "moderate" in archive
+    assert "PHQ-9" in archive and "中度抑郁" in archive
 
 
 def test_a_wish_to_die_raises_a_risk_signal(people, consented):
