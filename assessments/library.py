@@ -96,7 +96,15 @@ def validate_instrument_data(data: dict) -> None:
         raise InstrumentError(f"unknown item numbers referenced: {sorted(unknown)}")
     if not (data.get("bands") or data.get("bands_by_sex") or data.get("band_rules")):
         raise InstrumentError("an instrument needs bands, bands_by_sex or band_rules")
+    conditions = [rule["when"] for rule in data.get("flags", [])]
+    conditions += [rule["when"] for rule in data.get("band_rules", []) if "when" in rule]
+    for condition in conditions:
+        if ("gte" in condition) == ("eq" in condition) or ("item" in condition) == ("any_item" in condition):
+            raise InstrumentError("a condition names one of item/any_item and one of gte/eq")
     for bands in [data.get("bands", []), *list(data.get("bands_by_sex", {}).values())]:
+        for band in bands:
+            if band["min"] > band["max"]:
+                raise InstrumentError(f"band {band['code']}: min is above max")
         ordered = sorted(bands, key=lambda band: band["min"])
         for low, high in itertools.pairwise(ordered):
             if high["min"] <= low["max"]:
