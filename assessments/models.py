@@ -24,7 +24,20 @@ class Assessment(models.Model):
         SELF_TEST = "self_test", _("Online self-test")
         IMPORT = "import", _("Imported")
 
-    resident = models.ForeignKey("archives.Resident", on_delete=models.PROTECT, related_name="assessments")
+    # Null only for an anonymous self-test in a campaign.
+    resident = models.ForeignKey(
+        "archives.Resident", on_delete=models.PROTECT, null=True, blank=True, related_name="assessments"
+    )
+    campaign = models.ForeignKey(
+        "assessments.Campaign", on_delete=models.PROTECT, null=True, blank=True, related_name="assessments"
+    )
+    response = models.ForeignKey(
+        "assessments.CampaignResponse",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assessments",
+    )
     instrument_code = models.CharField(_("instrument"), max_length=40, db_index=True)
     instrument_version = models.CharField(max_length=20)
     answers = EncryptedTextField()  # JSON list, in item order; null for unanswered
@@ -68,6 +81,70 @@ class Assessment(models.Model):
         if self.total is None:
             return "—"
         return str(int(self.total)) if float(self.total).is_integer() else f"{self.total:g}"
+
+
+class Campaign(models.Model):
+    """A screening campaign (SCR-1): a battery of instruments for a target population and period."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        RUNNING = "running", _("Running")
+        CLOSED = "closed", _("Closed")
+
+    class Identification(models.TextChoices):
+        ID_NUMBER = "id_number", _("ID card number and name")
+        ANONYMOUS = "anonymous", _("Anonymous")
+
+    name = models.CharField(_("name"), max_length=100)
+    description = models.TextField(_("description"), blank=True)
+    instruments = models.JSONField(_("battery"), default=list, help_text=_("Instrument codes, in order."))
+    target_units = models.ManyToManyField(
+        "orgs.OrgUnit", related_name="campaigns", verbose_name=_("target units")
+    )
+    target_tags = models.JSONField(_("target groups"), default=list, blank=True)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    identification = models.CharField(
+        _("identification"), max_length=12, choices=Identification.choices, default=Identification.ID_NUMBER
+    )
+    allow_new_residents = models.BooleanField(_("register people not yet on file"), default=False)
+    guardian_consent_method = models.TextField(_("how guardian consent was obtained for minors"), blank=True)
+    token = models.CharField(max_length=40, unique=True, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-starts_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")), name="asm_campaign_period"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CampaignResponse(models.Model):
+    """One sitting of a campaign's battery; the idempotency key makes a double submit store once."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="responses")
+    resident = models.ForeignKey(
+        "archives.Resident",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="campaign_responses",
+    )
+    idempotency_key = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}:{self.pk}"
 
 
 class RiskSignal(models.Model):

@@ -10,3 +10,9 @@ ADMINISTER_ASSESSMENTS = declare(
     _("Give assessments to residents on the team's caseload"),
     {Role.COUNSELLOR, Role.THERAPIST, Role.SUPERVISOR, Role.DIRECTOR},
 )
+
+MANAGE_CAMPAIGNS = declare(
+    "assessments.manage_campaigns",
+    _("Run screening campaigns"),
+    {Role.DIRECTOR, Role.COUNSELLOR, Role.THERAPIST, Role.SUPERVISOR, Role.PROJECT_LEAD},
+)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import campaign_views, views
 
 app_name = "assessments"
 
@@ -10,4 +10,9 @@ urlpatterns = [
     path("resident/<int:pk>/trend/<slug:code>/", views.assessment_trend, name="trend"),
     path("<int:pk>/", views.assessment_detail, name="detail"),
     path("<int:pk>/correct/", views.assessment_correct, name="correct"),
+    path("campaigns/", campaign_views.campaign_list, name="campaigns"),
+    path("campaigns/new/", campaign_views.campaign_new, name="campaign_new"),
+    path("campaigns/<int:pk>/", campaign_views.campaign_detail, name="campaign"),
+    path("campaigns/<int:pk>/qr.png", campaign_views.campaign_qr, name="campaign_qr"),
+    path("campaigns/<int:pk>/status/", campaign_views.campaign_status, name="campaign_status"),
 ]

@@ -243,6 +243,17 @@ def filter_assessments(user, queryset):
     return queryset.filter(resident__archive__in=filter_clinical_archives(user, Archive.objects.all()))
 
 
+def filter_campaigns(user, queryset):
+    """Campaigns whose target units are all in the person's scope (campaign managers only)."""
+    from assessments.permissions import MANAGE_CAMPAIGNS
+
+    if not has_permission(user, MANAGE_CAMPAIGNS):
+        return queryset.none()
+    units_outside = OrgUnit.objects.exclude(path__startswith=user.org_unit.path)
+    outside = queryset.model.objects.filter(target_units__in=units_outside).values("pk")
+    return queryset.exclude(pk__in=outside)
+
+
 # ---------------------------------------------------------------------------------------------
 # Fetching single objects
 
@@ -255,12 +266,13 @@ def _user_model():
 
 def _filters() -> dict[type[models.Model], Callable]:
     from archives.models import Archive, Resident
-    from assessments.models import Assessment
+    from assessments.models import Assessment, Campaign
 
     from .models import AccessGrant
 
     return {
         Assessment: filter_assessments,
+        Campaign: filter_campaigns,
         Resident: filter_residents,
         Archive: filter_archives,
         AccessGrant: filter_access_grants,

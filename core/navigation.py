@@ -17,6 +17,7 @@ from archives.permissions import (
     REVIEW_BREAK_GLASS,
     VIEW_RESIDENTS,
 )
+from assessments.permissions import MANAGE_CAMPAIGNS
 from confidentiality import policy
 from confidentiality.permissions import VIEW_AUDIT_LOG, Permission
 from orgs.permissions import VIEW_ORG_TREE
@@ -39,6 +40,7 @@ NAV_ITEMS = [
         _("Access requests"), "archives:access_requests", (REQUEST_ACCESS, DECIDE_ACCESS, REVIEW_BREAK_GLASS)
     ),
     NavItem(_("Review list"), "archives:review_list", (MANAGE_ARCHIVES,)),
+    NavItem(_("Screening"), "assessments:campaigns", (MANAGE_CAMPAIGNS,)),
     NavItem(_("Organisation"), "orgs:tree", (VIEW_ORG_TREE,)),
     NavItem(_("Service sites"), "orgs:site_list", (VIEW_ORG_TREE,)),
     NavItem(_("Staff accounts"), "accounts:user_list", (MANAGE_USERS,)),

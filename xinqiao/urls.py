@@ -10,6 +10,7 @@ urlpatterns = [
     path("staff/confidentiality/", include("confidentiality.urls")),
     path("staff/residents/", include("archives.urls")),
     path("staff/assessments/", include("assessments.urls")),
+    path("t/", include("assessments.selftest_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("api/v1/", include("api.urls")),

@@ -56,6 +56,7 @@ EXPECTED = {
     "archives.export_archive": {D, R},
     "archives.anonymise_residents": {D},
     "assessments.administer": {C, T, S, D},
+    "assessments.manage_campaigns": {C, T, S, D, L},
 }
 
 

@@ -29,3 +29,22 @@ document.addEventListener("keydown", (event) => {
   const target = next ? next.querySelector("input[type=radio]:checked") || next.querySelector("input[type=radio]") : document.querySelector(".answer-form button[type=submit]");
   if (target) target.focus();
 });
+
+// Self-test pages: keep answers in the browser's storage, so a reload or a lost connection
+// loses nothing; the result page clears them once the sitting is stored.
+document.addEventListener("DOMContentLoaded", () => {
+  const form = document.querySelector("form[data-storage-key]");
+  if (!form) return;
+  const key = form.dataset.storageKey;
+  let saved = {};
+  try { saved = JSON.parse(localStorage.getItem(key) || "{}"); } catch (error) { saved = {}; }
+  Object.entries(saved).forEach(([name, value]) => {
+    const input = form.querySelector(`input[name="${name}"][value="${value}"]`);
+    if (input && !form.querySelector(`input[name="${name}"]:checked`)) input.checked = true;
+  });
+  form.addEventListener("change", (event) => {
+    if (event.target.type !== "radio") return;
+    saved[event.target.name] = event.target.value;
+    try { localStorage.setItem(key, JSON.stringify(saved)); } catch (error) { /* storage full or blocked */ }
+  });
+});

@@ -1,0 +1,255 @@
+"""Screening campaigns (SCR-1) and the online self-test (ASM-4): the writes and reads.
+
+The self-test is public: no login. Whoever takes it consents first, identifies as the campaign
+says (ID card number and name, or anonymously), answers the battery — a positive screener leads
+straight into its full instrument — and submits once; a repeated submit with the same key returns
+the stored result instead of storing it again.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from archives.models import Resident, ResidentTag
+from archives.services import ID_INDEX_PURPOSE
+from confidentiality import policy
+from confidentiality.services import audit_record
+from lib.encryption import blind_index
+from lib.identity import InvalidIdNumber, parse_prc_id_number
+
+from .library import get_instrument, shipped_instruments
+from .models import Assessment, Campaign, CampaignResponse
+from .permissions import MANAGE_CAMPAIGNS
+from .scoring import AnswerError, score
+from .services import _signal_if_needed
+
+
+@transaction.atomic
+def campaign_create(
+    *,
+    actor,
+    name: str,
+    instruments: list[str],
+    target_units,
+    target_tags: list[str],
+    starts_on,
+    ends_on,
+    identification: str,
+    description: str = "",
+    allow_new_residents: bool = False,
+    guardian_consent_method: str = "",
+) -> Campaign:
+    """Create a campaign for units in the creator's scope; it starts as a draft."""
+    if not policy.has_permission(actor, MANAGE_CAMPAIGNS):
+        raise PermissionDenied
+    unknown = [code for code in instruments if code not in shipped_instruments()]
+    if not instruments or unknown:
+        raise ValidationError({"instruments": _("Choose instruments from the library.")})
+    units = list(target_units)
+    if not units or any(not policy.in_scope(actor, unit) for unit in units):
+        raise ValidationError({"target_units": _("Choose target units in your scope.")})
+    campaign = Campaign(
+        name=name.strip(),
+        description=description.strip(),
+        instruments=list(instruments),
+        target_tags=list(target_tags),
+        starts_on=starts_on,
+        ends_on=ends_on,
+        identification=identification,
+        allow_new_residents=allow_new_residents,
+        guardian_consent_method=guardian_consent_method.strip(),
+        token=secrets.token_urlsafe(16),
+        created_by=actor,
+    )
+    campaign.full_clean(exclude=["created_by"])
+    campaign.save()
+    campaign.target_units.set(units)
+    audit_record(actor=actor, action="campaign.created", obj=campaign)
+    return campaign
+
+
+@transaction.atomic
+def campaign_set_status(*, actor, campaign: Campaign, status: str) -> Campaign:
+    if not policy.has_permission(actor, MANAGE_CAMPAIGNS):
+        raise PermissionDenied
+    if status not in Campaign.Status.values:
+        raise ValidationError(_("Unknown campaign state."))
+    campaign.status = status
+    campaign.save(update_fields=["status"])
+    audit_record(actor=actor, action=f"campaign.{status}", obj=campaign)
+    return campaign
+
+
+def campaign_open_problem(campaign: Campaign) -> str:
+    """Why the self-test cannot be taken now ('' when it can)."""
+    today = timezone.localdate()
+    if campaign.status == Campaign.Status.DRAFT:
+        return _("This screening has not started yet.")
+    if campaign.status == Campaign.Status.CLOSED:
+        return _("This screening is closed. Thank you for your interest.")
+    if today < campaign.starts_on:
+        return _("This screening starts on %(date)s.") % {"date": campaign.starts_on}
+    if today > campaign.ends_on:
+        return _("This screening ended on %(date)s.") % {"date": campaign.ends_on}
+    return ""
+
+
+def identify(*, campaign: Campaign, id_number: str, name: str) -> Resident | None:
+    """The resident this ID number and name belong to, through the blind index; both must match."""
+    try:
+        facts = parse_prc_id_number(id_number, today=timezone.localdate())
+    except InvalidIdNumber as exc:
+        raise ValidationError({"id_number": _("Enter a valid 18-digit ID card number.")}) from exc
+    index = blind_index(f"prc_id:{facts.number}", purpose=ID_INDEX_PURPOSE)
+    resident = Resident.objects.filter(document_type="prc_id", id_number_index=index).first()
+    if resident is not None and resident.name != name.strip():
+        resident = None
+    if resident is None and not campaign.allow_new_residents:
+        raise ValidationError(
+            _("We could not find you with this ID card number and name. Please check them, or ask the staff.")
+        )
+    return resident
+
+
+def next_instrument(campaign: Campaign, done: dict[str, list]) -> str | None:
+    """The next instrument of the sitting: the battery in order, and after a positive screener
+    its full instrument (the two-stage funnel), unless the battery holds it already."""
+    queue = list(campaign.instruments)
+    for code, answers in done.items():
+        instrument = get_instrument(code)
+        full = instrument.data.get("full_instrument")
+        if full and full not in queue:
+            result = score(instrument, answers)
+            if result.valid and result.band == "positive":
+                queue.insert(queue.index(code) + 1, full)
+    for code in queue:
+        if code not in done:
+            return code
+    return None
+
+
+def funnel_prefill(full_code: str, done: dict[str, list]) -> dict[int, object]:
+    """Answers a full instrument shares with a screener already answered (PHQ-2 = PHQ-9 items 1–2)."""
+    for code, answers in done.items():
+        if get_instrument(code).data.get("full_instrument") == full_code:
+            return {number: answer for number, answer in enumerate(answers, start=1)}
+    return {}
+
+
+@dataclass(frozen=True)
+class SelfTestResult:
+    response: CampaignResponse
+    assessments: list[Assessment]
+    created: bool
+
+    @property
+    def needs_care(self) -> bool:
+        return any(a.severe or a.flags for a in self.assessments)
+
+
+@transaction.atomic
+def selftest_submit(
+    *, campaign: Campaign, resident: Resident | None, answers: dict[str, list], idempotency_key: str
+) -> SelfTestResult:
+    """Store one sitting: all its assessments, in one transaction, once per idempotency key.
+
+    A severe band or a critical flag writes a risk signal (the crisis domain turns it into an alert).
+    """
+    existing = CampaignResponse.objects.filter(idempotency_key=idempotency_key).first()
+    if existing is not None:
+        return SelfTestResult(existing, list(existing.assessments.order_by("pk")), created=False)
+    problem = campaign_open_problem(campaign)
+    if problem:
+        raise ValidationError(problem)
+    if campaign.identification == Campaign.Identification.ID_NUMBER and resident is None:
+        raise ValidationError(_("Identify yourself first."))
+    try:
+        with transaction.atomic():
+            response = CampaignResponse.objects.create(
+                campaign=campaign, resident=resident, idempotency_key=idempotency_key
+            )
+    except IntegrityError:  # the same submit arrived twice at once; the first one stored it
+        existing = CampaignResponse.objects.get(idempotency_key=idempotency_key)
+        return SelfTestResult(existing, list(existing.assessments.order_by("pk")), created=False)
+    stored = []
+    sex = resident.sex if resident is not None and resident.sex in ("M", "F") else None
+    for code, item_answers in answers.items():
+        instrument = get_instrument(code)
+        try:
+            result = score(instrument, item_answers, sex)
+        except AnswerError as exc:
+            raise ValidationError(str(exc)) from exc
+        assessment = Assessment(
+            resident=resident,
+            campaign=campaign,
+            response=response,
+            instrument_code=code,
+            instrument_version=instrument.version,
+            answers=json.dumps(item_answers, ensure_ascii=False),
+            sex_used=sex or "",
+            valid=result.valid,
+            total=result.total,
+            band=result.band or "",
+            flags=result.flags,
+            subscales=result.subscales,
+            severe=result.severe,
+            context=Assessment.Context.SELF_TEST,
+            administered_at=timezone.now(),
+        )
+        assessment.save()
+        _signal_if_needed(assessment)
+        stored.append(assessment)
+    audit_record(
+        actor=None,
+        action="selftest.submitted",
+        obj=campaign,
+        details={"response": response.pk, "resident": resident.pk if resident else None},
+    )
+    return SelfTestResult(response, stored, created=True)
+
+
+def campaign_targets(campaign: Campaign):
+    residents = Resident.objects.none()
+    for unit in campaign.target_units.all():
+        residents = residents | Resident.objects.filter(org_unit__path__startswith=unit.path)
+    if campaign.target_tags:
+        residents = residents.filter(
+            pk__in=ResidentTag.objects.filter(tag__in=campaign.target_tags).values("resident_id")
+        )
+    return residents
+
+
+def campaign_coverage(campaign: Campaign) -> list[dict]:
+    """Per target unit: how many of its target people have taken part (done / target)."""
+    rows = []
+    done_ids = set(campaign.responses.exclude(resident=None).values_list("resident_id", flat=True))
+    targets = campaign_targets(campaign)
+    for unit in campaign.target_units.order_by("path"):
+        in_unit = targets.filter(org_unit__path__startswith=unit.path)
+        target = in_unit.count()
+        done = in_unit.filter(pk__in=done_ids).count()
+        rows.append(
+            {
+                "unit": unit,
+                "target": target,
+                "done": done,
+                "percent": round(100 * done / target) if target else 0,
+            }
+        )
+    return rows
+
+
+def campaign_band_counts(campaign: Campaign):
+    return (
+        campaign.assessments.values("instrument_code", "band")
+        .annotate(n=Count("pk"), positives=Count("pk", filter=Q(severe=True)))
+        .order_by("instrument_code", "band")
+    )
