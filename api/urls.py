@@ -17,4 +17,5 @@ urlpatterns = [
     path("instruments/", assessment_views.InstrumentList.as_view(), name="instruments"),
     path("instruments/<slug:code>/", assessment_views.InstrumentDetail.as_view(), name="instrument"),
     path("assessments/", assessment_views.AssessmentListCreate.as_view(), name="assessments"),
+    path("public/selftests/<str:token>/", assessment_views.PublicSelfTest.as_view(), name="public_selftest"),
 ]

@@ -17,6 +17,7 @@ from accounts.models import User
 from accounts.roles import Role
 from accounts.services import user_create
 from archives.services import archive_set_responsible, resident_register, risk_level_set
+from assessments.campaigns import campaign_create, campaign_set_status
 from assessments.services import assessment_record
 from confidentiality.models import GUARDIAN_CONSENT_UNDER_AGE, ConsentKind, ConsentText
 from confidentiality.services import clinical_consent_missing, consent_record, consent_text_publish
@@ -125,6 +126,7 @@ def demo_seed(*, residents: int = 200) -> dict[str, int]:
     )
     seed_consent_texts()
     resident_count = seed_residents(count=residents)
+    seed_school_campaign()
     return {"org_units": OrgUnit.objects.count(), "accounts": len(accounts), "residents": resident_count}
 
 
@@ -317,3 +319,23 @@ def seed_assessments(*, rng: random.Random, counsellor, archives) -> None:
             assessment_record(
                 actor=counsellor, resident=resident, instrument_code="gad7", answers=gad, administered_at=when
             )
+
+
+def seed_school_campaign() -> None:
+    """One running screening for the school: PHQ-2 and GAD-2, leading on to PHQ-9 and GAD-7."""
+    director = User.objects.get(username="director")
+    school = OrgUnit.objects.get(kind=UnitKind.SCHOOL)
+    today = timezone.localdate()
+    campaign = campaign_create(
+        actor=director,
+        name="心桥实验中学 2026 年秋季心理普查",
+        description="请在安静的环境中独立完成，大约需要 5 分钟。结果仅供学校心理老师和中心心理咨询师查看。",
+        instruments=["phq2", "gad2"],
+        target_units=[school],
+        target_tags=[],
+        starts_on=today - timedelta(days=7),
+        ends_on=today + timedelta(days=21),
+        identification="id_number",
+        guardian_consent_method="开学家长会上由家长书面签署《心理普查知情同意书》，原件由班主任收存。",
+    )
+    campaign_set_status(actor=director, campaign=campaign, status="running")
