@@ -302,6 +302,9 @@ class InstrumentDetailSerializer(InstrumentSummarySerializer):
     instructions = serializers.DictField(child=serializers.CharField(), required=False)
 
 
+@extend_schema_field(
+    {"oneOf": [{"type": "integer"}, {"type": "string", "enum": ["yes", "no"]}], "nullable": True}
+)
 class AnswerField(serializers.Field):
     """An item's answer: option points, "yes"/"no", or null for unanswered."""
 

@@ -19,6 +19,8 @@ from lib.env import env_bool, env_int, env_list, env_str, local_secrets, read_se
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("XINQIAO_VAR_DIR", str(BASE_DIR / "var")))
+# The SQLite database, the task queue and generated secrets live here; create it on first start.
+VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 XINQIAO_ENV = env_str("XINQIAO_ENV", "development").strip().lower()
 if XINQIAO_ENV not in {"development", "production"}:
