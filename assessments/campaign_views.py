@@ -7,7 +7,7 @@ from io import BytesIO
 import qrcode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,13 +15,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from confidentiality import policy
+from confidentiality.services import audit_record
 from lib.forms import apply_validation_error
 from orgs.models import OrgUnit
 
-from . import campaigns
+from . import campaigns, reports
 from .forms import CampaignForm
 from .models import Campaign
-from .permissions import MANAGE_CAMPAIGNS
+from .permissions import MANAGE_CAMPAIGNS, VIEW_SCREENING_SUMMARY
 
 
 def _campaign(request, pk: int) -> Campaign:
@@ -96,3 +97,52 @@ def campaign_status(request, pk: int):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("assessments:campaign", pk=campaign.pk)
+
+
+@login_required
+@require_http_methods(["GET"])
+def campaign_report(request, pk: int):
+    """Band distribution by unit and group, positives and exports. Teachers and community staff
+    get their own units only, without names, and with cells under 5 suppressed."""
+    if not (
+        policy.has_permission(request.user, MANAGE_CAMPAIGNS)
+        or policy.has_permission(request.user, VIEW_SCREENING_SUMMARY)
+    ):
+        raise PermissionDenied
+    campaign = policy.fetch_or_404(
+        request.user, Campaign, policy_filter=policy.filter_campaign_reports, pk=pk
+    )
+    full = policy.has_permission(request.user, MANAGE_CAMPAIGNS)
+    within = None if full else request.user.org_unit
+    distribution = reports.band_distribution(campaign=campaign, suppress=not full, within=within)
+    positives = reports.campaign_positives(campaign=campaign) if full else None
+    export = request.GET.get("format")
+    if export in ("xlsx", "pdf"):
+        reports_record_export(request.user, campaign, export)
+        if export == "xlsx":
+            content = reports.report_xlsx(campaign=campaign, distribution=distribution, positives=positives)
+            mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        else:
+            content = reports.report_pdf(campaign=campaign, distribution=distribution, suppressed=not full)
+            mime = "application/pdf"
+        response = HttpResponse(content, content_type=mime)
+        response["Content-Disposition"] = f'attachment; filename="campaign-{campaign.pk}.{export}"'
+        return response
+    return render(
+        request,
+        "assessments/campaign_report.html",
+        {"campaign": campaign, "distribution": distribution, "positives": positives, "full": full},
+    )
+
+
+def reports_record_export(user, campaign, export: str) -> None:
+    audit_record(actor=user, action="campaign.report_exported", obj=campaign, details={"format": export})
+
+
+@login_required
+@require_POST
+def campaign_followups(request, pk: int):
+    campaign = _campaign(request, pk)
+    created = reports.followups_create_for_positives(actor=request.user, campaign=campaign)
+    messages.success(request, _("%(n)s follow-up tasks created.") % {"n": created})
+    return redirect("assessments:campaign_report", pk=campaign.pk)

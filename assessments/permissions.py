@@ -16,3 +16,11 @@ MANAGE_CAMPAIGNS = declare(
     _("Run screening campaigns"),
     {Role.DIRECTOR, Role.COUNSELLOR, Role.THERAPIST, Role.SUPERVISOR, Role.PROJECT_LEAD},
 )
+
+# Teachers and community staff see their own units' screening results in aggregate, with small
+# cells suppressed and no names.
+VIEW_SCREENING_SUMMARY = declare(
+    "assessments.view_screening_summary",
+    _("See screening results of one's own units in aggregate"),
+    {Role.TEACHER, Role.GRID_WORKER},
+)

@@ -15,4 +15,6 @@ urlpatterns = [
     path("campaigns/<int:pk>/", campaign_views.campaign_detail, name="campaign"),
     path("campaigns/<int:pk>/qr.png", campaign_views.campaign_qr, name="campaign_qr"),
     path("campaigns/<int:pk>/status/", campaign_views.campaign_status, name="campaign_status"),
+    path("campaigns/<int:pk>/report/", campaign_views.campaign_report, name="campaign_report"),
+    path("campaigns/<int:pk>/follow-ups/", campaign_views.campaign_followups, name="campaign_followups"),
 ]

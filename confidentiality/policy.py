@@ -254,6 +254,24 @@ def filter_campaigns(user, queryset):
     return queryset.exclude(pk__in=outside)
 
 
+def filter_campaign_reports(user, queryset):
+    """Campaigns whose report this person may open: managers' campaigns in full, and for those
+    with the summary permission the campaigns that reach their own unit."""
+    from assessments.permissions import VIEW_SCREENING_SUMMARY
+
+    if has_permission(user, "assessments.manage_campaigns"):
+        return filter_campaigns(user, queryset)
+    if not has_permission(user, VIEW_SCREENING_SUMMARY):
+        return queryset.none()
+    mine = user.org_unit.path
+    reaching = [
+        campaign_id
+        for campaign_id, path in queryset.values_list("pk", "target_units__path")
+        if path and (mine.startswith(path) or path.startswith(mine))
+    ]
+    return queryset.filter(pk__in=reaching)
+
+
 # ---------------------------------------------------------------------------------------------
 # Fetching single objects
 
@@ -283,16 +301,32 @@ def _filters() -> dict[type[models.Model], Callable]:
     }
 
 
-def filter_for(user, model: type[models.Model], queryset: models.QuerySet | None = None) -> models.QuerySet:
-    """The queryset of ``model`` that ``user`` may see; unknown models are refused entirely."""
+def filter_for(
+    user,
+    model: type[models.Model],
+    queryset: models.QuerySet | None = None,
+    policy_filter: Callable | None = None,
+) -> models.QuerySet:
+    """The queryset of ``model`` that ``user`` may see; unknown models are refused entirely.
+
+    ``policy_filter`` names another filter of this module for the same model, where a page asks
+    a different question (e.g. "whose screening report may this person read").
+    """
     queryset = model._default_manager.all() if queryset is None else queryset
-    policy_filter = _filters().get(model)
+    policy_filter = policy_filter or _filters().get(model)
     if policy_filter is None:
         return queryset.none()
     return policy_filter(user, queryset)
 
 
-def fetch_or_404(user, model: type[models.Model], *, queryset: models.QuerySet | None = None, **lookup):
+def fetch_or_404(
+    user,
+    model: type[models.Model],
+    *,
+    queryset: models.QuerySet | None = None,
+    policy_filter: Callable | None = None,
+    **lookup,
+):
     """Load one object the person may see, or raise Http404 whether it is missing or forbidden.
 
     When the object exists but the policy hides it, the refusal is written to the audit log, so
@@ -300,7 +334,7 @@ def fetch_or_404(user, model: type[models.Model], *, queryset: models.QuerySet |
     """
     from .services import audit_record
 
-    visible = filter_for(user, model, queryset)
+    visible = filter_for(user, model, queryset, policy_filter)
     try:
         return visible.get(**lookup)
     except (model.DoesNotExist, ValueError, TypeError, model.MultipleObjectsReturned):

@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "confidentiality",
     "archives",
     "assessments",
+    "workflow",
     "portal",
     "api",
 ]

@@ -57,6 +57,7 @@ EXPECTED = {
     "archives.anonymise_residents": {D},
     "assessments.administer": {C, T, S, D},
     "assessments.manage_campaigns": {C, T, S, D, L},
+    "assessments.view_screening_summary": {H, G},
 }
 
 

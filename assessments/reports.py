@@ -1,0 +1,207 @@
+"""Campaign reports (SCR-3): band distribution by unit and group, positives, follow-up tasks,
+and exports. Small cells are suppressed in the views for teachers and community staff."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import timedelta
+from io import BytesIO
+
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from archives.models import ResidentTag
+from confidentiality.services import audit_record
+from lib.pdf import render_pdf
+from workflow.models import FollowUpTask
+
+from .labels import band_label
+from .library import get_instrument
+from .models import Assessment, Campaign
+
+SMALL_CELL = 5
+# Bands that call for a follow-up after screening (screener positives and the upper bands).
+POSITIVE_BANDS = frozenset(
+    {
+        "positive",
+        "moderately_severe",
+        "severe",
+        "high",
+        "very_high",
+        "serious",
+        "probable_ptsd",
+        "moderate_severe",
+        "acute_positive",
+        "non_acute_positive",
+    }
+)
+
+
+def report_assessments(*, campaign: Campaign, within=None) -> QuerySet[Assessment]:
+    """The campaign's results, limited to residents in ``within`` (an org unit) when given."""
+    results = campaign.assessments.filter(valid=True)
+    if within is not None:
+        results = results.filter(resident__org_unit__path__startswith=within.path)
+    return results
+
+
+def _cell(count: int, suppress: bool) -> str | int:
+    return f"<{SMALL_CELL}" if suppress and 0 < count < SMALL_CELL else count
+
+
+def band_distribution(*, campaign: Campaign, suppress: bool, within=None) -> list[dict]:
+    """For each instrument: counts per band, by unit and by special group."""
+    rows = report_assessments(campaign=campaign, within=within).values_list(
+        "instrument_code", "band", "resident__org_unit__name", "resident_id"
+    )
+    tags = defaultdict(set)
+    for resident_id, tag in ResidentTag.objects.filter(
+        resident__in=report_assessments(campaign=campaign, within=within).values("resident_id")
+    ).values_list("resident_id", "tag"):
+        tags[resident_id].add(tag)
+    by_instrument: dict[str, dict] = {}
+    for code, band, unit, resident_id in rows:
+        entry = by_instrument.setdefault(
+            code,
+            {
+                "bands": defaultdict(int),
+                "units": defaultdict(lambda: defaultdict(int)),
+                "tags": defaultdict(lambda: defaultdict(int)),
+            },
+        )
+        entry["bands"][band] += 1
+        entry["units"][unit or _("Anonymous")][band] += 1
+        for tag in tags.get(resident_id, ()):
+            entry["tags"][tag][band] += 1
+    report = []
+    for code, entry in sorted(by_instrument.items()):
+        instrument = get_instrument(code)
+        bands = sorted(entry["bands"], key=lambda b: _band_order(instrument, b))
+        total = sum(entry["bands"].values())
+        report.append(
+            {
+                "instrument": instrument,
+                "name": instrument.data.get("short_name", code),
+                "bands": [(b, band_label(instrument, b)) for b in bands],
+                "totals": [
+                    {
+                        "band": b,
+                        "n": _cell(entry["bands"][b], suppress),
+                        "percent": round(100 * entry["bands"][b] / total) if total else 0,
+                    }
+                    for b in bands
+                ],
+                "units": [
+                    (unit, [_cell(counts[b], suppress) for b in bands])
+                    for unit, counts in sorted(entry["units"].items())
+                ],
+                "tags": [
+                    (tag, [_cell(counts[b], suppress) for b in bands])
+                    for tag, counts in sorted(entry["tags"].items())
+                ],
+                "total": _cell(total, suppress),
+            }
+        )
+    return report
+
+
+def _band_order(instrument, band: str) -> int:
+    data = instrument.data
+    candidates = list(data.get("bands", [])) + list(data.get("band_rules", []))[::-1]
+    for values in data.get("bands_by_sex", {}).values():
+        candidates += values
+    for index, entry in enumerate(candidates):
+        if entry.get("code", entry.get("band")) == band:
+            return index
+    return len(candidates)
+
+
+def campaign_positives(*, campaign: Campaign) -> list[Assessment]:
+    """Results that call for a follow-up: a positive or upper band, or any flag; named people only."""
+    return [
+        assessment
+        for assessment in campaign.assessments.exclude(resident=None)
+        .select_related("resident", "resident__org_unit")
+        .order_by("resident__name_pinyin", "instrument_code")
+        if assessment.band in POSITIVE_BANDS or assessment.flags
+    ]
+
+
+@transaction.atomic
+def followups_create_for_positives(*, actor, campaign: Campaign) -> int:
+    """One follow-up task per positive person in the campaign (跟踪、回访); running it again adds
+    only the missing ones. Flagged results are due sooner."""
+    created = 0
+    today = timezone.localdate()
+    for assessment in campaign_positives(campaign=campaign):
+        due = today + timedelta(days=1 if assessment.flags else 7)
+        reason = _("Screening positive: %(instrument)s %(band)s") % {
+            "instrument": get_instrument(assessment.instrument_code).data.get(
+                "short_name", assessment.instrument_code
+            ),
+            "band": band_label(get_instrument(assessment.instrument_code), assessment.band),
+        }
+        try:
+            with transaction.atomic():
+                FollowUpTask.objects.create(
+                    resident=assessment.resident,
+                    source=FollowUpTask.Source.SCREENING,
+                    campaign=campaign,
+                    assessment=assessment,
+                    reason=reason[:200],
+                    due_on=due,
+                )
+        except IntegrityError:
+            continue  # this person already has their follow-up for the campaign
+        created += 1
+    audit_record(actor=actor, action="campaign.followups_created", obj=campaign, details={"created": created})
+    return created
+
+
+def report_xlsx(*, campaign: Campaign, distribution: list[dict], positives: list[Assessment] | None) -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    for block in distribution:
+        sheet = workbook.create_sheet(block["name"][:31])
+        sheet.append([campaign.name])
+        sheet.append([_("Unit"), *[label for _code, label in block["bands"]]])
+        for unit, counts in block["units"]:
+            sheet.append([unit, *counts])
+        sheet.append([])
+        sheet.append([_("Special group"), *[label for _code, label in block["bands"]]])
+        for tag, counts in block["tags"]:
+            sheet.append([tag, *counts])
+    if positives is not None:
+        sheet = workbook.create_sheet(_("Positives")[:31])
+        sheet.append([_("Name"), _("Organisation unit"), _("Instrument"), _("Total"), _("Band"), _("Flags")])
+        for a in positives:
+            sheet.append(
+                [
+                    a.resident.name,
+                    a.resident.org_unit.name,
+                    a.instrument_code,
+                    a.total,
+                    a.band,
+                    ",".join(a.flags),
+                ]
+            )
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def report_pdf(*, campaign: Campaign, distribution: list[dict], suppressed: bool) -> bytes:
+    html = render_to_string(
+        "assessments/report_pdf.html",
+        {
+            "campaign": campaign,
+            "distribution": distribution,
+            "suppressed": suppressed,
+            "now": timezone.localtime(),
+        },
+    )
+    return render_pdf(html)
