@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class FollowUpTask(models.Model):
@@ -12,8 +13,8 @@ class FollowUpTask(models.Model):
         SCREENING = "screening", _("Screening positive")
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
-        DONE = "done", _("Done")
+        OPEN = "open", pgettext_lazy("follow-up status", "Open")
+        DONE = "done", pgettext_lazy("follow-up status", "Done")
         CANCELLED = "cancelled", _("Cancelled")
 
     resident = models.ForeignKey("archives.Resident", on_delete=models.PROTECT, related_name="follow_ups")
