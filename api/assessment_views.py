@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 from archives.models import Resident
 from assessments import campaigns
 from assessments import services as assessment_services
-from assessments.library import get_instrument, shipped_instruments
+from assessments.library import available_instruments, get_instrument
 from assessments.models import Assessment, Campaign
 from assessments.permissions import ADMINISTER_ASSESSMENTS
 from confidentiality import policy
@@ -46,7 +46,8 @@ class InstrumentList(APIView):
 
     @extend_schema(responses=InstrumentSummarySerializer(many=True))
     def get(self, request):
-        return Response([_summary(instrument) for _code, instrument in sorted(shipped_instruments().items())])
+        instruments = sorted(available_instruments().items())
+        return Response([_summary(instrument) for _code, instrument in instruments])
 
 
 class InstrumentDetail(APIView):
@@ -131,7 +132,7 @@ class PublicSelfTest(APIView):
             if code in answers
         }
         if set(answers) - allowed or campaigns.next_instrument(campaign, answers) is not None:
-            if not set(answers) <= set(shipped_instruments()):
+            if not set(answers) <= set(available_instruments()):
                 raise serializers.ValidationError({"answers": ["Unknown instrument."]})
             raise serializers.ValidationError({"answers": ["Answer the campaign's instruments, in full."]})
         result = campaigns.selftest_submit(

@@ -158,7 +158,7 @@ def archive_timeline(*, user, archive: Archive, clinical: bool) -> list[Timeline
         )
     if clinical:
         for assessment in resident.assessments.filter(superseded_by__isnull=True):
-            instrument = get_instrument(assessment.instrument_code)
+            instrument = get_instrument(assessment.instrument_code, assessment.instrument_version)
             label = instrument.data.get("short_name") or assessment.instrument_code.upper()
             band = band_label(instrument, assessment.band)
             result = f"{assessment.display_total} · {band}" if assessment.valid else _("incomplete")

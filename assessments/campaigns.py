@@ -25,7 +25,7 @@ from confidentiality.services import audit_record
 from lib.encryption import blind_index
 from lib.identity import InvalidIdNumber, parse_prc_id_number
 
-from .library import get_instrument, shipped_instruments
+from .library import available_instruments, get_instrument
 from .models import Assessment, Campaign, CampaignResponse
 from .permissions import MANAGE_CAMPAIGNS
 from .scoring import AnswerError, score
@@ -50,7 +50,7 @@ def campaign_create(
     """Create a campaign for units in the creator's scope; it starts as a draft."""
     if not policy.has_permission(actor, MANAGE_CAMPAIGNS):
         raise PermissionDenied
-    unknown = [code for code in instruments if code not in shipped_instruments()]
+    unknown = [code for code in instruments if code not in available_instruments()]
     if not instruments or unknown:
         raise ValidationError({"instruments": _("Choose instruments from the library.")})
     units = list(target_units)

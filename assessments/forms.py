@@ -6,11 +6,11 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from .library import Instrument, shipped_instruments
+from .library import Instrument, available_instruments
 
 
 def instrument_choices(language: str) -> list[tuple[str, str]]:
-    return [(code, inst.text("name", language)) for code, inst in sorted(shipped_instruments().items())]
+    return [(code, inst.text("name", language)) for code, inst in sorted(available_instruments().items())]
 
 
 class InstrumentPickForm(forms.Form):

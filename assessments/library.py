@@ -143,9 +143,40 @@ def shipped_instruments() -> dict[str, Instrument]:
     return instruments
 
 
-def get_instrument(code: str) -> Instrument:
-    """A shipped instrument, or an uploaded one (which a later step adds)."""
-    instruments = shipped_instruments()
-    if code not in instruments:
+@cache
+def _uploaded_version(code: str, version: str) -> Instrument:
+    # An uploaded version never changes (a new file is a new version), so it can be cached.
+    from .models import UploadedInstrument
+
+    upload = UploadedInstrument.objects.filter(code=code, version=version).first()
+    if upload is None:
         raise KeyError(code)
-    return instruments[code]
+    return parse_instrument(upload.definition)
+
+
+def get_instrument(code: str, version: str | None = None) -> Instrument:
+    """A shipped instrument, or one the centre uploaded (its current version unless one is named)."""
+    shipped = shipped_instruments()
+    if code in shipped:
+        return shipped[code]
+    from .models import UploadedInstrument
+
+    if version is None:
+        version = (
+            UploadedInstrument.objects.filter(code=code, is_current=True)
+            .values_list("version", flat=True)
+            .first()
+        )
+        if version is None:
+            raise KeyError(code)
+    return _uploaded_version(code, version)
+
+
+def available_instruments() -> dict[str, Instrument]:
+    """Every instrument staff can choose: the shipped ones and the current uploads."""
+    from .models import UploadedInstrument
+
+    instruments = dict(shipped_instruments())
+    for code, version in UploadedInstrument.objects.filter(is_current=True).values_list("code", "version"):
+        instruments.setdefault(code, _uploaded_version(code, version))
+    return instruments

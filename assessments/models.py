@@ -171,3 +171,81 @@ class RiskSignal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source}:{self.band}:{','.join(self.flags)}"
+
+
+class ImportJob(models.Model):
+    """A bulk entry of paper results into a campaign (SCR-2), run in the background.
+
+    The uploaded file is kept encrypted only until the job has run; the error report lists
+    (row, column, reason) and names no one.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Imported")
+        REJECTED = "rejected", _("Refused")
+        FAILED = "failed", _("Failed")
+
+    class Stage(models.TextChoices):
+        CHECKING = "checking", _("Checking rows")
+        SAVING = "saving", _("Saving")
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="import_jobs")
+    instrument_code = models.CharField(_("instrument"), max_length=40)
+    file_name = models.CharField(_("file"), max_length=255)
+    file_format = models.CharField(max_length=4)
+    # Fernet tokens of the uploaded bytes, one per line; emptied once the job has run.
+    payload = models.BinaryField(default=b"")
+    language = models.CharField(max_length=10, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    stage = models.CharField(max_length=10, choices=Stage.choices, blank=True)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    rows_stored = models.PositiveIntegerField(default=0)
+    signals_raised = models.PositiveIntegerField(default=0)
+    residents_created = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)  # [[row, column, reason], …], capped
+    error_count = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}:{self.instrument_code}:{self.status}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def percent(self) -> int:
+        if not self.rows_total:
+            return 0
+        return min(100, round(100 * self.rows_done / self.rows_total))
+
+
+class UploadedInstrument(models.Model):
+    """A licensed instrument uploaded by the centre: its YAML definition, one row per version."""
+
+    code = models.CharField(max_length=40, db_index=True)
+    version = models.CharField(max_length=20)
+    definition = models.TextField()
+    is_current = models.BooleanField(default=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["code", "-uploaded_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "version"], name="asm_upload_version_unique"),
+            models.UniqueConstraint(
+                fields=["code"], condition=models.Q(is_current=True), name="asm_upload_one_current"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} v{self.version}"

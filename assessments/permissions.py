@@ -24,3 +24,9 @@ VIEW_SCREENING_SUMMARY = declare(
     _("See screening results of one's own units in aggregate"),
     {Role.TEACHER, Role.GRID_WORKER},
 )
+
+MANAGE_INSTRUMENTS = declare(
+    "assessments.manage_instruments",
+    _("Upload licensed instruments"),
+    {Role.ADMIN, Role.DIRECTOR},
+)

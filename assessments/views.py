@@ -107,7 +107,7 @@ def assessment_preview(request, pk: int):
 def assessment_detail(request, pk: int):
     assessment = policy.fetch_or_404(request.user, Assessment, pk=pk)
     services.assessment_record_view(actor=request.user, assessment=assessment)
-    instrument = get_instrument(assessment.instrument_code)
+    instrument = get_instrument(assessment.instrument_code, assessment.instrument_version)
     answers = json.loads(assessment.answers)
     key = "en" if request.LANGUAGE_CODE.startswith("en") else "zh"
     rows = [
@@ -141,7 +141,7 @@ def assessment_detail(request, pk: int):
 def assessment_correct(request, pk: int):
     assessment = policy.fetch_or_404(request.user, Assessment, pk=pk)
     policy.require_permission(request.user, ADMINISTER_ASSESSMENTS)
-    instrument = get_instrument(assessment.instrument_code)
+    instrument = get_instrument(assessment.instrument_code, assessment.instrument_version)
     form = AnswerForm(request.POST, instrument=instrument, with_reason=True)
     if not form.is_valid():
         messages.error(request, _("Give the reason for the correction."))

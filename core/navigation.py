@@ -17,7 +17,7 @@ from archives.permissions import (
     REVIEW_BREAK_GLASS,
     VIEW_RESIDENTS,
 )
-from assessments.permissions import MANAGE_CAMPAIGNS
+from assessments.permissions import ADMINISTER_ASSESSMENTS, MANAGE_CAMPAIGNS, MANAGE_INSTRUMENTS
 from confidentiality import policy
 from confidentiality.permissions import VIEW_AUDIT_LOG, Permission
 from orgs.permissions import VIEW_ORG_TREE
@@ -41,6 +41,7 @@ NAV_ITEMS = [
     ),
     NavItem(_("Review list"), "archives:review_list", (MANAGE_ARCHIVES,)),
     NavItem(_("Screening"), "assessments:campaigns", (MANAGE_CAMPAIGNS,)),
+    NavItem(_("Instruments"), "assessments:library", (MANAGE_INSTRUMENTS, ADMINISTER_ASSESSMENTS)),
     NavItem(_("Organisation"), "orgs:tree", (VIEW_ORG_TREE,)),
     NavItem(_("Service sites"), "orgs:site_list", (VIEW_ORG_TREE,)),
     NavItem(_("Staff accounts"), "accounts:user_list", (MANAGE_USERS,)),

@@ -99,6 +99,7 @@ def test_the_shipped_library_holds_exactly_the_shipped_codes():
     assert set(shipped_instruments()) == set(SHIPPED_CODES)
 
 
+@pytest.mark.django_db  # uploaded instruments are looked up in the database
 def test_an_unknown_code_is_a_key_error():
     with pytest.raises(KeyError):
         get_instrument("nope")

@@ -26,6 +26,9 @@ from django.core.management.base import CommandError
 PROJECT = Path(__file__).resolve().parents[2]
 KEYS = {"instrument", "valid", "total", "band", "flags", "subscales"}
 
+# An unknown code is also looked up among the centre's uploaded instruments, in the database.
+pytestmark = pytest.mark.django_db
+
 
 def call(*args, stdin=None) -> tuple[int, str, str]:
     """(exit status, stdout, stderr) of ``manage.py score *args``, in process."""

@@ -58,6 +58,7 @@ EXPECTED = {
     "assessments.administer": {C, T, S, D},
     "assessments.manage_campaigns": {C, T, S, D, L},
     "assessments.view_screening_summary": {H, G},
+    "assessments.manage_instruments": {A, D},
 }
 
 
