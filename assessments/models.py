@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from confidentiality.fields import EncryptedTextField
 
@@ -183,7 +184,7 @@ class ImportJob(models.Model):
     class Status(models.TextChoices):
         QUEUED = "queued", _("Waiting")
         RUNNING = "running", _("Running")
-        DONE = "done", _("Imported")
+        DONE = "done", pgettext_lazy("import status", "Imported")
         REJECTED = "rejected", _("Refused")
         FAILED = "failed", _("Failed")
 
