@@ -9,9 +9,10 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role
-from archives.models import Resident
+from archives.models import Archive, Resident
 from archives.permissions import DECIDE_ACCESS, MANAGE_ARCHIVES, REVIEW_BREAK_GLASS, VIEW_RESIDENTS
 from archives.selectors import archives_due_for_review, break_glass_to_review, pending_access_requests
+from assessments.models import RiskSignal
 from confidentiality import policy
 from confidentiality.models import AuditEntry
 from orgs.models import OrgUnit, ServiceSite
@@ -57,6 +58,11 @@ def home_for(user) -> dict:
     if policy.has_permission(user, VIEW_RESIDENTS):
         data["residents_in_scope"] = policy.filter_residents(user, Resident.objects.all()).count()
         data["my_archives"] = user.responsible_archives.count()
+    if policy.sees_clinical_content(user):
+        clinical = policy.filter_clinical_archives(user, Archive.objects.all())
+        signals = RiskSignal.objects.filter(handled_at__isnull=True, resident__archive__in=clinical)
+        data["open_signals"] = signals.count()
+        data["recent_signals"] = list(signals.select_related("resident").order_by("-created_at")[:5])
     audit = policy.filter_audit_entries(user, AuditEntry.objects.all())
     if policy.has_permission(user, "confidentiality.view_audit_log"):
         data["recent_refusals"] = list(audit.filter(action="access.refused").order_by("-seq")[:5])

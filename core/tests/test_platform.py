@@ -145,3 +145,26 @@ def test_the_centre_profile_is_edited_by_the_director(people):
         login_fully(Client(), people.worker).post(reverse("core:centre_profile"), {"name": "x"}).status_code
         == 403
     )
+
+
+def test_the_clinical_home_counts_risk_signals_of_the_caseload_only(people, tree):
+    from archives.services import archive_set_responsible, resident_register
+    from assessments.models import Assessment, RiskSignal
+
+    resident = resident_register(actor=people.worker, name="周九", org_unit=tree.grid)
+    archive_set_responsible(actor=people.archivist, archive=resident.archive, staff=[people.counsellor])
+    assessment = Assessment(
+        resident=resident,
+        instrument_code="phq9",
+        instrument_version="1",
+        answers="[]",
+        valid=False,
+        administered_at=timezone.now(),
+    )
+    assessment.save()
+    RiskSignal.objects.create(
+        resident=resident, source="assessment", assessment=assessment, flags=["suicidal_ideation"]
+    )
+    assert login_fully(Client(), people.counsellor).get(reverse("core:home")).context["open_signals"] == 1
+    assert login_fully(Client(), people.colleague).get(reverse("core:home")).context["open_signals"] == 0
+    assert "open_signals" not in login_fully(Client(), people.worker).get(reverse("core:home")).context
