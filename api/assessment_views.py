@@ -17,6 +17,7 @@ from assessments.models import Assessment, Campaign
 from assessments.permissions import ADMINISTER_ASSESSMENTS
 from confidentiality import policy
 from core.selectors import centre_profile
+from lib.request_context import client_ip_from_request
 
 from .serializers import (
     AssessmentCreateSerializer,
@@ -124,7 +125,10 @@ class PublicSelfTest(APIView):
         resident = None
         if campaign.identification == Campaign.Identification.ID_NUMBER:
             resident = campaigns.identify(
-                campaign=campaign, id_number=values["id_number"], name=values["name"]
+                campaign=campaign,
+                id_number=values["id_number"],
+                name=values["name"],
+                client_ip=client_ip_from_request(request._request),
             )
         allowed = set(campaign.instruments) | {
             get_instrument(code).data.get("full_instrument")

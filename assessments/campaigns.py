@@ -12,6 +12,7 @@ import json
 import secrets
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
@@ -102,8 +103,34 @@ def campaign_open_problem(campaign: Campaign) -> str:
     return ""
 
 
-def identify(*, campaign: Campaign, id_number: str, name: str) -> Resident | None:
-    """The resident this ID number and name belong to, through the blind index; both must match."""
+IDENTIFY_LIMIT = 20  # failed identifications per client address …
+IDENTIFY_WINDOW = 15 * 60  # … in this many seconds
+
+
+def _identify_failures_key(client_ip: str | None) -> str:
+    return f"xinqiao:selftest-identify:{client_ip or 'unknown'}"
+
+
+def identify(
+    *, campaign: Campaign, id_number: str, name: str, client_ip: str | None = None
+) -> Resident | None:
+    """The resident this ID number and name belong to, through the blind index; both must match.
+
+    The page is public, so failed attempts are counted per client address: past the limit the
+    form refuses for a while, which stops anyone probing which name goes with which ID number.
+    """
+    key = _identify_failures_key(client_ip)
+    if cache.get(key, 0) >= IDENTIFY_LIMIT:
+        raise ValidationError(_("Too many attempts. Please try again later, or ask the staff for help."))
+    try:
+        return _identify(campaign=campaign, id_number=id_number, name=name)
+    except ValidationError:
+        cache.add(key, 0, IDENTIFY_WINDOW)
+        cache.incr(key)
+        raise
+
+
+def _identify(*, campaign: Campaign, id_number: str, name: str) -> Resident | None:
     try:
         facts = parse_prc_id_number(id_number, today=timezone.localdate())
     except InvalidIdNumber as exc:

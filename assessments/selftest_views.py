@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 from archives.models import Resident
 from confidentiality.models import ConsentKind, ConsentText
 from core.selectors import centre_profile
+from lib.request_context import client_ip_from_request
 
 from . import campaigns
 from .forms import AnswerForm
@@ -48,6 +49,7 @@ def selftest_start(request, token: str):
                     campaign=campaign,
                     id_number=form.cleaned_data["id_number"],
                     name=form.cleaned_data["name"],
+                    client_ip=client_ip_from_request(request),
                 )
         except ValidationError as exc:
             form.add_error(None, exc)

@@ -268,6 +268,13 @@ else:
         "filename": str(VAR_DIR / "tasks.sqlite3"),
     }
 
+# The cache holds short-lived counters (e.g. the self-test's failed identifications); with Redis
+# they are shared by every worker process and machine.
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 # Security headers. In production the site is served over HTTPS behind a reverse proxy.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

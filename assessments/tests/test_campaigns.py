@@ -169,3 +169,17 @@ def test_a_campaign_outside_scope_cannot_be_created(people, tree):
             ends_on=today,
             identification="anonymous",
         )
+
+
+def test_repeated_failed_identifications_are_stopped_for_a_while(client, campaign, student):
+    from django.core.cache import cache
+
+    from assessments.campaigns import IDENTIFY_LIMIT
+
+    cache.clear()
+    for _ in range(IDENTIFY_LIMIT):
+        start(client, campaign, name="猜测")
+    blocked = start(client, campaign)  # even the right name and number are refused now
+    assert blocked.status_code == 200 and "selftest" not in client.session
+    cache.clear()
+    assert start(Client(), campaign).status_code == 302
