@@ -123,11 +123,12 @@ class PublicSelfTest(APIView):
         values = data.validated_data
         answers = values["answers"]
         resident = None
-        if campaign.identification == Campaign.Identification.ID_NUMBER:
+        if campaign.identification != Campaign.Identification.ANONYMOUS:
             resident = campaigns.identify(
                 campaign=campaign,
-                id_number=values["id_number"],
                 name=values["name"],
+                id_number=values["id_number"],
+                student_number=values["student_number"],
                 client_ip=client_ip_from_request(request._request),
             )
         allowed = set(campaign.instruments) | {

@@ -344,6 +344,7 @@ class SelfTestSubmitSerializer(serializers.Serializer):
     idempotency_key = serializers.RegexField(r"^[A-Za-z0-9_-]{8,64}$")
     name = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
     id_number = serializers.CharField(max_length=18, required=False, allow_blank=True, default="")
+    student_number = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
     answers = serializers.DictField(
         child=serializers.ListField(child=AnswerField(allow_null=True), max_length=200),
         help_text=_("Answers per instrument code, e.g. {'phq2': [2, 1]}."),

@@ -36,6 +36,12 @@ class ResidentForm(forms.Form):
     )
     phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
     address = forms.CharField(label=_("Address"), max_length=200, required=False)
+    student_number = forms.CharField(
+        label=_("Student number"),
+        max_length=30,
+        required=False,
+        help_text=_("For students: the school's number."),
+    )
     org_unit = UnitChoiceField(label=_("Organisation unit"), queryset=OrgUnit.objects.none())
     tags = forms.MultipleChoiceField(
         label=_("Special groups"),

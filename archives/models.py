@@ -68,6 +68,8 @@ class Resident(models.Model):
     phone = EncryptedTextField(_("phone"), blank=True)
     phone_index = BlindIndexField()
     address = EncryptedTextField(_("address"), blank=True)
+    # The school's own number for a student, used to identify them in school screenings.
+    student_number = models.CharField(_("student number"), max_length=30, blank=True, db_index=True)
     org_unit = models.ForeignKey(
         "orgs.OrgUnit",
         on_delete=models.PROTECT,

@@ -112,9 +112,15 @@ def _identify_failures_key(client_ip: str | None) -> str:
 
 
 def identify(
-    *, campaign: Campaign, id_number: str, name: str, client_ip: str | None = None
+    *,
+    campaign: Campaign,
+    name: str,
+    id_number: str = "",
+    student_number: str = "",
+    client_ip: str | None = None,
 ) -> Resident | None:
-    """The resident this ID number and name belong to, through the blind index; both must match.
+    """The resident this ID number (through the blind index) or student number belongs to, as the
+    campaign identifies people; the name must match too.
 
     The page is public, so failed attempts are counted per client address: past the limit the
     form refuses for a while, which stops anyone probing which name goes with which ID number.
@@ -123,11 +129,32 @@ def identify(
     if cache.get(key, 0) >= IDENTIFY_LIMIT:
         raise ValidationError(_("Too many attempts. Please try again later, or ask the staff for help."))
     try:
+        if campaign.identification == Campaign.Identification.STUDENT_NUMBER:
+            return _identify_student(campaign=campaign, student_number=student_number, name=name)
         return _identify(campaign=campaign, id_number=id_number, name=name)
     except ValidationError:
         cache.add(key, 0, IDENTIFY_WINDOW)
         cache.incr(key)
         raise
+
+
+def _identify_student(*, campaign: Campaign, student_number: str, name: str) -> Resident:
+    """A student by the school's number and name, among the campaign's target units only."""
+    number = student_number.strip()
+    if not number:
+        raise ValidationError({"student_number": _("Enter your student number.")})
+    in_target = Q()
+    for unit in campaign.target_units.all():
+        in_target |= Q(org_unit__path__startswith=unit.path)
+    resident = Resident.objects.filter(in_target, student_number=number, name=name.strip()).first()
+    if resident is None:
+        raise ValidationError(
+            _(
+                "We could not find you with this student number and name. "
+                "Please check them, or ask your teacher."
+            )
+        )
+    return resident
 
 
 def _identify(*, campaign: Campaign, id_number: str, name: str) -> Resident | None:
@@ -196,7 +223,7 @@ def selftest_submit(
     problem = campaign_open_problem(campaign)
     if problem:
         raise ValidationError(problem)
-    if campaign.identification == Campaign.Identification.ID_NUMBER and resident is None:
+    if campaign.identification != Campaign.Identification.ANONYMOUS and resident is None:
         raise ValidationError(_("Identify yourself first."))
     try:
         with transaction.atomic():

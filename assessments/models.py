@@ -94,6 +94,7 @@ class Campaign(models.Model):
 
     class Identification(models.TextChoices):
         ID_NUMBER = "id_number", _("ID card number and name")
+        STUDENT_NUMBER = "student_number", _("Student number and name")
         ANONYMOUS = "anonymous", _("Anonymous")
 
     name = models.CharField(_("name"), max_length=100)
@@ -107,7 +108,7 @@ class Campaign(models.Model):
     ends_on = models.DateField(_("ends on"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     identification = models.CharField(
-        _("identification"), max_length=12, choices=Identification.choices, default=Identification.ID_NUMBER
+        _("identification"), max_length=20, choices=Identification.choices, default=Identification.ID_NUMBER
     )
     allow_new_residents = models.BooleanField(_("register people not yet on file"), default=False)
     guardian_consent_method = models.TextField(_("how guardian consent was obtained for minors"), blank=True)

@@ -12,6 +12,9 @@ class IdentifyForm(forms.Form):
 
     def __init__(self, *args, campaign: Campaign, **kwargs):
         super().__init__(*args, **kwargs)
+        if campaign.identification == Campaign.Identification.STUDENT_NUMBER:
+            self.fields["name"] = forms.CharField(label=_("Name"), max_length=50)
+            self.fields["student_number"] = forms.CharField(label=_("Student number"), max_length=30)
         if campaign.identification == Campaign.Identification.ID_NUMBER:
             self.fields["name"] = forms.CharField(label=_("Name"), max_length=50)
             self.fields["id_number"] = forms.CharField(

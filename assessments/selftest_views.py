@@ -44,11 +44,12 @@ def selftest_start(request, token: str):
     if request.method == "POST" and form.is_valid():
         resident = None
         try:
-            if campaign.identification == Campaign.Identification.ID_NUMBER:
+            if campaign.identification != Campaign.Identification.ANONYMOUS:
                 resident = campaigns.identify(
                     campaign=campaign,
-                    id_number=form.cleaned_data["id_number"],
                     name=form.cleaned_data["name"],
+                    id_number=form.cleaned_data.get("id_number", ""),
+                    student_number=form.cleaned_data.get("student_number", ""),
                     client_ip=client_ip_from_request(request),
                 )
         except ValidationError as exc:

@@ -183,3 +183,35 @@ def test_repeated_failed_identifications_are_stopped_for_a_while(client, campaig
     assert blocked.status_code == 200 and "selftest" not in client.session
     cache.clear()
     assert start(Client(), campaign).status_code == 302
+
+
+def test_a_school_screening_identifies_students_by_student_number_and_name(client, people, tree):
+    today = timezone.localdate()
+    pupil = resident_register(
+        actor=people.teacher,
+        name="小刚",
+        org_unit=tree.klass,
+        student_number="2026070101",
+        guardian_name="赵军",
+        guardian_relation="父亲",
+        guardian_phone="13900003333",
+        birth_date=today.replace(year=today.year - 13),
+    )
+    campaign = campaign_create(
+        actor=people.director,
+        name="学号普查",
+        instruments=["gad2"],
+        target_units=[tree.school],
+        target_tags=[],
+        starts_on=today,
+        ends_on=today,
+        identification="student_number",
+    )
+    campaign_set_status(actor=people.director, campaign=campaign, status="running")
+    url = reverse("selftest:start", args=[campaign.token])
+    wrong = client.post(url, {"consent": "on", "name": "小刚", "student_number": "999"})
+    assert wrong.status_code == 200 and wrong.context["form"].non_field_errors()
+    assert (
+        client.post(url, {"consent": "on", "name": "小刚", "student_number": "2026070101"}).status_code == 302
+    )
+    assert client.session["selftest"]["resident"] == pupil.pk
