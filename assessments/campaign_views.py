@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from confidentiality import policy
-from confidentiality.services import audit_record
 from lib.forms import apply_validation_error
 from orgs.models import OrgUnit
 
@@ -118,7 +117,7 @@ def campaign_report(request, pk: int):
     positives = reports.campaign_positives(campaign=campaign) if full else None
     export = request.GET.get("format")
     if export in ("xlsx", "pdf"):
-        reports_record_export(request.user, campaign, export)
+        reports.campaign_report_record_export(actor=request.user, campaign=campaign, file_format=export)
         if export == "xlsx":
             content = reports.report_xlsx(campaign=campaign, distribution=distribution, positives=positives)
             mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -133,10 +132,6 @@ def campaign_report(request, pk: int):
         "assessments/campaign_report.html",
         {"campaign": campaign, "distribution": distribution, "positives": positives, "full": full},
     )
-
-
-def reports_record_export(user, campaign, export: str) -> None:
-    audit_record(actor=user, action="campaign.report_exported", obj=campaign, details={"format": export})
 
 
 @login_required

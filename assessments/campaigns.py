@@ -198,6 +198,19 @@ def funnel_prefill(full_code: str, done: dict[str, list]) -> dict[int, object]:
     return {}
 
 
+def selftest_check_battery(*, campaign: Campaign, answers: dict[str, list]) -> None:
+    """A sitting holds the campaign's instruments in full, plus the full instrument of a positive
+    screener, and nothing else."""
+    unknown = set(answers) - set(available_instruments())
+    if unknown:
+        raise ValidationError({"answers": _("Unknown instrument.")})
+    allowed = set(campaign.instruments) | {
+        get_instrument(code).data.get("full_instrument") for code in campaign.instruments if code in answers
+    }
+    if set(answers) - allowed or next_instrument(campaign, answers) is not None:
+        raise ValidationError({"answers": _("Answer all the questionnaires of this screening.")})
+
+
 @dataclass(frozen=True)
 class SelfTestResult:
     response: CampaignResponse
@@ -223,6 +236,7 @@ def selftest_submit(
     problem = campaign_open_problem(campaign)
     if problem:
         raise ValidationError(problem)
+    selftest_check_battery(campaign=campaign, answers=answers)
     if campaign.identification != Campaign.Identification.ANONYMOUS and resident is None:
         raise ValidationError(_("Identify yourself first."))
     try:

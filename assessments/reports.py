@@ -205,3 +205,10 @@ def report_pdf(*, campaign: Campaign, distribution: list[dict], suppressed: bool
         },
     )
     return render_pdf(html)
+
+
+def campaign_report_record_export(*, actor, campaign: Campaign, file_format: str) -> None:
+    """An exported report leaves the system: record who took it and in which form."""
+    audit_record(
+        actor=actor, action="campaign.report_exported", obj=campaign, details={"format": file_format}
+    )
