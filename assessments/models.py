@@ -155,6 +155,7 @@ class RiskSignal(models.Model):
 
     class Source(models.TextChoices):
         ASSESSMENT = "assessment", _("Assessment")
+        HOTLINE = "hotline", _("Hotline or online consultation")
 
     resident = models.ForeignKey(
         "archives.Resident", on_delete=models.PROTECT, null=True, blank=True, related_name="risk_signals"

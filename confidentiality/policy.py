@@ -165,8 +165,14 @@ def _team_archive_ids(user):
 
     if not sees_clinical_content(user):
         return Archive.objects.none().values("pk")
+    from workflow.models import Case
+
     team = models.Q(responsible=user) | models.Q(responsible__supervisor=user)
     team |= models.Q(pk__in=_active_grants(user).values("archive_id"))
+    # A case's counsellor (and their supervisor) join the archive's team (SVC-2). After a
+    # transfer the previous counsellor is no longer on it, unless responsible for the archive.
+    cases = Case.objects.filter(models.Q(counsellor=user) | models.Q(counsellor__supervisor=user))
+    team |= models.Q(resident__in=cases.values("resident_id"))
     if user.role == Role.DIRECTOR:
         team |= models.Q(resident__org_unit__path__startswith=user.org_unit.path)
     return Archive.objects.filter(team).values("pk")
@@ -204,11 +210,18 @@ def can_see_clinical(user, archive) -> bool:
 
 def clinical_basis(user, archive) -> str:
     """Why this person sees the archive's clinical content ('' if they do not), for the audit log."""
+    from workflow.models import Case
+
     if not sees_clinical_content(user):
         return ""
     if archive.responsible.filter(pk=user.pk).exists():
         return "responsible"
     if archive.responsible.filter(supervisor=user).exists():
+        return "supervisor"
+    cases = Case.objects.filter(resident_id=archive.resident_id)
+    if cases.filter(counsellor=user).exists():
+        return "case_counsellor"
+    if cases.filter(counsellor__supervisor=user).exists():
         return "supervisor"
     if user.role == Role.DIRECTOR and in_scope(user, archive.resident.org_unit):
         return "director"
@@ -273,6 +286,195 @@ def filter_campaign_reports(user, queryset):
 
 
 # ---------------------------------------------------------------------------------------------
+# Duty roster (ORG-3)
+
+
+def filter_duty_shifts(user, queryset):
+    from orgs.permissions import VIEW_ROSTER
+
+    if not has_permission(user, VIEW_ROSTER):
+        return queryset.none()
+    if user.role == Role.ADMIN:
+        return queryset
+    return queryset.filter(room__site__org_unit__path__startswith=user.org_unit.path)
+
+
+def filter_duty_exceptions(user, queryset):
+    """Leave is personal: a person sees their own, roster managers see those in scope."""
+    from orgs.permissions import MANAGE_ROSTER, VIEW_ROSTER
+
+    if not has_permission(user, VIEW_ROSTER):
+        return queryset.none()
+    if has_permission(user, MANAGE_ROSTER):
+        if user.role == Role.ADMIN:
+            return queryset
+        return queryset.filter(
+            models.Q(counsellor__org_unit__path__startswith=user.org_unit.path)
+            | models.Q(room__site__org_unit__path__startswith=user.org_unit.path)
+            | models.Q(counsellor__isnull=True, room__isnull=True)
+        )
+    return queryset.filter(models.Q(counsellor=user) | models.Q(counsellor__isnull=True))
+
+
+def can_manage_roster(user) -> bool:
+    from orgs.permissions import MANAGE_ROSTER
+
+    return has_permission(user, MANAGE_ROSTER)
+
+
+# ---------------------------------------------------------------------------------------------
+# Service workflow (SVC)
+#
+# A case, its intake, plans, sessions, referrals and satisfaction answers are clinical content of
+# the client's archive: the archive's team sees them (responsible staff, the case counsellor, their
+# supervisor, the director in scope, holders of a grant). Working on a case (writing) is for its
+# counsellor, their supervisor and the director in scope; a grant only lets one read.
+# Private process notes are their author's alone: no role, grant or supervisor sees them.
+# Appointments show who asked for help: the assigned counsellor, their supervisor, the director in
+# scope and the archive's team see them; a request nobody has taken yet is open to every
+# appointment keeper of the site's units, so that it can be picked up.
+
+
+def filter_appointments(user, queryset):
+    from workflow.permissions import MANAGE_APPOINTMENTS
+
+    if not has_permission(user, MANAGE_APPOINTMENTS):
+        return queryset.none()
+    visible = (
+        models.Q(counsellor=user)
+        | models.Q(counsellor__supervisor=user)
+        | models.Q(created_by=user)
+        | models.Q(counsellor__isnull=True, site__org_unit__path__startswith=user.org_unit.path)
+        | models.Q(resident__archive__pk__in=_team_archive_ids(user))
+    )
+    if user.role == Role.DIRECTOR:
+        visible |= models.Q(site__org_unit__path__startswith=user.org_unit.path)
+    return queryset.filter(visible)
+
+
+def can_book_at_site(user, site) -> bool:
+    from workflow.permissions import MANAGE_APPOINTMENTS
+
+    return has_permission(user, MANAGE_APPOINTMENTS) and in_scope(user, site.org_unit)
+
+
+def filter_cases(user, queryset):
+    if not sees_clinical_content(user):
+        return queryset.none()
+    return queryset.filter(resident__archive__pk__in=_team_archive_ids(user))
+
+
+def can_work_on_case(user, case) -> bool:
+    """Write to a case (intake, plan, sessions, referrals, closing): its counsellor, their
+    supervisor, or the director with the client in scope."""
+    from workflow.permissions import MANAGE_CASES
+
+    if not has_permission(user, MANAGE_CASES):
+        return False
+    counsellor = case.counsellor
+    if counsellor.pk == user.pk or counsellor.supervisor_id == user.pk:
+        return True
+    return user.role == Role.DIRECTOR and in_scope(user, case.resident.org_unit)
+
+
+def can_transfer_case(user, case) -> bool:
+    from workflow.permissions import TRANSFER_CASES
+
+    return has_permission(user, TRANSFER_CASES) and can_work_on_case(user, case)
+
+
+def filter_case_children(user, queryset):
+    """Rows that belong to one case (sessions, plans, intakes, referrals, transfers)."""
+    from workflow.models import Case
+
+    return queryset.filter(case__in=filter_cases(user, Case.objects.all()))
+
+
+def filter_private_notes(user, queryset):
+    if not is_active_staff(user):
+        return queryset.none()
+    return queryset.filter(author=user)
+
+
+def filter_follow_ups(user, queryset):
+    """A person's own follow-ups, and those about clients whose archive team they are on."""
+    if not is_active_staff(user):
+        return queryset.none()
+    visible = models.Q(assignee=user)
+    if sees_clinical_content(user):
+        visible |= models.Q(resident__archive__pk__in=_team_archive_ids(user))
+        visible |= models.Q(assignee__supervisor=user)
+    return queryset.filter(visible)
+
+
+def filter_hotline_entries(user, queryset):
+    """Hotline entries: their recorder, the recorder's supervisor, the director for recorders in
+    scope, and the team of a linked client."""
+    from workflow.permissions import LOG_HOTLINE
+
+    if not has_permission(user, LOG_HOTLINE):
+        return queryset.none()
+    visible = (
+        models.Q(recorded_by=user)
+        | models.Q(recorded_by__supervisor=user)
+        | models.Q(resident__archive__pk__in=_team_archive_ids(user))
+    )
+    if user.role == Role.DIRECTOR:
+        visible |= models.Q(recorded_by__org_unit__path__startswith=user.org_unit.path)
+    return queryset.filter(visible)
+
+
+def filter_satisfaction_surveys(user, queryset):
+    """Answers are seen with the case; supervisors and directors also see their team's answers
+    for quality work (QUA-1)."""
+    from workflow.models import Case
+    from workflow.permissions import VIEW_SERVICE_QUALITY
+
+    if not is_active_staff(user):
+        return queryset.none()
+    visible = models.Q(case__in=filter_cases(user, Case.objects.all())) | models.Q(counsellor=user)
+    if has_permission(user, VIEW_SERVICE_QUALITY):
+        visible |= models.Q(counsellor__supervisor=user)
+        if user.role == Role.DIRECTOR:
+            visible |= models.Q(counsellor__org_unit__path__startswith=user.org_unit.path)
+    return queryset.filter(visible)
+
+
+def filter_institutions(user, queryset):
+    from workflow.permissions import MANAGE_CASES, MANAGE_INSTITUTIONS
+
+    if has_permission(user, MANAGE_CASES) or has_permission(user, MANAGE_INSTITUTIONS):
+        return queryset
+    return queryset.none()
+
+
+def can_manage_institutions(user) -> bool:
+    from workflow.permissions import MANAGE_INSTITUTIONS
+
+    return has_permission(user, MANAGE_INSTITUTIONS)
+
+
+# ---------------------------------------------------------------------------------------------
+# Notifications (PRT-2)
+
+
+def filter_notifications(user, queryset):
+    """Messages to oneself; those about appointments one sees; the whole outbox for its keepers."""
+    from notifications.permissions import VIEW_OUTBOX
+    from workflow.models import Appointment
+
+    if not is_active_staff(user):
+        return queryset.none()
+    if has_permission(user, VIEW_OUTBOX):
+        return queryset
+    appointment_ids = filter_appointments(user, Appointment.objects.all()).values_list("pk", flat=True)
+    about_mine = models.Q(related_type="workflow.appointment") & models.Q(
+        related_id__in=[str(pk) for pk in appointment_ids]
+    )
+    return queryset.filter(models.Q(recipient_user=user) | about_mine)
+
+
+# ---------------------------------------------------------------------------------------------
 # Fetching single objects
 
 
@@ -285,10 +487,29 @@ def _user_model():
 def _filters() -> dict[type[models.Model], Callable]:
     from archives.models import Archive, Resident
     from assessments.models import Assessment, Campaign
+    from notifications.models import Notification
+    from orgs.models import DutyException, DutyShift
+    from workflow import models as wf
 
     from .models import AccessGrant
 
     return {
+        DutyShift: filter_duty_shifts,
+        DutyException: filter_duty_exceptions,
+        wf.Appointment: filter_appointments,
+        wf.Case: filter_cases,
+        wf.Intake: filter_case_children,
+        wf.ServicePlan: filter_case_children,
+        wf.SessionRecord: filter_case_children,
+        wf.Referral: filter_case_children,
+        wf.CaseTransfer: filter_case_children,
+        wf.CaseAssessment: filter_case_children,
+        wf.PrivateNote: filter_private_notes,
+        wf.FollowUpTask: filter_follow_ups,
+        wf.HotlineEntry: filter_hotline_entries,
+        wf.SatisfactionSurvey: filter_satisfaction_surveys,
+        wf.Institution: filter_institutions,
+        Notification: filter_notifications,
         Assessment: filter_assessments,
         Campaign: filter_campaigns,
         Resident: filter_residents,

@@ -160,3 +160,101 @@ class OpeningHours(models.Model):
     def clean(self) -> None:
         if self.opens and self.closes and self.closes <= self.opens:
             raise ValidationError({"closes": _("Closing time must be after opening time.")})
+
+
+class DutyShift(models.Model):
+    """A weekly duty pattern (ORG-3): who is on duty in which room, on which weekday, when.
+
+    Shifts repeat every week between ``valid_from`` and ``valid_until``; leave and holidays are
+    ``DutyException`` rows, so the pattern itself never has to be edited for one day off.
+    """
+
+    counsellor = models.ForeignKey(
+        "accounts.User", on_delete=models.CASCADE, related_name="duty_shifts", verbose_name=_("counsellor")
+    )
+    room = models.ForeignKey(
+        Room, on_delete=models.CASCADE, related_name="duty_shifts", verbose_name=_("room")
+    )
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
+    starts = models.TimeField(_("starts"))
+    ends = models.TimeField(_("ends"))
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("duty shift")
+        verbose_name_plural = _("duty shifts")
+        ordering = ["weekday", "starts", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends__gt=models.F("starts")), name="orgs_shift_end_after_start"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(valid_until__isnull=True)
+                | models.Q(valid_until__gte=models.F("valid_from")),
+                name="orgs_shift_valid_period",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.starts:%H:%M}–{self.ends:%H:%M}"
+
+    def clean(self) -> None:
+        if self.starts and self.ends and self.ends <= self.starts:
+            raise ValidationError({"ends": _("The end must be after the start.")})
+        if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
+            raise ValidationError({"valid_until": _("The end date must not be before the start date.")})
+
+
+class DutyException(models.Model):
+    """A day or days off the weekly pattern: a counsellor's leave, a closed room, or a holiday
+    (no counsellor and no room: the whole centre is closed)."""
+
+    class Kind(models.TextChoices):
+        LEAVE = "leave", _("Leave")
+        HOLIDAY = "holiday", _("Public holiday")
+        ROOM_CLOSED = "room_closed", _("Room closed")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    counsellor = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="duty_exceptions",
+        verbose_name=_("counsellor"),
+    )
+    room = models.ForeignKey(
+        Room,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="duty_exceptions",
+        verbose_name=_("room"),
+    )
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("to"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("duty exception")
+        verbose_name_plural = _("duty exceptions")
+        ordering = ["starts_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")), name="orgs_exception_valid_period"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.starts_on}–{self.ends_on}"
+
+    def clean(self) -> None:
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("The end date must not be before the start date.")})
+        if self.kind == self.Kind.LEAVE and self.counsellor_id is None:
+            raise ValidationError({"counsellor": _("Leave is taken by a counsellor: choose one.")})
+        if self.kind == self.Kind.ROOM_CLOSED and self.room_id is None:
+            raise ValidationError({"room": _("Choose the room that is closed.")})

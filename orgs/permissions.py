@@ -10,3 +10,7 @@ MANAGE_ORG_TREE = declare("orgs.manage_tree", _("Change the organisation tree"),
 MANAGE_SITES = declare(
     "orgs.manage_sites", _("Manage service sites, rooms and hours"), {Role.ADMIN, Role.DIRECTOR}
 )
+VIEW_ROSTER = declare("orgs.view_roster", _("See the duty roster in scope"), ALL_STAFF)
+MANAGE_ROSTER = declare(
+    "orgs.manage_roster", _("Plan duty shifts, leave and holidays"), {Role.ADMIN, Role.DIRECTOR}
+)

@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "archives",
     "assessments",
     "workflow",
+    "notifications",
     "portal",
     "api",
 ]
@@ -299,6 +300,30 @@ XINQIAO_ACCESS_GRANT_HOURS = env_int("XINQIAO_ACCESS_GRANT_HOURS", 72)
 XINQIAO_BREAK_GLASS_HOURS = env_int("XINQIAO_BREAK_GLASS_HOURS", 12)
 XINQIAO_ARCHIVE_REVIEW_MONTHS = env_int("XINQIAO_ARCHIVE_REVIEW_MONTHS", 6)
 XINQIAO_RETENTION_YEARS = env_int("XINQIAO_RETENTION_YEARS", 3)
+
+# Service workflow (SVC). Appointments start and end on this grid; double booking is prevented
+# per slot of this length (see workflow.models.SlotClaim).
+XINQIAO_APPOINTMENT_SLOT_MINUTES = env_int("XINQIAO_APPOINTMENT_SLOT_MINUTES", 15)
+# Follow-ups created when a case closes, this many months after closing.
+XINQIAO_FOLLOW_UP_MONTHS = [int(m) for m in env_list("XINQIAO_FOLLOW_UP_MONTHS", ["1", "3"])]
+# People who must go on a home visit: the counsellor plus companions (staff or volunteers).
+XINQIAO_HOME_VISIT_MIN_PEOPLE = env_int("XINQIAO_HOME_VISIT_MIN_PEOPLE", 2)
+XINQIAO_HOME_VISIT_VOLUNTEER_COUNTS = env_bool("XINQIAO_HOME_VISIT_VOLUNTEER_COUNTS", True)
+# A referral with no confirmed receipt after this many days is listed for chasing.
+XINQIAO_REFERRAL_RECEIPT_DAYS = env_int("XINQIAO_REFERRAL_RECEIPT_DAYS", 7)
+XINQIAO_SATISFACTION_LINK_DAYS = env_int("XINQIAO_SATISFACTION_LINK_DAYS", 30)
+
+# Notifications (PRT-2): the channel residents' messages go through. "outbox" keeps them in the
+# staff-visible outbox only; "email" sends through Django's mail; "sms" and "wechat" post to a
+# gateway configured below (see docs/notifications.md).
+XINQIAO_NOTIFICATION_CHANNEL = env_str("XINQIAO_NOTIFICATION_CHANNEL", "outbox")
+XINQIAO_SMS_GATEWAY_URL = env_str("XINQIAO_SMS_GATEWAY_URL", "")
+XINQIAO_SMS_GATEWAY_TOKEN = read_secret("XINQIAO_SMS_GATEWAY_TOKEN") or ""
+XINQIAO_SMS_SIGNATURE = env_str("XINQIAO_SMS_SIGNATURE", "")
+XINQIAO_WECHAT_APP_ID = env_str("XINQIAO_WECHAT_APP_ID", "")
+XINQIAO_WECHAT_APP_SECRET = read_secret("XINQIAO_WECHAT_APP_SECRET") or ""
+XINQIAO_WECHAT_TEMPLATE_ID = env_str("XINQIAO_WECHAT_TEMPLATE_ID", "")
+XINQIAO_PUBLIC_BASE_URL = env_str("XINQIAO_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 
 LOGGING = {
     "version": 1,

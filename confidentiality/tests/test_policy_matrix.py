@@ -58,6 +58,15 @@ EXPECTED = {
     "assessments.administer": {C, T, S, D},
     "assessments.manage_campaigns": {C, T, S, D, L},
     "assessments.view_screening_summary": {H, G},
+    "orgs.view_roster": EVERYONE,
+    "orgs.manage_roster": {A, D},
+    "workflow.manage_appointments": {C, T, S, D},
+    "workflow.manage_cases": {C, T, S, D},
+    "workflow.transfer_cases": {C, T, S, D},
+    "workflow.log_hotline": {C, T, S, D},
+    "workflow.manage_institutions": {D, A},
+    "workflow.view_service_quality": {S, D},
+    "notifications.view_outbox": {A, D},
     "assessments.manage_instruments": {A, D},
 }
 

@@ -1,0 +1,64 @@
+"""Notifications (PRT-2): every message the system sends, whatever the channel, is one row here.
+
+The outbox is the record: a reminder job writes a row first (its ``dedupe_key`` makes a rerun
+harmless), then the configured channel delivers it and the row says how that went. Staff see the
+outbox in the UI and tests read it.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from confidentiality.fields import EncryptedTextField
+
+
+class Notification(models.Model):
+    class Channel(models.TextChoices):
+        OUTBOX = "outbox", _("Outbox (shown to staff)")
+        EMAIL = "email", _("E-mail")
+        SMS = "sms", _("SMS")
+        WECHAT = "wechat", _("WeChat")
+
+    class Kind(models.TextChoices):
+        APPOINTMENT_CONFIRMATION = "appointment_confirmation", _("Appointment confirmation")
+        APPOINTMENT_REMINDER = "appointment_reminder", _("Appointment reminder")
+        FOLLOW_UP_DUE = "follow_up_due", _("Follow-up due")
+        SATISFACTION_LINK = "satisfaction_link", _("Satisfaction survey link")
+        OTHER = "other", _("Other")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    # A staff member, or a resident reached at an address (phone number or e-mail).
+    recipient_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+    )
+    recipient_name = EncryptedTextField(_("recipient"), blank=True)
+    recipient_address = EncryptedTextField(_("address"), blank=True)
+    subject = models.CharField(_("subject"), max_length=200)
+    body = EncryptedTextField(_("message"))
+    related_type = models.CharField(max_length=60, blank=True)
+    related_id = models.CharField(max_length=40, blank=True)
+    dedupe_key = models.CharField(max_length=120, unique=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.dedupe_key}"

@@ -1,0 +1,12 @@
+"""Permissions of the notifications domain (PRT-2)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from accounts.roles import Role
+from confidentiality.permissions import declare
+
+VIEW_OUTBOX = declare(
+    "notifications.view_outbox",
+    _("See every message the system has sent or will send"),
+    {Role.ADMIN, Role.DIRECTOR},
+)
