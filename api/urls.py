@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import assessment_views, views
+from . import appointment_views, assessment_views, case_views, followup_views, views
 
 app_name = "api"
 
@@ -18,4 +18,7 @@ urlpatterns = [
     path("instruments/<slug:code>/", assessment_views.InstrumentDetail.as_view(), name="instrument"),
     path("assessments/", assessment_views.AssessmentListCreate.as_view(), name="assessments"),
     path("public/selftests/<str:token>/", assessment_views.PublicSelfTest.as_view(), name="public_selftest"),
+    *appointment_views.urlpatterns,
+    *case_views.urlpatterns,
+    *followup_views.urlpatterns,
 ]

@@ -18,12 +18,8 @@ MANAGE_CASES = declare(
     _("Open and work cases: intake, plans, sessions, follow-ups, referrals"),
     {C, T, S, D},
 )
-TRANSFER_CASES = declare(
-    "workflow.transfer_cases", _("Transfer a case to another counsellor"), {C, T, S, D}
-)
-LOG_HOTLINE = declare(
-    "workflow.log_hotline", _("Keep the hotline and online-consultation log"), {C, T, S, D}
-)
+TRANSFER_CASES = declare("workflow.transfer_cases", _("Transfer a case to another counsellor"), {C, T, S, D})
+LOG_HOTLINE = declare("workflow.log_hotline", _("Keep the hotline and online-consultation log"), {C, T, S, D})
 MANAGE_INSTITUTIONS = declare(
     "workflow.manage_institutions", _("Keep the directory of referral institutions"), {D, Role.ADMIN}
 )

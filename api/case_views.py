@@ -1,0 +1,3 @@
+"""API: case endpoints (under the same policy as the UI)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""API: followup endpoints (under the same policy as the UI)."""
+
+urlpatterns: list = []

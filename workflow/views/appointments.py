@@ -1,0 +1,3 @@
+"""Staff pages: appointments."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Staff pages: hotline."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Public satisfaction survey page (no login, one-time link)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Staff pages: referrals."""
+
+urlpatterns: list = []
