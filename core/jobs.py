@@ -50,9 +50,23 @@ def _verify_audit_chain() -> str:
     return f"{report.checked} audit entries verified"
 
 
+def _remind_appointments() -> str:
+    from workflow.services.appointments import appointment_reminders_queue
+
+    return f"{appointment_reminders_queue()} appointment reminders queued"
+
+
+def _remind_follow_ups() -> str:
+    from workflow.services.followups import follow_up_reminders_queue
+
+    return f"{follow_up_reminders_queue()} follow-up reminders queued"
+
+
 JOBS: list[Job] = [
     Job("sessions.clear_expired", timedelta(hours=1), _clear_expired_sessions),
     Job("audit.verify_chain", timedelta(days=1), _verify_audit_chain),
+    Job("appointments.remind", timedelta(minutes=15), _remind_appointments),
+    Job("follow_ups.remind_due", timedelta(hours=1), _remind_follow_ups),
 ]
 
 
