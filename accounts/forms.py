@@ -72,10 +72,21 @@ class UserForm(forms.Form):
     org_unit = UnitChoiceField(label=_("Scope"), queryset=OrgUnit.objects.none())
     email = forms.EmailField(label=_("E-mail"), required=False)
     phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
+    supervisor = forms.ModelChoiceField(
+        label=_("Supervisor"),
+        queryset=User.objects.none(),
+        required=False,
+        help_text=_("For counsellors and therapists: the supervisor who sees their cases."),
+    )
 
     def __init__(self, *args, units=None, editing: User | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["org_unit"].queryset = units if units is not None else OrgUnit.objects.all()
+        supervisors = User.objects.filter(role=Role.SUPERVISOR, is_active=True).order_by("full_name")
+        if editing is not None:
+            supervisors = supervisors.exclude(pk=editing.pk)
+        self.fields["supervisor"].queryset = supervisors
+        self.fields["supervisor"].label_from_instance = lambda user: user.full_name or user.username
         if editing is not None:
             del self.fields["username"]
 

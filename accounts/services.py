@@ -17,6 +17,7 @@ from confidentiality.services import audit_record
 from lib.encryption import blind_index
 
 from .models import LoginSession, User
+from .roles import Role
 
 PHONE_INDEX_PURPOSE = "staff.phone"
 
@@ -32,6 +33,19 @@ def _set_phone(user: User, phone: str) -> None:
     user.phone_index = blind_index(user.phone, purpose=PHONE_INDEX_PURPOSE) if user.phone else ""
 
 
+def _set_supervisor(user: User, supervisor: User | None) -> None:
+    """Only counsellors and therapists have a supervisor (who then sees their cases, CONF-2); it
+    must be an active supervisor, and never the person themself."""
+    if supervisor is None:
+        user.supervisor = None
+        return
+    if user.role not in (Role.COUNSELLOR, Role.THERAPIST):
+        raise ValidationError({"supervisor": _("Only counsellors and therapists have a supervisor.")})
+    if supervisor.role != Role.SUPERVISOR or not supervisor.is_active or supervisor.pk == user.pk:
+        raise ValidationError({"supervisor": _("Choose an active supervisor.")})
+    user.supervisor = supervisor
+
+
 @transaction.atomic
 def user_create(
     *,
@@ -44,6 +58,7 @@ def user_create(
     phone: str = "",
     password: str | None = None,
     is_demo_account: bool = False,
+    supervisor: User | None = None,
 ) -> tuple[User, str | None]:
     """Create a staff account with a role and a scope.
 
@@ -58,6 +73,7 @@ def user_create(
         email=email.strip(),
         is_demo_account=is_demo_account,
     )
+    _set_supervisor(user, supervisor)
     _set_phone(user, phone)
     temporary = None
     if password is None:
@@ -73,27 +89,41 @@ def user_create(
         actor=actor,
         action="user.created",
         obj=user,
-        details={"role": role, "org_unit": org_unit.pk},
+        details={"role": role, "org_unit": org_unit.pk, "supervisor": user.supervisor_id},
     )
     return user, temporary
 
 
 @transaction.atomic
 def user_update(
-    *, actor: User, user: User, full_name: str, role: str, org_unit, email: str = "", phone: str = ""
+    *,
+    actor: User,
+    user: User,
+    full_name: str,
+    role: str,
+    org_unit,
+    email: str = "",
+    phone: str = "",
+    supervisor: User | None = None,
 ) -> User:
-    """Change a person's details, role or scope. Nobody may change their own role or scope."""
-    if actor.pk == user.pk and (role != user.role or org_unit.pk != user.org_unit_id):
+    """Change a person's details, role, scope or supervisor. Nobody may change their own role,
+    scope or supervisor (the supervisor sees one's cases)."""
+    if actor.pk == user.pk and (
+        role != user.role
+        or org_unit.pk != user.org_unit_id
+        or (supervisor and supervisor.pk) != user.supervisor_id
+    ):
         raise ValidationError(_("You cannot change your own role or scope; ask another administrator."))
-    before = {"role": user.role, "org_unit": user.org_unit_id}
+    before = {"role": user.role, "org_unit": user.org_unit_id, "supervisor": user.supervisor_id}
     user.full_name = full_name.strip()
     user.role = role
     user.org_unit = org_unit
     user.email = email.strip()
+    _set_supervisor(user, supervisor)
     _set_phone(user, phone)
     user.full_clean(exclude=["password"])
-    user.save(update_fields=["full_name", "role", "org_unit", "email", "phone", "phone_index"])
-    after = {"role": user.role, "org_unit": user.org_unit_id}
+    user.save(update_fields=["full_name", "role", "org_unit", "email", "phone", "phone_index", "supervisor"])
+    after = {"role": user.role, "org_unit": user.org_unit_id, "supervisor": user.supervisor_id}
     audit_record(actor=actor, action="user.updated", obj=user, details={"before": before, "after": after})
     return user
 

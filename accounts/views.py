@@ -162,6 +162,7 @@ def user_edit(request, pk: int):
         "org_unit": target.org_unit,
         "email": target.email,
         "phone": target.phone,
+        "supervisor": target.supervisor,
     }
     form = UserForm(request.POST or None, initial=initial, units=_unit_choices(request.user), editing=target)
     if request.method == "POST" and form.is_valid():

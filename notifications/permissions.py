@@ -8,5 +8,6 @@ from confidentiality.permissions import declare
 VIEW_OUTBOX = declare(
     "notifications.view_outbox",
     _("See every message the system has sent or will send"),
-    {Role.ADMIN, Role.DIRECTOR},
+    # Not the administrator: a reminder tells who uses counselling, which is the director's to see.
+    {Role.DIRECTOR},
 )

@@ -132,9 +132,40 @@ def test_changing_role_and_scope_is_saved_and_audited(as_user, people, tree):
     assert people.counsellor.role == "supervisor" and people.counsellor.org_unit == tree.east
     entry = AuditEntry.objects.get(action="user.updated")
     assert entry.details == {
-        "before": {"role": "counsellor", "org_unit": tree.willow.pk},
-        "after": {"role": "supervisor", "org_unit": tree.east.pk},
+        "before": {"role": "counsellor", "org_unit": tree.willow.pk, "supervisor": None},
+        "after": {"role": "supervisor", "org_unit": tree.east.pk, "supervisor": None},
     }
+
+
+def test_the_administrator_gives_a_counsellor_a_supervisor(as_user, people, tree):
+    data = new_account_data(tree, supervisor=people.supervisor.pk)
+    del data["username"]
+    response = as_user(people.admin).post(url("user_edit", people.counsellor.pk), data)
+    assert response.status_code == 302
+    people.counsellor.refresh_from_db()
+    assert people.counsellor.supervisor == people.supervisor
+    entry = AuditEntry.objects.get(action="user.updated")
+    assert entry.details["after"]["supervisor"] == people.supervisor.pk
+
+
+@pytest.mark.parametrize("who", ["director", "colleague"])
+def test_only_an_active_supervisor_can_be_chosen_as_supervisor(as_user, people, tree, who):
+    data = new_account_data(tree, supervisor=getattr(people, who).pk)
+    del data["username"]
+    response = as_user(people.admin).post(url("user_edit", people.counsellor.pk), data)
+    assert response.status_code == 200
+    people.counsellor.refresh_from_db()
+    assert people.counsellor.supervisor is None
+
+
+def test_a_grid_worker_cannot_be_given_a_supervisor(as_user, people, tree):
+    data = new_account_data(tree, role="grid_worker", org_unit=tree.grid.pk, supervisor=people.supervisor.pk)
+    del data["username"]
+    response = as_user(people.admin).post(url("user_edit", people.worker.pk), data)
+    assert response.status_code == 200
+    assert "supervisor" in response.context["form"].errors
+    people.worker.refresh_from_db()
+    assert people.worker.supervisor is None
 
 
 def test_an_administrator_cannot_change_their_own_role(as_user, people, tree):

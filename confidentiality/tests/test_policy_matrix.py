@@ -66,7 +66,7 @@ EXPECTED = {
     "workflow.log_hotline": {C, T, S, D},
     "workflow.manage_institutions": {D, A},
     "workflow.view_service_quality": {S, D},
-    "notifications.view_outbox": {A, D},
+    "notifications.view_outbox": {D},
     "assessments.manage_instruments": {A, D},
 }
 
