@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from .models import OpeningHours, OrgUnit, Room, UnitKind
+from .models import DutyException, OpeningHours, OrgUnit, Room, UnitKind, Weekday
 
 # 24-hour HH:MM whatever the language: the browser's time picker reads only that.
 TIME_INPUT = forms.TimeInput(format="%H:%M", attrs={"type": "time"})
@@ -56,4 +57,83 @@ class OpeningHoursForm(forms.Form):
         data = super().clean()
         if data.get("opens") and data.get("closes") and data["closes"] <= data["opens"]:
             self.add_error("closes", _("Closing time must be after opening time."))
+        return data
+
+
+# ---------------------------------------------------------------------------------------------
+# Duty roster (ORG-3)
+
+DATE_INPUT = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.full_name or obj.username
+
+
+class RoomChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Room) -> str:
+        return f"{obj.site.name} · {obj.name}"
+
+
+class _RosterForm(forms.Form):
+    """Offers only the staff and rooms the view passes in (those in the manager's scope)."""
+
+    def __init__(self, *args, staff=None, rooms=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["counsellor"].queryset = (
+            staff if staff is not None else self.fields["counsellor"].queryset
+        )
+        self.fields["room"].queryset = rooms if rooms is not None else self.fields["room"].queryset
+
+
+class DutyShiftForm(_RosterForm):
+    counsellor = StaffChoiceField(label=_("Counsellor"), queryset=get_user_model().objects.none())
+    room = RoomChoiceField(label=_("Room"), queryset=Room.objects.none())
+    weekday = forms.TypedChoiceField(label=_("Weekday"), choices=Weekday.choices, coerce=int)
+    starts = forms.TimeField(label=_("From"), widget=TIME_INPUT)
+    ends = forms.TimeField(label=_("To"), widget=TIME_INPUT)
+    valid_from = forms.DateField(label=_("Valid from"), widget=DATE_INPUT)
+    valid_until = forms.DateField(
+        label=_("Valid until"),
+        widget=DATE_INPUT,
+        required=False,
+        help_text=_("Leave empty for a shift that repeats until further notice."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("starts") and data.get("ends") and data["ends"] <= data["starts"]:
+            self.add_error("ends", _("The end must be after the start."))
+        if data.get("valid_from") and data.get("valid_until") and data["valid_until"] < data["valid_from"]:
+            self.add_error("valid_until", _("The end date must not be before the start date."))
+        return data
+
+
+class DutyShiftEndForm(forms.Form):
+    last_day = forms.DateField(label=_("Last day"), widget=DATE_INPUT)
+
+
+class DutyExceptionForm(_RosterForm):
+    kind = forms.ChoiceField(label=_("Kind"), choices=DutyException.Kind.choices)
+    starts_on = forms.DateField(label=_("From"), widget=DATE_INPUT)
+    ends_on = forms.DateField(label=_("To"), widget=DATE_INPUT)
+    counsellor = StaffChoiceField(
+        label=_("Counsellor"),
+        queryset=get_user_model().objects.none(),
+        required=False,
+        help_text=_("For leave."),
+    )
+    room = RoomChoiceField(
+        label=_("Room"),
+        queryset=Room.objects.none(),
+        required=False,
+        help_text=_("For a closed room. A holiday with neither closes every site."),
+    )
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
+            self.add_error("ends_on", _("The end date must not be before the start date."))
         return data

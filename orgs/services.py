@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import date, time
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accounts.roles import CLINICAL_ROLES
 from confidentiality.services import audit_record
 
-from .models import OpeningHours, OrgUnit, Room, ServiceSite
+from .models import DutyException, DutyShift, OpeningHours, OrgUnit, Room, ServiceSite
 
 
 @transaction.atomic
@@ -122,3 +123,155 @@ def opening_hours_remove(*, actor, hours: OpeningHours) -> None:
     detail = {"weekday": hours.weekday, "opens": hours.opens.isoformat(), "closes": hours.closes.isoformat()}
     hours.delete()
     audit_record(actor=actor, action="opening_hours.removed", obj=site, details=detail)
+
+
+# ---------------------------------------------------------------------------------------------
+# Duty roster (ORG-3). Callers check MANAGE_ROSTER and the site's scope (confidentiality.policy);
+# these functions keep the roster consistent and audited, so that seeding can call them too.
+
+DUTY_ROLES = CLINICAL_ROLES
+
+
+def _periods_overlap(first_from, first_until, second_from, second_until) -> bool:
+    """Whether two validity periods share a day (``None`` as the end means open-ended)."""
+    return (second_until is None or second_until >= first_from) and (
+        first_until is None or first_until >= second_from
+    )
+
+
+def _overlapping_shift(shift: DutyShift, **same) -> DutyShift | None:
+    candidates = DutyShift.objects.filter(
+        weekday=shift.weekday, starts__lt=shift.ends, ends__gt=shift.starts, **same
+    ).select_related("counsellor", "room__site")
+    for other in candidates:
+        if _periods_overlap(shift.valid_from, shift.valid_until, other.valid_from, other.valid_until):
+            return other
+    return None
+
+
+@transaction.atomic
+def duty_shift_add(
+    *,
+    actor,
+    counsellor,
+    room: Room,
+    weekday: int,
+    starts: time,
+    ends: time,
+    valid_from: date,
+    valid_until: date | None = None,
+) -> DutyShift:
+    """Put a counsellor on duty in a room every week on ``weekday`` from ``starts`` to ``ends``.
+
+    The counsellor must be active staff in a counselling role and the room open. Neither the
+    counsellor nor the room may be on two overlapping shifts in the same weeks.
+    """
+    shift = DutyShift(
+        counsellor=counsellor,
+        room=room,
+        weekday=weekday,
+        starts=starts,
+        ends=ends,
+        valid_from=valid_from,
+        valid_until=valid_until,
+    )
+    shift.full_clean()
+    if not counsellor.is_active or counsellor.role not in DUTY_ROLES:
+        raise ValidationError({"counsellor": _("Only active counselling staff can be put on duty.")})
+    if not room.is_active or not room.site.is_active:
+        raise ValidationError({"room": _("This room is closed; choose an open room.")})
+    clash = _overlapping_shift(shift, counsellor=counsellor)
+    if clash is not None:
+        raise ValidationError(
+            {
+                "starts": _("%(name)s is already on duty then: %(shift)s in %(room)s.")
+                % {"name": counsellor, "shift": clash, "room": clash.room}
+            }
+        )
+    clash = _overlapping_shift(shift, room=room)
+    if clash is not None:
+        raise ValidationError(
+            {
+                "room": _("%(room)s is already taken then: %(shift)s by %(name)s.")
+                % {"room": room, "shift": clash, "name": clash.counsellor}
+            }
+        )
+    shift.save()
+    audit_record(
+        actor=actor,
+        action="duty_shift.added",
+        obj=shift,
+        details={"counsellor": counsellor.pk, "room": room.pk, "weekday": weekday},
+    )
+    return shift
+
+
+@transaction.atomic
+def duty_shift_end(*, actor, shift: DutyShift, last_day: date) -> DutyShift | None:
+    """End a weekly shift after ``last_day``; earlier weeks stay in the roster as they were.
+
+    A shift that would end before it starts never applied: it is removed (returns ``None``).
+    """
+    if shift.valid_until is not None and last_day >= shift.valid_until:
+        raise ValidationError(
+            {"last_day": _("This shift already ends on %(day)s.") % {"day": shift.valid_until}}
+        )
+    if last_day < shift.valid_from:
+        details = {"counsellor": shift.counsellor_id, "room": shift.room_id, "weekday": shift.weekday}
+        audit_record(actor=actor, action="duty_shift.removed", obj=shift, details=details)
+        shift.delete()
+        return None
+    shift.valid_until = last_day
+    shift.full_clean()
+    shift.save(update_fields=["valid_until"])
+    audit_record(
+        actor=actor, action="duty_shift.ended", obj=shift, details={"last_day": last_day.isoformat()}
+    )
+    return shift
+
+
+@transaction.atomic
+def duty_exception_add(
+    *,
+    actor,
+    kind: str,
+    starts_on: date,
+    ends_on: date,
+    counsellor=None,
+    room: Room | None = None,
+    note: str = "",
+) -> DutyException:
+    """Take days off the weekly pattern: a counsellor's leave, a closed room, or a holiday.
+
+    An exception applies to every shift it matches: leave to the counsellor's shifts, a closed
+    room to the room's, a holiday with neither to all of them.
+    """
+    exception = DutyException(
+        kind=kind,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        counsellor=counsellor,
+        room=room,
+        note=note.strip(),
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    exception.full_clean(exclude=["created_by"])
+    exception.save()
+    audit_record(
+        actor=actor,
+        action="duty_exception.added",
+        obj=exception,
+        details={"kind": kind, "counsellor": exception.counsellor_id, "room": exception.room_id},
+    )
+    return exception
+
+
+@transaction.atomic
+def duty_exception_remove(*, actor, exception: DutyException) -> None:
+    details = {
+        "kind": exception.kind,
+        "starts_on": exception.starts_on.isoformat(),
+        "ends_on": exception.ends_on.isoformat(),
+    }
+    audit_record(actor=actor, action="duty_exception.removed", obj=exception, details=details)
+    exception.delete()

@@ -16,4 +16,9 @@ urlpatterns = [
     path("sites/<int:pk>/rooms/<int:room_pk>/toggle/", views.room_toggle, name="room_toggle"),
     path("sites/<int:pk>/hours/", views.hours_add, name="hours_add"),
     path("sites/<int:pk>/hours/<int:hours_pk>/remove/", views.hours_remove, name="hours_remove"),
+    path("roster/", views.roster, name="roster"),
+    path("roster/shifts/", views.roster_shift_add, name="roster_shift_add"),
+    path("roster/shifts/<int:pk>/end/", views.roster_shift_end, name="roster_shift_end"),
+    path("roster/exceptions/", views.roster_exception_add, name="roster_exception_add"),
+    path("roster/exceptions/<int:pk>/remove/", views.roster_exception_remove, name="roster_exception_remove"),
 ]

@@ -2,23 +2,43 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from accounts.models import User
+from accounts.roles import Role
 from confidentiality import policy
 from lib.forms import apply_validation_error
 
 from . import services
-from .forms import OpeningHoursForm, OrgUnitCreateForm, OrgUnitEditForm, RoomForm, ServiceSiteForm
-from .models import OpeningHours, OrgUnit, Room, ServiceSite
-from .permissions import MANAGE_ORG_TREE, MANAGE_SITES, VIEW_ORG_TREE
-from .selectors import org_tree_for, sites_with_rooms_and_hours
+from .forms import (
+    DutyExceptionForm,
+    DutyShiftEndForm,
+    DutyShiftForm,
+    OpeningHoursForm,
+    OrgUnitCreateForm,
+    OrgUnitEditForm,
+    RoomForm,
+    ServiceSiteForm,
+)
+from .models import DutyException, DutyShift, OpeningHours, OrgUnit, Room, ServiceSite
+from .permissions import MANAGE_ORG_TREE, MANAGE_ROSTER, MANAGE_SITES, VIEW_ORG_TREE, VIEW_ROSTER
+from .selectors import (
+    duty_between,
+    org_tree_for,
+    roster_exceptions,
+    roster_shifts,
+    sites_with_rooms_and_hours,
+)
 
 
 @login_required
@@ -228,3 +248,155 @@ def hours_remove(request, pk: int, hours_pk: int):
     hours = get_object_or_404(OpeningHours, site=site, pk=hours_pk)
     services.opening_hours_remove(actor=request.user, hours=hours)
     return _render_site_part(request, site, "hours")
+
+
+# ---------------------------------------------------------------------------------------------
+# Duty roster (ORG-3)
+
+
+def _roster_staff(user):
+    """Counselling staff a roster manager may put on duty: active, in their scope."""
+    staff = User.objects.filter(is_active=True, role__in=services.DUTY_ROLES).order_by("full_name", "pk")
+    if user.role == Role.ADMIN:
+        return staff
+    return staff.filter(org_unit__path__startswith=user.org_unit.path)
+
+
+def _roster_rooms(user):
+    sites = policy.filter_service_sites(user, ServiceSite.objects.filter(is_active=True))
+    return (
+        Room.objects.filter(is_active=True, site__in=sites)
+        .select_related("site")
+        .order_by("site__name", "name")
+    )
+
+
+def _end_form(shift_pk: int, data=None, **kwargs) -> DutyShiftEndForm:
+    form = DutyShiftEndForm(data, auto_id=f"id_end_{shift_pk}_%s", **kwargs)
+    form.shift_pk = shift_pk
+    return form
+
+
+def _week_start(request) -> date:
+    try:
+        day = date.fromisoformat(request.GET.get("week", ""))
+    except ValueError:
+        day = timezone.localdate()
+    return day - timedelta(days=day.weekday())
+
+
+def _roster_context(request, **forms) -> dict:
+    user = request.user
+    today = timezone.localdate()
+    monday = _week_start(request)
+    sunday = monday + timedelta(days=6)
+    sites = policy.filter_service_sites(user, ServiceSite.objects.all())
+    week = duty_between(first_day=monday, last_day=sunday, sites=sites)
+    can_manage = policy.can_manage_roster(user)
+    pattern = roster_shifts(shifts=policy.filter_duty_shifts(user, DutyShift.objects.all()), today=today)
+    context = {
+        "today": today,
+        "monday": monday,
+        "previous_week": monday - timedelta(days=7),
+        "next_week": monday + timedelta(days=7),
+        "week": list(week.items()),
+        "pattern": roster_shifts(
+            shifts=policy.filter_duty_shifts(user, DutyShift.objects.all()), today=today
+        ),
+        "exceptions": roster_exceptions(
+            exceptions=policy.filter_duty_exceptions(user, DutyException.objects.all()), today=today
+        ),
+        "can_manage": can_manage,
+    }
+    if can_manage:
+        staff, rooms = _roster_staff(user), _roster_rooms(user)
+        context.update(
+            shift_form=forms.get("shift_form")
+            or DutyShiftForm(staff=staff, rooms=rooms, initial={"valid_from": today}),
+            exception_form=forms.get("exception_form") or DutyExceptionForm(staff=staff, rooms=rooms),
+        )
+        failed = forms.get("end_form")
+        for _weekday, shifts in pattern:
+            for shift in shifts:
+                # One small form per shift, with its own element ids.
+                shift.end_form = (
+                    failed
+                    if failed is not None and failed.shift_pk == shift.pk
+                    else _end_form(shift.pk, initial={"last_day": today})
+                )
+    return context
+
+
+@login_required
+@require_http_methods(["GET"])
+def roster(request):
+    policy.require_permission(request.user, VIEW_ROSTER)
+    return render(request, "orgs/roster.html", _roster_context(request))
+
+
+def _roster_manager(request) -> None:
+    policy.require_permission(request.user, MANAGE_ROSTER)
+
+
+@login_required
+@require_POST
+def roster_shift_add(request):
+    _roster_manager(request)
+    form = DutyShiftForm(request.POST, staff=_roster_staff(request.user), rooms=_roster_rooms(request.user))
+    if form.is_valid():
+        try:
+            services.duty_shift_add(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("The shift has been added to the roster."))
+            return redirect("orgs:roster")
+    return render(request, "orgs/roster.html", _roster_context(request, shift_form=form))
+
+
+@login_required
+@require_POST
+def roster_shift_end(request, pk: int):
+    _roster_manager(request)
+    shift = policy.fetch_or_404(request.user, DutyShift, pk=pk)
+    form = _end_form(shift.pk, request.POST)
+    if form.is_valid():
+        try:
+            ended = services.duty_shift_end(actor=request.user, shift=shift, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            if ended is None:
+                messages.success(request, _("The shift had not started yet; it has been removed."))
+            else:
+                messages.success(request, _("The shift ends on %(day)s.") % {"day": ended.valid_until})
+            return redirect("orgs:roster")
+    return render(request, "orgs/roster.html", _roster_context(request, end_form=form))
+
+
+@login_required
+@require_POST
+def roster_exception_add(request):
+    _roster_manager(request)
+    form = DutyExceptionForm(
+        request.POST, staff=_roster_staff(request.user), rooms=_roster_rooms(request.user)
+    )
+    if form.is_valid():
+        try:
+            services.duty_exception_add(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("The exception has been added to the roster."))
+            return redirect("orgs:roster")
+    return render(request, "orgs/roster.html", _roster_context(request, exception_form=form))
+
+
+@login_required
+@require_POST
+def roster_exception_remove(request, pk: int):
+    _roster_manager(request)
+    exception = policy.fetch_or_404(request.user, DutyException, pk=pk)
+    services.duty_exception_remove(actor=request.user, exception=exception)
+    messages.success(request, _("The exception has been removed."))
+    return redirect("orgs:roster")

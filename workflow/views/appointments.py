@@ -1,3 +1,419 @@
-"""Staff pages: appointments."""
+"""Staff pages: appointments (SVC-1) — the list, registering, the detail page with its actions,
+and the day and week calendar of a counsellor or a room.
 
-urlpatterns: list = []
+Every appointment is loaded through ``policy.fetch_or_404``; the calendar shows appointments the
+viewer may not see as busy blocks only, decided in the selector, never in the template.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from archives.models import Resident, Sex
+from confidentiality import policy
+from lib.forms import apply_validation_error
+from orgs.models import OrgUnit, Room, ServiceSite
+from orgs.selectors import on_duty
+from workflow.forms.appointments import (
+    NEW_RESIDENT,
+    SHOW_CHOICES,
+    AppointmentFilterForm,
+    AppointmentForm,
+    CalendarForm,
+    CancelForm,
+    CheckInForm,
+    ConfirmForm,
+    RescheduleForm,
+)
+from workflow.models import Appointment
+from workflow.permissions import MANAGE_APPOINTMENTS
+from workflow.selectors import appointments as selectors
+from workflow.services import appointments as services
+
+Status = Appointment.Status
+
+
+def _require_keeper(user) -> None:
+    policy.require_permission(user, MANAGE_APPOINTMENTS)
+
+
+def _url_or_none(name: str, *args, query: str = "") -> str | None:
+    """A link to another area's page, or None while that page does not exist yet."""
+    try:
+        return reverse(name, args=args) + query
+    except NoReverseMatch:
+        return None
+
+
+# ---------------------------------------------------------------------------------------------
+# The list
+
+
+@login_required
+@require_http_methods(["GET"])
+def appointment_list(request):
+    user = request.user
+    _require_keeper(user)
+    form = AppointmentFilterForm(
+        request.GET or None,
+        sites=policy.filter_service_sites(user, ServiceSite.objects.filter(is_active=True)).order_by("name"),
+        counsellors=selectors.calendar_counsellors(user=user),
+    )
+    data = form.cleaned_data if form.is_valid() else {}
+    show = data.get("show") or "today"
+    appointments = selectors.appointments_for_list(
+        user=user,
+        show=show,
+        site=data.get("site"),
+        counsellor=data.get("counsellor"),
+        status=data.get("status", ""),
+    )
+    page = Paginator(appointments, 25).get_page(request.GET.get("page"))
+    services.appointments_record_listing(
+        actor=user,
+        page="list",
+        filters={
+            "show": show,
+            "site": getattr(data.get("site"), "pk", None),
+            "counsellor": getattr(data.get("counsellor"), "pk", None),
+            "status": data.get("status", ""),
+        },
+    )
+    context = {"form": form, "page": page, "show": show, "tabs": SHOW_CHOICES, "filters": request.GET}
+    template = "workflow/appointments/_rows.html" if request.htmx else "workflow/appointments/list.html"
+    return render(request, template, context)
+
+
+# ---------------------------------------------------------------------------------------------
+# Registering
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def appointment_create(request):
+    user = request.user
+    _require_keeper(user)
+    resident = None
+    resident_id = request.GET.get("resident") or request.POST.get("resident")
+    if resident_id:
+        resident = policy.fetch_or_404(user, Resident, pk=resident_id)
+    form = AppointmentForm(
+        request.POST or None,
+        sites=selectors.bookable_sites(user=user),
+        counsellors=selectors.bookable_counsellors(user=user),
+        rooms=selectors.bookable_rooms(user=user),
+        resident=resident,
+        initial={"day": timezone.localdate(), "channel": Appointment.Channel.PHONE},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                appointment = services.appointment_register(actor=user, **form.service_kwargs())
+                if form.cleaned_data.get("confirm_now"):
+                    services.appointment_confirm(
+                        actor=user,
+                        appointment=appointment,
+                        counsellor=form.cleaned_data["counsellor"],
+                        room=form.cleaned_data["room"],
+                    )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("The appointment has been registered."))
+            return redirect("workflow:appointment_detail", pk=appointment.pk)
+    return render(request, "workflow/appointments/form.html", {"form": form, "resident": resident})
+
+
+# ---------------------------------------------------------------------------------------------
+# The detail page and its actions
+
+
+def _fetch(request, pk: int) -> Appointment:
+    _require_keeper(request.user)
+    return policy.fetch_or_404(
+        request.user,
+        Appointment,
+        queryset=Appointment.objects.select_related(
+            "site__org_unit", "room", "counsellor", "resident", "case"
+        ),
+        pk=pk,
+    )
+
+
+def _confirm_form(request, appointment: Appointment, data=None) -> ConfirmForm:
+    """Suggest the counsellor and room on duty at the appointment's time, when there is one."""
+    initial = {}
+    day = timezone.localdate(appointment.starts_at)
+    for slot in on_duty(day=day, sites=[appointment.site_id]):
+        if slot.starts_at <= appointment.starts_at and appointment.ends_at <= slot.ends_at:
+            initial = {"counsellor": slot.counsellor.pk, "room": slot.room.pk}
+            break
+    return ConfirmForm(
+        data,
+        counsellors=selectors.bookable_counsellors(user=request.user),
+        rooms=Room.objects.filter(site=appointment.site, is_active=True).select_related("site"),
+        initial=initial,
+    )
+
+
+def _check_in_form(request, appointment: Appointment, data=None) -> CheckInForm:
+    return CheckInForm(
+        data,
+        candidates=selectors.resident_candidates(user=request.user, appointment=appointment),
+        current=appointment.resident,
+        units=policy.filter_org_units(request.user, OrgUnit.objects.filter(is_active=True)).order_by("path"),
+        initial={"org_unit": appointment.site.org_unit_id},
+    )
+
+
+def _detail_context(request, appointment: Appointment, **forms) -> dict:
+    status = appointment.status
+    context = {
+        "appointment": appointment,
+        "sex": Sex(appointment.contact_sex).label if appointment.contact_sex in Sex.values else "",
+        "history": selectors.appointment_history(appointment=appointment),
+        "can_reschedule": status in (Status.REQUESTED, Status.CONFIRMED),
+        "can_cancel": status in (Status.REQUESTED, Status.CONFIRMED),
+        "can_no_show": status == Status.CONFIRMED and appointment.starts_at <= timezone.now(),
+        "cancel_form": forms.get("cancel_form") or CancelForm(),
+    }
+    if status == Status.REQUESTED:
+        context["confirm_form"] = forms.get("confirm_form") or _confirm_form(request, appointment)
+    if status == Status.CONFIRMED:
+        context["check_in_form"] = forms.get("check_in_form") or _check_in_form(request, appointment)
+    if status in (Status.CHECKED_IN, Status.COMPLETED):
+        query = f"?appointment={appointment.pk}"
+        if appointment.case_id is None and status == Status.CHECKED_IN:
+            context["open_case_url"] = _url_or_none("workflow:case_open", query=query)
+        if appointment.case_id is not None and status == Status.CHECKED_IN:
+            context["record_session_url"] = _url_or_none(
+                "workflow:session_create", appointment.case_id, query=query
+            )
+    return context
+
+
+def _render_detail(request, appointment: Appointment, **forms):
+    return render(
+        request, "workflow/appointments/detail.html", _detail_context(request, appointment, **forms)
+    )
+
+
+@login_required
+@require_http_methods(["GET"])
+def appointment_detail(request, pk: int):
+    appointment = _fetch(request, pk)
+    services.appointment_record_view(actor=request.user, appointment=appointment)
+    return _render_detail(request, appointment)
+
+
+def _done(request, appointment: Appointment, message: str):
+    messages.success(request, message)
+    return redirect("workflow:appointment_detail", pk=appointment.pk)
+
+
+@login_required
+@require_POST
+def appointment_confirm(request, pk: int):
+    appointment = _fetch(request, pk)
+    form = _confirm_form(request, appointment, request.POST)
+    if form.is_valid():
+        try:
+            services.appointment_confirm(actor=request.user, appointment=appointment, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            return _done(request, appointment, _("The appointment is confirmed; the person will be told."))
+    appointment.refresh_from_db()
+    return _render_detail(request, appointment, confirm_form=form)
+
+
+@login_required
+@require_POST
+def appointment_check_in(request, pk: int):
+    appointment = _fetch(request, pk)
+    form = _check_in_form(request, appointment, request.POST)
+    if form.is_valid():
+        resident, org_unit = None, None
+        number = form.cleaned_data.get("archive_number", "").strip()
+        who = form.cleaned_data.get("who")
+        if number:
+            resident = policy.filter_residents(
+                request.user, Resident.objects.filter(archive__number=number)
+            ).first()
+            if resident is None:
+                form.add_error("archive_number", _("No resident you may see has this archive number."))
+        elif who == NEW_RESIDENT:
+            org_unit = form.cleaned_data.get("org_unit")
+            if appointment.resident_id is not None:
+                form.add_error("who", _("This appointment is already linked to a resident."))
+        else:
+            resident = policy.filter_residents(request.user, Resident.objects.filter(pk=who)).first()
+            if resident is None:
+                form.add_error("who", _("Choose who this is from the list."))
+        if not form.errors:
+            try:
+                services.appointment_check_in(
+                    actor=request.user, appointment=appointment, resident=resident, org_unit=org_unit
+                )
+            except ValidationError as exc:
+                apply_validation_error(form, exc, default_field="who")
+            else:
+                return _done(
+                    request, appointment, _("%(name)s has checked in.") % {"name": appointment.resident}
+                )
+    appointment.refresh_from_db()
+    return _render_detail(request, appointment, check_in_form=form)
+
+
+@login_required
+@require_POST
+def appointment_cancel(request, pk: int):
+    appointment = _fetch(request, pk)
+    form = CancelForm(request.POST)
+    if form.is_valid():
+        try:
+            services.appointment_cancel(actor=request.user, appointment=appointment, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            return _done(request, appointment, _("The appointment has been cancelled."))
+    appointment.refresh_from_db()
+    return _render_detail(request, appointment, cancel_form=form)
+
+
+@login_required
+@require_POST
+def appointment_no_show(request, pk: int):
+    appointment = _fetch(request, pk)
+    try:
+        services.appointment_mark_no_show(actor=request.user, appointment=appointment)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect("workflow:appointment_detail", pk=appointment.pk)
+    return _done(request, appointment, _("The appointment is recorded as a no-show."))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def appointment_reschedule(request, pk: int):
+    appointment = _fetch(request, pk)
+    local_start = timezone.localtime(appointment.starts_at)
+    form = RescheduleForm(
+        request.POST or None,
+        counsellors=selectors.bookable_counsellors(user=request.user),
+        rooms=Room.objects.filter(site=appointment.site, is_active=True).select_related("site"),
+        initial={
+            "day": local_start.date(),
+            "starts_at": local_start.time(),
+            "ends_at": timezone.localtime(appointment.ends_at).time(),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        starts_at, ends_at = form.schedule()
+        try:
+            services.appointment_reschedule(
+                actor=request.user,
+                appointment=appointment,
+                starts_at=starts_at,
+                ends_at=ends_at,
+                counsellor=form.cleaned_data.get("counsellor"),
+                room=form.cleaned_data.get("room"),
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            return _done(request, appointment, _("The appointment has been moved."))
+    return render(
+        request, "workflow/appointments/reschedule.html", {"form": form, "appointment": appointment}
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The calendar
+
+
+@login_required
+@require_http_methods(["GET"])
+def appointment_calendar(request):
+    user = request.user
+    _require_keeper(user)
+    counsellors = selectors.calendar_counsellors(user=user)
+    rooms = selectors.bookable_rooms(user=user)
+    # What is not asked for is filled in, so that the form shows what the calendar shows.
+    query = request.GET.copy()
+    query.setdefault("view", "week")
+    query.setdefault("day", timezone.localdate().isoformat())
+    if not query.get("by"):
+        query["by"] = "room" if query.get("room") and not query.get("counsellor") else "counsellor"
+    if query["by"] == "counsellor" and not query.get("counsellor"):
+        default = counsellors.filter(pk=user.pk).first() or counsellors.first()
+        query["counsellor"] = str(default.pk) if default else ""
+    if query["by"] == "room" and not query.get("room"):
+        default_room = rooms.first()
+        query["room"] = str(default_room.pk) if default_room else ""
+    form = CalendarForm(query, counsellors=counsellors, rooms=rooms)
+    data = form.cleaned_data if form.is_valid() else {}
+    by = data.get("by") or "counsellor"
+    view = data.get("view") or "week"
+    day: date = data.get("day") or timezone.localdate()
+    counsellor = data.get("counsellor") if by == "counsellor" else None
+    room = data.get("room") if by == "room" else None
+    first_day = day - timedelta(days=day.weekday()) if view == "week" else day
+    length = 7 if view == "week" else 1
+    days = []
+    if counsellor is not None or room is not None:
+        days = selectors.calendar_days(
+            user=user, first_day=first_day, days=length, counsellor=counsellor, room=room
+        )
+    if days:
+        services.appointments_record_listing(
+            actor=user,
+            page="calendar",
+            filters={
+                "counsellor": getattr(counsellor, "pk", None),
+                "room": getattr(room, "pk", None),
+                "from": first_day.isoformat(),
+                "days": length,
+            },
+        )
+    step = timedelta(days=length)
+    context = {
+        "form": form,
+        "by": by,
+        "view": view,
+        "counsellor": counsellor,
+        "room": room,
+        "days": days,
+        "today": timezone.localdate(),
+        "previous": (first_day - step).isoformat(),
+        "next": (first_day + step).isoformat(),
+        "query": urlencode({key: value for key, value in query.items() if key != "day" and value}),
+    }
+    return render(request, "workflow/appointments/calendar.html", context)
+
+
+urlpatterns = [
+    path("appointments/", appointment_list, name="appointment_list"),
+    path("appointments/new/", appointment_create, name="appointment_create"),
+    path("appointments/calendar/", appointment_calendar, name="appointment_calendar"),
+    path("appointments/<int:pk>/", appointment_detail, name="appointment_detail"),
+    path("appointments/<int:pk>/confirm/", appointment_confirm, name="appointment_confirm"),
+    path("appointments/<int:pk>/reschedule/", appointment_reschedule, name="appointment_reschedule"),
+    path("appointments/<int:pk>/check-in/", appointment_check_in, name="appointment_check_in"),
+    path("appointments/<int:pk>/cancel/", appointment_cancel, name="appointment_cancel"),
+    path("appointments/<int:pk>/no-show/", appointment_no_show, name="appointment_no_show"),
+]

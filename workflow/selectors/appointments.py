@@ -1,0 +1,328 @@
+"""Reads of appointments (SVC-1): lists, the calendar, free portal slots and resident candidates.
+
+Who sees which appointment is decided by ``confidentiality.policy.filter_appointments``; these
+functions take the querysets the policy has already narrowed, or say where they do not.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.roles import Role
+from archives.models import Resident
+from confidentiality import policy
+from orgs.models import Room, ServiceSite
+from orgs.selectors import DutySlot, duty_between
+from workflow.models import Appointment, SlotClaim
+from workflow.permissions import MANAGE_APPOINTMENTS
+
+PORTAL_BOOKING_DAYS = 14
+
+
+def slot_minutes() -> int:
+    return settings.XINQIAO_APPOINTMENT_SLOT_MINUTES
+
+
+def portal_session_minutes() -> int:
+    """How long a session asked for on the portal lasts (a whole number of slots)."""
+    minutes = getattr(settings, "XINQIAO_APPOINTMENT_PORTAL_MINUTES", 60)
+    slot = slot_minutes()
+    return max(slot, minutes - minutes % slot)
+
+
+def slot_starts(starts_at: datetime, ends_at: datetime) -> list[datetime]:
+    """The start of every grid slot from ``starts_at`` up to ``ends_at``."""
+    step = timedelta(minutes=slot_minutes())
+    starts, moment = [], starts_at
+    while moment < ends_at:
+        starts.append(moment)
+        moment += step
+    return starts
+
+
+def counsellor_resource(counsellor_id: int) -> str:
+    return f"counsellor:{counsellor_id}"
+
+
+def room_resource(room_id: int) -> str:
+    return f"room:{room_id}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Lists
+
+
+def appointments_for_list(
+    *,
+    user,
+    show: str,
+    site: ServiceSite | None = None,
+    counsellor=None,
+    status: str = "",
+    now: datetime | None = None,
+) -> QuerySet[Appointment]:
+    """The appointments a person sees, for one tab of the list page.
+
+    ``today``: everything starting today; ``upcoming``: from tomorrow on; ``requests``: requests
+    waiting to be confirmed (not yet past); ``past``: before today, most recent first.
+    """
+    now = now or timezone.now()
+    today_start = timezone.make_aware(datetime.combine(timezone.localdate(now), time.min))
+    tomorrow_start = today_start + timedelta(days=1)
+    queryset = policy.filter_appointments(user, Appointment.objects.all()).select_related(
+        "site", "room", "counsellor", "resident"
+    )
+    if show == "today":
+        queryset = queryset.filter(starts_at__gte=today_start, starts_at__lt=tomorrow_start)
+    elif show == "upcoming":
+        queryset = queryset.filter(starts_at__gte=tomorrow_start)
+    elif show == "requests":
+        queryset = queryset.filter(status=Appointment.Status.REQUESTED, ends_at__gte=today_start)
+    else:
+        queryset = queryset.filter(starts_at__lt=today_start).order_by("-starts_at", "-pk")
+    if site is not None:
+        queryset = queryset.filter(site=site)
+    if counsellor is not None:
+        queryset = queryset.filter(counsellor=counsellor)
+    if status:
+        queryset = queryset.filter(status=status)
+    return queryset
+
+
+def appointment_history(*, appointment: Appointment):
+    return appointment.changes.select_related(
+        "by", "from_counsellor", "to_counsellor", "from_room__site", "to_room__site"
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Whom and where one may book
+
+
+def bookable_sites(*, user) -> QuerySet[ServiceSite]:
+    """Active sites where the person may book (their scope), for the forms."""
+    if not policy.has_permission(user, MANAGE_APPOINTMENTS) or user.org_unit_id is None:
+        return ServiceSite.objects.none()
+    return (
+        ServiceSite.objects.filter(is_active=True, org_unit__path__startswith=user.org_unit.path)
+        .select_related("org_unit")
+        .order_by("name")
+    )
+
+
+def bookable_rooms(*, user) -> QuerySet[Room]:
+    return (
+        Room.objects.filter(is_active=True, site__in=bookable_sites(user=user))
+        .select_related("site")
+        .order_by("site__name", "name")
+    )
+
+
+def bookable_counsellors(*, user) -> QuerySet[User]:
+    """Counselling staff one may book: those in one's scope, those on the roster of a site in one's
+    scope, and oneself. Only names are shown of them."""
+    roles = MANAGE_APPOINTMENTS.roles
+    if not policy.has_permission(user, MANAGE_APPOINTMENTS) or user.org_unit_id is None:
+        return User.objects.none()
+    on_roster = Q(duty_shifts__room__site__org_unit__path__startswith=user.org_unit.path)
+    in_scope = Q(org_unit__path__startswith=user.org_unit.path)
+    return (
+        User.objects.filter(Q(pk=user.pk) | ((in_scope | on_roster) & Q(role__in=roles)), is_active=True)
+        .distinct()
+        .order_by("full_name", "pk")
+    )
+
+
+def calendar_counsellors(*, user) -> QuerySet[User]:
+    """Whose calendar a person may open: the counsellors they may book, and for a supervisor the
+    counsellors they supervise."""
+    base = bookable_counsellors(user=user)
+    if user.role == Role.SUPERVISOR:
+        supervised = User.objects.filter(supervisor=user, is_active=True)
+        return (
+            User.objects.filter(Q(pk__in=base.values("pk")) | Q(pk__in=supervised.values("pk")))
+            .distinct()
+            .order_by("full_name", "pk")
+        )
+    return base
+
+
+# ---------------------------------------------------------------------------------------------
+# The calendar: one counsellor's or one room's days
+
+
+@dataclass
+class CalendarBlock:
+    starts_at: datetime
+    ends_at: datetime
+    appointment: Appointment | None  # None: busy, and the viewer may not see why
+
+
+@dataclass
+class CalendarDay:
+    day: date
+    duty: list[DutySlot] = field(default_factory=list)
+    blocks: list[CalendarBlock] = field(default_factory=list)
+
+
+def calendar_days(*, user, first_day: date, days: int, counsellor=None, room: Room | None = None):
+    """The days from ``first_day`` for one counsellor or one room: duty hours and every appointment
+    holding their time. Appointments the person may not see are returned as busy blocks only."""
+    last_day = first_day + timedelta(days=days - 1)
+    start = timezone.make_aware(datetime.combine(first_day, time.min))
+    end = timezone.make_aware(datetime.combine(last_day + timedelta(days=1), time.min))
+    holding = Appointment.objects.filter(
+        status__in=Appointment.HOLDING, starts_at__lt=end, ends_at__gt=start
+    ).order_by("starts_at", "pk")
+    if counsellor is not None:
+        holding = holding.filter(counsellor=counsellor)
+        sites = None
+    else:
+        holding = holding.filter(room=room)
+        sites = [room.site_id]
+    rows = list(holding.values_list("pk", "starts_at", "ends_at"))
+    visible = {
+        appointment.pk: appointment
+        for appointment in policy.filter_appointments(
+            user, Appointment.objects.filter(pk__in=[pk for pk, _s, _e in rows])
+        ).select_related("room__site", "counsellor", "resident")
+    }
+    duty = duty_between(first_day=first_day, last_day=last_day, sites=sites)
+    calendar = []
+    for offset in range(days):
+        day = first_day + timedelta(days=offset)
+        slots = [
+            slot
+            for slot in duty[day]
+            if (counsellor is not None and slot.counsellor.pk == counsellor.pk)
+            or (room is not None and slot.room.pk == room.pk)
+        ]
+        calendar.append(CalendarDay(day=day, duty=slots))
+    by_day = {entry.day: entry for entry in calendar}
+    for pk, starts_at, ends_at in rows:
+        entry = by_day.get(timezone.localdate(starts_at))
+        if entry is not None:
+            entry.blocks.append(CalendarBlock(starts_at, ends_at, visible.get(pk)))
+    return calendar
+
+
+# ---------------------------------------------------------------------------------------------
+# Free slots for the portal
+
+
+@dataclass(frozen=True)
+class FreeSlot:
+    starts_at: datetime
+    ends_at: datetime
+
+    @property
+    def value(self) -> str:
+        """How the portal form names the slot: the local start, to the minute."""
+        return timezone.localtime(self.starts_at).strftime("%Y-%m-%dT%H:%M")
+
+
+def _ceil_to_grid(moment: datetime) -> datetime:
+    local = timezone.localtime(moment)
+    step = slot_minutes()
+    minutes = local.hour * 60 + local.minute
+    extra = (-minutes) % step
+    if local.second or local.microsecond:
+        extra = extra or step
+    return (local.replace(second=0, microsecond=0) + timedelta(minutes=extra)).astimezone(moment.tzinfo)
+
+
+def portal_free_slots(*, site: ServiceSite, now: datetime | None = None) -> list[FreeSlot]:
+    """Sessions a resident may ask for at ``site`` over the next 14 days (from tomorrow).
+
+    A session is offered while, at that time, more counsellor-and-room pairs on duty there are
+    free (neither has a claim on any of its slots) than requests nobody has been assigned to yet.
+    Four queries, whatever the number of days.
+    """
+    now = now or timezone.now()
+    first_day = timezone.localdate(now) + timedelta(days=1)
+    last_day = first_day + timedelta(days=PORTAL_BOOKING_DAYS - 1)
+    duty = duty_between(first_day=first_day, last_day=last_day, sites=[site.pk])
+    length = timedelta(minutes=portal_session_minutes())
+    pairs_by_window: dict[tuple[datetime, datetime], list[DutySlot]] = {}
+    for slots in duty.values():
+        for slot in slots:
+            moment = _ceil_to_grid(slot.starts_at)
+            while moment + length <= slot.ends_at:
+                pairs_by_window.setdefault((moment, moment + length), []).append(slot)
+                moment += length
+    if not pairs_by_window:
+        return []
+    range_start = min(start for start, _end in pairs_by_window)
+    range_end = max(end for _start, end in pairs_by_window)
+    resources = set()
+    for slots in pairs_by_window.values():
+        for slot in slots:
+            resources.update({counsellor_resource(slot.counsellor.pk), room_resource(slot.room.pk)})
+    claimed = set(
+        SlotClaim.objects.filter(
+            resource__in=resources, slot_start__gte=range_start, slot_start__lt=range_end
+        ).values_list("resource", "slot_start")
+    )
+    waiting = list(
+        Appointment.objects.filter(
+            site=site,
+            status__in=Appointment.HOLDING,
+            counsellor__isnull=True,
+            room__isnull=True,
+            starts_at__lt=range_end,
+            ends_at__gt=range_start,
+        ).values_list("starts_at", "ends_at")
+    )
+    free = []
+    for (start, end), slots in sorted(pairs_by_window.items()):
+        if start <= now:
+            continue
+        grid = slot_starts(start, end)
+        free_pairs = {
+            (slot.counsellor.pk, slot.room.pk)
+            for slot in slots
+            if not any(
+                (counsellor_resource(slot.counsellor.pk), moment) in claimed
+                or (room_resource(slot.room.pk), moment) in claimed
+                for moment in grid
+            )
+        }
+        unassigned = sum(1 for starts_at, ends_at in waiting if starts_at < end and ends_at > start)
+        if len(free_pairs) > unassigned:
+            free.append(FreeSlot(start, end))
+    return free
+
+
+# ---------------------------------------------------------------------------------------------
+# Check-in: who the person who asked might be
+
+
+def resident_candidates(*, user, appointment: Appointment, limit: int = 10) -> list[Resident]:
+    """Residents the person sees who have the phone number given with the appointment (through
+    the blind index) or exactly the name given."""
+    match = Q()
+    if appointment.contact_phone_index:
+        match |= Q(phone_index=appointment.contact_phone_index)
+    name = (appointment.contact_name or "").strip()
+    if name:
+        match |= Q(name=name)
+    if not match:
+        return []
+    candidates = policy.filter_residents(user, Resident.objects.filter(match, is_anonymised=False))
+    return list(candidates.select_related("org_unit", "archive").order_by("name_pinyin", "pk")[:limit])
+
+
+def portal_request_by_key(key) -> Appointment | None:
+    """The request already stored under this form key, if any (a double submit)."""
+    try:
+        key = uuid.UUID(str(key))
+    except ValueError:
+        return None
+    return Appointment.objects.filter(request_key=key).select_related("site").first()
