@@ -1,8 +1,9 @@
 """One resident's archive as data (JSON) and as a PDF document (ARC-6, CONF-8).
 
 Both are built from the same dictionary, which holds what the exporter may see: clinical parts
-only for those the policy lets see them. Private process notes are never included (they are
-their author's alone, and a later domain adds them outside this export).
+only for those the policy lets see them. Private process notes are never included: they are
+their author's alone, and the timeline lists sessions without their content and never reads a
+note (workflow.selectors.cases.archive_workflow_entries; checked in workflow/tests/test_sessions.py).
 """
 
 from __future__ import annotations

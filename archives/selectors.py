@@ -172,6 +172,11 @@ def archive_timeline(*, user, archive: Archive, clinical: bool) -> list[Timeline
                     url=f"/staff/assessments/{assessment.pk}/",
                 )
             )
+    if clinical:
+        # Cases, sessions, plans, referrals, follow-ups and hotline entries (service workflow).
+        from workflow.selectors.cases import archive_workflow_entries
+
+        entries.extend(archive_workflow_entries(resident=resident))
     visible = [entry for entry in entries if clinical or not entry.clinical]
     return sorted(visible, key=lambda entry: entry.at, reverse=True)
 

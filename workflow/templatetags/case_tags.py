@@ -1,0 +1,21 @@
+"""The "Cases" section of a resident's archive page, read through the policy (not the template)."""
+
+from __future__ import annotations
+
+from django import template
+
+from workflow.selectors.cases import resident_cases
+from workflow.services.cases import may_open_case_from_archive
+
+register = template.Library()
+
+
+@register.inclusion_tag("workflow/cases/_resident_cases.html", takes_context=True)
+def resident_case_section(context, resident):
+    user = context["request"].user
+    return {
+        "resident": resident,
+        "cases": resident_cases(user=user, resident=resident),
+        "can_open": not resident.is_anonymised and may_open_case_from_archive(user, resident),
+        "printing": context.get("printing", False),
+    }
