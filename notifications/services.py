@@ -1,13 +1,23 @@
-"""Writes of the notifications domain: queue a message once, deliver it after commit."""
+"""Writes of the notifications domain: queue a message once, deliver it after commit, retry the
+ones that failed, and record who read a message's body."""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
+from confidentiality.services import audit_record
+
 from .channels import DeliveryError, channel_for
 from .models import Notification
+
+# Failed messages are tried again for a day; after that the error stays for staff to act on.
+RETRY_WINDOW = timedelta(days=1)
+# A message still waiting this long after it was queued lost its delivery (e.g. a worker restart).
+STALE_PENDING_AFTER = timedelta(minutes=5)
 
 
 def notification_queue(
@@ -25,7 +35,8 @@ def notification_queue(
     """Record one message in the outbox and deliver it once the transaction commits.
 
     The ``dedupe_key`` names the message (e.g. ``appointment:12:reminder``): queuing the same key
-    again returns the existing row, so a job that runs twice never sends twice.
+    again returns the existing row, so a job that runs twice never sends twice. ``channel``
+    defaults to ``XINQIAO_NOTIFICATION_CHANNEL``.
     """
     existing = Notification.objects.filter(dedupe_key=dedupe_key).first()
     if existing is not None:
@@ -48,13 +59,25 @@ def notification_queue(
             notification.save()
     except IntegrityError:
         return Notification.objects.get(dedupe_key=dedupe_key)
-    transaction.on_commit(lambda: notification_deliver(notification_id=notification.pk))
+    transaction.on_commit(lambda: _dispatch(notification))
     return notification
 
 
+def _dispatch(notification: Notification) -> None:
+    # The outbox needs no network, so it is done at once; the other channels wait on a gateway or
+    # a mail server and go to the task queue, so a slow provider never holds up a page.
+    if notification.channel == Notification.Channel.OUTBOX:
+        notification_deliver(notification_id=notification.pk)
+        return
+    from .tasks import deliver_notification
+
+    deliver_notification(notification.pk)
+
+
 def notification_deliver(*, notification_id: int) -> Notification:
-    """Hand a waiting message to its channel; the row records success or the reason it failed."""
-    notification = Notification.objects.get(pk=notification_id)
+    """Hand a waiting (or failed) message to its channel; the row records success or the reason
+    it failed. A message already sent is never sent again."""
+    notification = Notification.objects.select_related("recipient_user").get(pk=notification_id)
     if notification.status == Notification.Status.SENT:
         return notification
     try:
@@ -69,3 +92,28 @@ def notification_deliver(*, notification_id: int) -> Notification:
     notification.error = ""
     notification.save(update_fields=["status", "sent_at", "error"])
     return notification
+
+
+def notifications_retry_failed(*, now=None) -> int:
+    """The periodic job: deliver again every message that failed within ``RETRY_WINDOW`` and every
+    one left waiting longer than ``STALE_PENDING_AFTER``. Returns how many went out this time."""
+    now = now or timezone.now()
+    due = Notification.objects.filter(
+        models.Q(status=Notification.Status.FAILED, created_at__gte=now - RETRY_WINDOW)
+        | models.Q(status=Notification.Status.PENDING, created_at__lte=now - STALE_PENDING_AFTER)
+    ).order_by("created_at", "pk")
+    sent = 0
+    for notification_id in due.values_list("pk", flat=True):
+        if notification_deliver(notification_id=notification_id).status == Notification.Status.SENT:
+            sent += 1
+    return sent
+
+
+def notification_record_read(*, actor, notification: Notification) -> None:
+    """A message body can name a resident and their appointment: opening one is audited."""
+    audit_record(
+        actor=actor,
+        action="notification.read",
+        obj=notification,
+        details={"kind": notification.kind},
+    )

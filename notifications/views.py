@@ -1,3 +1,58 @@
-"""Staff pages of the outbox."""
+"""Staff pages of the outbox (PRT-2): every message the system has sent or will send.
 
-urlpatterns: list = []
+Rows come through ``policy.filter_notifications``: staff see messages to themselves and about
+appointments they see; the director sees all. A message body can name a resident, so
+opening one is audited.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.urls import path
+from django.views.decorators.http import require_http_methods
+
+from confidentiality import policy
+
+from .forms import OutboxFilterForm
+from .models import Notification
+from .selectors import outbox_for
+from .services import notification_record_read
+
+PAGE_SIZE = 50
+
+
+@login_required
+@require_http_methods(["GET"])
+def outbox(request):
+    user = request.user
+    if not policy.is_active_staff(user):
+        raise PermissionDenied
+    form = OutboxFilterForm(request.GET or None)
+    rows = Notification.objects.none()
+    if form.is_valid():
+        rows = outbox_for(user=user, **form.cleaned_data)
+    elif not request.GET:
+        rows = outbox_for(user=user)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"form": form, "page": page, "filters": request.GET}
+    template = "notifications/_outbox_rows.html" if request.htmx else "notifications/outbox.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_http_methods(["GET"])
+def detail(request, pk: int):
+    notification = policy.fetch_or_404(
+        request.user, Notification, queryset=Notification.objects.select_related("recipient_user"), pk=pk
+    )
+    notification_record_read(actor=request.user, notification=notification)
+    return render(request, "notifications/detail.html", {"notification": notification})
+
+
+urlpatterns = [
+    path("", outbox, name="outbox"),
+    path("<int:pk>/", detail, name="detail"),
+]
