@@ -7,6 +7,7 @@ from collections import defaultdict
 from datetime import timedelta
 from io import BytesIO
 
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
@@ -130,6 +131,13 @@ def campaign_positives(*, campaign: Campaign) -> list[Assessment]:
     ]
 
 
+def _first_responsible(resident):
+    """Who gets a screening follow-up: the first active counsellor responsible for the archive;
+    nobody yet (the team's "not yet assigned" list) when no one is."""
+    staff = get_user_model().objects.filter(responsible_archives__resident=resident, is_active=True)
+    return staff.order_by("pk").first()
+
+
 @transaction.atomic
 def followups_create_for_positives(*, actor, campaign: Campaign) -> int:
     """One follow-up task per positive person in the campaign (跟踪、回访); running it again adds
@@ -153,6 +161,7 @@ def followups_create_for_positives(*, actor, campaign: Campaign) -> int:
                     assessment=assessment,
                     reason=reason[:200],
                     due_on=due,
+                    assignee=_first_responsible(assessment.resident),
                 )
         except IntegrityError:
             continue  # this person already has their follow-up for the campaign
