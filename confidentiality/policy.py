@@ -407,6 +407,33 @@ def filter_follow_ups(user, queryset):
     return queryset.filter(visible)
 
 
+# Bases of clinical access that let one act, not only read: an access grant lets one read.
+WORKING_BASES = frozenset({"responsible", "supervisor", "case_counsellor", "director"})
+
+
+def can_plan_follow_up(user, resident) -> bool:
+    """Plan a follow-up for a client: clinical staff on the archive's team by role or assignment."""
+    from workflow.permissions import MANAGE_CASES
+
+    return has_permission(user, MANAGE_CASES) and clinical_basis(user, resident.archive) in WORKING_BASES
+
+
+def can_work_on_follow_up(user, task) -> bool:
+    """Complete, reassign or cancel a follow-up: its assignee, the assignee's supervisor, whoever
+    may work on its case, and the client's archive team by role or assignment."""
+    from workflow.permissions import MANAGE_CASES
+
+    if not has_permission(user, MANAGE_CASES):
+        return False
+    if task.assignee_id is not None and (
+        task.assignee_id == user.pk or task.assignee.supervisor_id == user.pk
+    ):
+        return True
+    if task.case_id is not None and can_work_on_case(user, task.case):
+        return True
+    return can_plan_follow_up(user, task.resident)
+
+
 def filter_hotline_entries(user, queryset):
     """Hotline entries: their recorder, the recorder's supervisor, the director for recorders in
     scope, and the team of a linked client."""
@@ -467,11 +494,18 @@ def filter_notifications(user, queryset):
         return queryset.none()
     if has_permission(user, VIEW_OUTBOX):
         return queryset
-    appointment_ids = filter_appointments(user, Appointment.objects.all()).values_list("pk", flat=True)
-    about_mine = models.Q(related_type="workflow.appointment") & models.Q(
-        related_id__in=[str(pk) for pk in appointment_ids]
+    from workflow.models import FollowUpTask, SatisfactionSurvey
+
+    def about(model, filter_function):
+        ids = filter_function(user, model.objects.all()).values_list("pk", flat=True)
+        return models.Q(related_type=model._meta.label_lower, related_id__in=[str(pk) for pk in ids])
+
+    return queryset.filter(
+        models.Q(recipient_user=user)
+        | about(Appointment, filter_appointments)
+        | about(SatisfactionSurvey, filter_satisfaction_surveys)
+        | about(FollowUpTask, filter_follow_ups)
     )
-    return queryset.filter(models.Q(recipient_user=user) | about_mine)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from lib.identity import prc_id_check_character
 from orgs.models import OrgUnit, Room, UnitKind
 from orgs.services import opening_hours_add, org_unit_create, room_create, service_site_create
 
+from .demo_service import seed_service_workflow
 from .services import centre_profile_update
 
 DEMO_PASSWORD = "xinqiao-demo"  # noqa: S105 - public by design, demo mode only
@@ -93,9 +94,10 @@ def demo_seed(*, residents: int = 200) -> dict[str, int]:
         ("admin", "管理员 王敏", Role.ADMIN, district),
         ("director", "主任 李华", Role.DIRECTOR, district),
         ("lead", "项目负责人 赵强", Role.PROJECT_LEAD, district),
+        # The supervisor before the counsellors, who are given her as their supervisor.
+        ("supervisor", "督导 周琳", Role.SUPERVISOR, district),
         ("counsellor", "咨询师 陈静", Role.COUNSELLOR, communities["柳岸社区"]),
         ("counsellor2", "咨询师 刘洋", Role.COUNSELLOR, communities["松林社区"]),
-        ("supervisor", "督导 周琳", Role.SUPERVISOR, district),
         ("archivist", "档案管理员 吴芳", Role.ARCHIVIST, district),
         ("finance", "财务 郑丽", Role.FINANCE, district),
         ("worker", "网格员 孙伟", Role.GRID_WORKER, grid),
@@ -112,6 +114,7 @@ def demo_seed(*, residents: int = 200) -> dict[str, int]:
             email=f"{username}@example.org",
             password=DEMO_PASSWORD,
             is_demo_account=True,
+            supervisor=User.objects.get(username="supervisor") if role == Role.COUNSELLOR else None,
         )
 
     centre_profile_update(
@@ -127,7 +130,13 @@ def demo_seed(*, residents: int = 200) -> dict[str, int]:
     seed_consent_texts()
     resident_count = seed_residents(count=residents)
     seed_school_campaign()
-    return {"org_units": OrgUnit.objects.count(), "accounts": len(accounts), "residents": resident_count}
+    service = seed_service_workflow()
+    return {
+        "org_units": OrgUnit.objects.count(),
+        "accounts": len(accounts),
+        "residents": resident_count,
+        **service,
+    }
 
 
 CONSENT_TEXTS = [

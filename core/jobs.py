@@ -62,11 +62,18 @@ def _remind_follow_ups() -> str:
     return f"{follow_up_reminders_queue()} follow-up reminders queued"
 
 
+def _retry_notifications() -> str:
+    from notifications.services import notifications_retry_failed
+
+    return f"{notifications_retry_failed()} notifications delivered on retry"
+
+
 JOBS: list[Job] = [
     Job("sessions.clear_expired", timedelta(hours=1), _clear_expired_sessions),
     Job("audit.verify_chain", timedelta(days=1), _verify_audit_chain),
     Job("appointments.remind", timedelta(minutes=15), _remind_appointments),
     Job("follow_ups.remind_due", timedelta(hours=1), _remind_follow_ups),
+    Job("notifications.retry", timedelta(minutes=10), _retry_notifications),
 ]
 
 

@@ -20,7 +20,15 @@ from archives.permissions import (
 from assessments.permissions import ADMINISTER_ASSESSMENTS, MANAGE_CAMPAIGNS, MANAGE_INSTRUMENTS
 from confidentiality import policy
 from confidentiality.permissions import VIEW_AUDIT_LOG, Permission
-from orgs.permissions import VIEW_ORG_TREE
+from notifications.permissions import VIEW_OUTBOX
+from orgs.permissions import VIEW_ORG_TREE, VIEW_ROSTER
+from workflow.permissions import (
+    LOG_HOTLINE,
+    MANAGE_APPOINTMENTS,
+    MANAGE_CASES,
+    MANAGE_INSTITUTIONS,
+    VIEW_SERVICE_QUALITY,
+)
 
 from .permissions import MANAGE_CENTRE_PROFILE
 
@@ -36,6 +44,15 @@ class NavItem:
 NAV_ITEMS = [
     NavItem(_("Home"), "core:home"),
     NavItem(_("Residents"), "archives:list", (VIEW_RESIDENTS,)),
+    NavItem(_("Appointments"), "workflow:appointment_list", (MANAGE_APPOINTMENTS,)),
+    NavItem(_("Cases"), "workflow:case_list", (MANAGE_CASES,)),
+    NavItem(_("Follow-ups"), "workflow:followup_list", (MANAGE_CASES,)),
+    NavItem(_("Hotline log"), "workflow:hotline_list", (LOG_HOTLINE,)),
+    NavItem(_("Referrals"), "workflow:referral_list", (MANAGE_CASES,)),
+    NavItem(_("Institutions"), "workflow:institution_list", (MANAGE_INSTITUTIONS,)),
+    NavItem(_("Satisfaction"), "workflow:satisfaction_list", (VIEW_SERVICE_QUALITY,)),
+    NavItem(_("Duty roster"), "orgs:roster", (VIEW_ROSTER,)),
+    NavItem(_("Outbox"), "notifications:outbox", (VIEW_OUTBOX, MANAGE_APPOINTMENTS)),
     NavItem(
         _("Access requests"), "archives:access_requests", (REQUEST_ACCESS, DECIDE_ACCESS, REVIEW_BREAK_GLASS)
     ),

@@ -36,6 +36,33 @@ def open_today(*, sites) -> list[dict]:
     return rows
 
 
+def _service_work(user) -> dict:
+    """The day's service work (RPT-1): today's appointments, requests waiting, open cases,
+    follow-ups due, and for supervisors and directors the team's overdue follow-ups."""
+    from workflow.models import Case
+    from workflow.permissions import MANAGE_APPOINTMENTS, MANAGE_CASES, VIEW_SERVICE_QUALITY
+    from workflow.selectors.appointments import appointments_for_list
+    from workflow.selectors.followups import my_follow_ups, team_overdue_summary
+    from workflow.selectors.referrals import referrals_awaiting_receipt
+
+    data: dict = {}
+    if policy.has_permission(user, MANAGE_APPOINTMENTS):
+        today = appointments_for_list(user=user, show="today").exclude(status__in=["cancelled"])
+        if user.role != Role.DIRECTOR:
+            today = today.filter(counsellor=user)
+        data["appointments_today"] = list(today.order_by("starts_at")[:8])
+        data["requests_waiting"] = appointments_for_list(user=user, show="requests").count()
+    if policy.has_permission(user, MANAGE_CASES):
+        data["my_open_cases"] = Case.objects.filter(counsellor=user, status=Case.Status.OPEN).count()
+        mine = my_follow_ups(user=user)
+        data["follow_ups_due_today"] = mine["due_today"].count()
+        data["follow_ups_overdue"] = mine["overdue"].count()
+        data["referrals_awaiting_receipt"] = referrals_awaiting_receipt(user=user).count()
+    if policy.has_permission(user, VIEW_SERVICE_QUALITY):
+        data["team_overdue"] = team_overdue_summary(user=user)
+    return data
+
+
 def home_for(user) -> dict:
     """What the home page shows, by what the person's role may see."""
     data: dict = {
@@ -58,6 +85,7 @@ def home_for(user) -> dict:
     if policy.has_permission(user, VIEW_RESIDENTS):
         data["residents_in_scope"] = policy.filter_residents(user, Resident.objects.all()).count()
         data["my_archives"] = user.responsible_archives.count()
+    data.update(_service_work(user))
     if policy.sees_clinical_content(user):
         clinical = policy.filter_clinical_archives(user, Archive.objects.all())
         signals = RiskSignal.objects.filter(handled_at__isnull=True, resident__archive__in=clinical)

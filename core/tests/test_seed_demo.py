@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -41,7 +43,7 @@ def test_the_demo_has_the_org_tree_sites_and_one_account_per_role(demo):
     assert OrgUnit.objects.filter(kind="grid").count() >= 4
     assert OrgUnit.objects.filter(kind="grade").count() == 2
     assert OrgUnit.objects.filter(kind="class").count() == 4
-    assert ServiceSite.objects.count() == 2 and Room.objects.count() >= 2
+    assert ServiceSite.objects.count() == 3 and Room.objects.count() >= 3
     assert sorted(User.objects.values_list("username", flat=True)) == sorted(DEMO_USERS)
     one, two = User.objects.get(username="counsellor"), User.objects.get(username="counsellor2")
     assert one.org_unit != two.org_unit
@@ -91,6 +93,52 @@ def test_the_full_demo_has_two_hundred_varied_residents_most_with_consent(settin
     for consent in Consent.objects.select_related("resident"):
         if consent.resident.age_on(consent.signed_on) < 14:
             assert consent.signer == "guardian"
+
+
+def test_the_full_demo_has_a_working_service_diary(settings):
+    from django.utils import timezone
+
+    from assessments.models import RiskSignal
+    from orgs.models import DutyShift
+    from workflow.models import (
+        Appointment,
+        Case,
+        FollowUpTask,
+        HotlineEntry,
+        PrivateNote,
+        Referral,
+        SatisfactionSurvey,
+        ServicePlan,
+        SessionRecord,
+    )
+
+    settings.DEMO_MODE = True
+    call_command("seed_demo")
+    today = timezone.localdate()
+    counsellor = User.objects.get(username="counsellor")
+    assert counsellor.supervisor == User.objects.get(username="supervisor")
+    # The seeds' duty pattern: Monday to Thursday, 13:30–15:30.
+    assert set(DutyShift.objects.filter(counsellor=counsellor).values_list("weekday", flat=True)) == {
+        0,
+        1,
+        2,
+        3,
+    }
+    week = Appointment.objects.filter(starts_at__date__gte=today - timedelta(days=7))
+    assert {"confirmed", "completed", "requested"} <= set(week.values_list("status", flat=True))
+    assert Case.objects.filter(status="open").count() >= 3
+    assert set(Case.objects.filter(status="closed").values_list("outcome", flat=True)) >= {
+        "resolved",
+        "improved",
+    }
+    assert SessionRecord.objects.count() >= 8 and PrivateNote.objects.exists()
+    assert SessionRecord.objects.filter(modality="home_visit").exists()
+    assert ServicePlan.objects.filter(version=2).exists()
+    assert FollowUpTask.objects.filter(status="open", due_on__lt=today).exists()
+    assert Referral.objects.filter(receipt_confirmed_at__isnull=True).exists()
+    assert HotlineEntry.objects.count() >= 4
+    assert RiskSignal.objects.filter(source="hotline").exists()
+    assert SatisfactionSurvey.objects.filter(rating__isnull=False).count() >= 2
 
 
 def test_demo_accounts_lose_their_two_factor_exemption_outside_demo_mode(demo, settings):
