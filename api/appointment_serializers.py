@@ -8,6 +8,7 @@ from datetime import datetime
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from lib.dates import BoundedDateSerializerField
 from workflow.models import Appointment, AppointmentChange
 
 MAX_ID = 2**63 - 1  # a database id; larger numbers cannot even be looked up
@@ -85,8 +86,8 @@ class AppointmentQuerySerializer(serializers.Serializer):
     status = serializers.CharField(required=False, help_text=", ".join(Appointment.Status.values))
     site = id_field(required=False)
     counsellor = id_field(required=False)
-    date_from = serializers.DateField(required=False, help_text=_("Starting on or after this day."))
-    date_to = serializers.DateField(required=False, help_text=_("Starting on or before this day."))
+    date_from = BoundedDateSerializerField(required=False, help_text=_("Starting on or after this day."))
+    date_to = BoundedDateSerializerField(required=False, help_text=_("Starting on or before this day."))
 
     def validate_status(self, value: str) -> str:
         if value not in Appointment.Status.values:

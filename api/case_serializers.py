@@ -108,7 +108,7 @@ class SessionCreateSerializer(serializers.Serializer):
     )
     address = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     companions = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
+        child=serializers.IntegerField(min_value=1, max_value=2**31 - 1),
         required=False,
         default=list,
         max_length=20,

@@ -332,7 +332,7 @@ def can_manage_roster(user) -> bool:
 # Private process notes are their author's alone: no role, grant or supervisor sees them.
 # Appointments show who asked for help: the assigned counsellor, their supervisor, the director in
 # scope and the archive's team see them; a request nobody has taken yet is open to every
-# appointment keeper of the site's units, so that it can be picked up.
+# appointment keeper of the site's units while it waits, so that it can be picked up.
 
 
 def filter_appointments(user, queryset):
@@ -344,7 +344,11 @@ def filter_appointments(user, queryset):
         models.Q(counsellor=user)
         | models.Q(counsellor__supervisor=user)
         | models.Q(created_by=user)
-        | models.Q(counsellor__isnull=True, site__org_unit__path__startswith=user.org_unit.path)
+        | models.Q(
+            counsellor__isnull=True,
+            status="requested",
+            site__org_unit__path__startswith=user.org_unit.path,
+        )
         | models.Q(resident__archive__pk__in=_team_archive_ids(user))
     )
     if user.role == Role.DIRECTOR:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from archives.models import Sex
+from lib.dates import BoundedDateField
 from orgs.forms import DATE_INPUT, TIME_INPUT, RoomChoiceField, StaffChoiceField, UnitChoiceField
 from orgs.models import OrgUnit, Room, ServiceSite, Weekday
 from workflow.models import Appointment
@@ -55,7 +56,7 @@ class AppointmentFilterForm(forms.Form):
 class _ScheduleForm(forms.Form):
     """A day and a start and end time, made into timezone-aware datetimes in ``schedule()``."""
 
-    day = forms.DateField(label=_("Date"), widget=DATE_INPUT)
+    day = BoundedDateField(label=_("Date"), widget=DATE_INPUT)
     starts_at = forms.TimeField(label=_("From"), widget=TIME_INPUT)
     ends_at = forms.TimeField(label=_("To"), widget=TIME_INPUT)
 
@@ -229,7 +230,7 @@ class CalendarForm(forms.Form):
     view = forms.ChoiceField(
         label=_("View"), choices=[("week", _("Week")), ("day", _("Day"))], required=False
     )
-    day = forms.DateField(label=_("Date"), widget=DATE_INPUT, required=False)
+    day = BoundedDateField(label=_("Date"), widget=DATE_INPUT, required=False)
 
     def __init__(self, *args, counsellors, rooms, **kwargs):
         super().__init__(*args, **kwargs)

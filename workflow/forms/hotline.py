@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from lib.dates import BoundedDateField
 from workflow.forms.followups import DATE_INPUT, DATETIME_INPUT
 from workflow.models import HotlineEntry
 
@@ -77,8 +78,8 @@ class HotlineFilterForm(forms.Form):
         label=_("Topic"), choices=[("", _("All")), *HotlineEntry.Topic.choices], required=False
     )
     risk = forms.BooleanField(label=_("Positive risk check only"), required=False)
-    date_from = forms.DateField(label=_("Date from"), required=False, widget=DATE_INPUT)
-    date_to = forms.DateField(label=_("Date to"), required=False, widget=DATE_INPUT)
+    date_from = BoundedDateField(label=_("Date from"), required=False, widget=DATE_INPUT)
+    date_to = BoundedDateField(label=_("Date to"), required=False, widget=DATE_INPUT)
 
     def clean(self):
         data = super().clean()

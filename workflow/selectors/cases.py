@@ -107,8 +107,11 @@ def case_detail_data(*, user, case: Case) -> dict:
     for referral in referrals:
         referral.url = url_or_blank("workflow:referral_detail", referral.pk)
     base = settings.XINQIAO_PUBLIC_BASE_URL.rstrip("/")
+    # The one-time link is the client's: only those who work on the case may hand it over; a
+    # reader (a grant holder) must never be able to use it up.
+    may_hand_over = policy.can_work_on_case(user, case)
     for survey in surveys:
-        link = url_or_blank("service_public:satisfaction", survey.token)
+        link = url_or_blank("service_public:satisfaction", survey.token) if may_hand_over else ""
         unanswered = survey.answered_at is None and survey.channel == SatisfactionSurvey.Channel.LINK
         survey.public_url = f"{base}{link}" if link and unanswered else ""
         survey.qr_url = url_or_blank("workflow:satisfaction_qr", survey.pk) if survey.public_url else ""

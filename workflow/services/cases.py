@@ -68,10 +68,12 @@ def may_assign_to(actor, counsellor, resident: Resident) -> bool:
 
 
 def may_open_case_from_archive(actor, resident: Resident) -> bool:
-    """Opening a case makes its counsellor part of the archive's team, so from the archive it is
-    for those already on the team, or for anyone who may see the resident while nobody has taken
-    them on yet (no responsible staff, no open case). A client in someone's care reaches another
-    counsellor through a transfer, an appointment, or the archive manager."""
+    """Opening a case makes its counsellor part of the archive's team (and so a reader of every
+    earlier case and session), so it is for those already on the team, or for anyone who may see
+    the resident while nobody has ever taken them on (no responsible staff, no case, open or
+    closed). The rule holds however the case is opened, from the archive or from an appointment:
+    booking an appointment must not be a way onto someone else's client's team. A client in
+    someone's care reaches another counsellor through a transfer or the archive manager."""
     if not policy.has_permission(actor, MANAGE_CASES):
         return False
     if not policy.filter_residents(actor, Resident.objects.filter(pk=resident.pk)).exists():
@@ -79,10 +81,7 @@ def may_open_case_from_archive(actor, resident: Resident) -> bool:
     archive = resident.archive
     if policy.can_see_clinical(actor, archive):
         return True
-    taken = (
-        archive.responsible.exists()
-        or Case.objects.filter(resident=resident, status=Case.Status.OPEN).exists()
-    )
+    taken = archive.responsible.exists() or Case.objects.filter(resident=resident).exists()
     return not taken
 
 
@@ -151,6 +150,13 @@ def case_open(
         ).exists():
             raise PermissionDenied
         resident = source_appointment.resident
+        if not may_open_case_from_archive(actor, resident):
+            raise ValidationError(
+                _(
+                    "This client is already in the care of other staff. Ask their counsellor for a "
+                    "transfer, or ask the archive manager to make you responsible for the archive."
+                )
+            )
     elif resident is None:
         raise ValidationError(_("Choose the client of the case."))
     elif not may_open_case_from_archive(actor, resident):
@@ -242,7 +248,8 @@ def case_transfer(*, actor, case: Case, to_counsellor, reason: str) -> CaseTrans
         actor=actor,
         action="case.transferred",
         obj=case,
-        reason=reason.strip(),
+        # The reason stays on the CaseTransfer row: it may be clinical, and the audit log is also
+        # read by the administrator.
         details={"from": transfer.from_counsellor_id, "to": to_counsellor.pk},
     )
     return transfer
@@ -418,8 +425,7 @@ def service_plan_create(
     audit_record(
         actor=actor,
         action="service_plan.created" if plan.version == 1 else "service_plan.revised",
-        obj=case,
-        reason=plan.revision_reason,
+        obj=case,  # the revision reason stays on the plan (clinical text stays out of the audit log)
         details={"plan": plan.pk, "version": plan.version},
     )
     return plan

@@ -200,7 +200,8 @@ def follow_up_cancel(*, actor, task: FollowUpTask, reason: str) -> FollowUpTask:
     current.status = FollowUpTask.Status.CANCELLED
     current.outcome = reason.strip()
     current.save(update_fields=["status", "outcome"])
-    audit_record(actor=actor, action="follow_up.cancelled", obj=current, reason=reason.strip())
+    # The reason is kept as the task's (encrypted) outcome, not in the audit log.
+    audit_record(actor=actor, action="follow_up.cancelled", obj=current)
     return current
 
 

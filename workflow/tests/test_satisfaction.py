@@ -98,13 +98,13 @@ def test_an_expired_link_is_replaced_by_a_new_one(people, served):
 
 def test_a_link_is_only_issued_after_the_service(people, served):
     open_case = make_case(people, served.zhang, number="C2026-0009", closed=False)
-    with pytest.raises(ValidationError, match="close the case or complete the appointment first"):
+    with pytest.raises(ValidationError, match="请先结案或完成预约"):
         satisfaction_survey_issue(actor=people.counsellor, case=open_case)
     assert not SatisfactionSurvey.objects.exists() and not Notification.objects.exists()
 
 
 def test_a_link_needs_a_case_or_an_appointment(people):
-    with pytest.raises(ValidationError, match="Say which case or appointment"):
+    with pytest.raises(ValidationError, match="哪个个案或预约"):
         satisfaction_survey_issue(actor=people.counsellor)
 
 
@@ -150,7 +150,7 @@ def test_the_link_is_answered_once_with_a_rating_and_a_comment(survey):
 def test_the_second_use_is_refused_with_a_clear_message_and_changes_nothing(survey):
     satisfaction_submit(token=survey.token, rating=4, comment="很好")
     before = answered_values(survey)
-    with pytest.raises(ValidationError, match="already been used"):
+    with pytest.raises(ValidationError, match="已被使用"):
         satisfaction_submit(token=survey.token, rating=1, comment="改主意了")
     assert answered_values(survey) == before
     assert AuditEntry.objects.filter(action="satisfaction.answered").count() == 1
@@ -158,7 +158,7 @@ def test_the_second_use_is_refused_with_a_clear_message_and_changes_nothing(surv
 
 def test_an_expired_link_is_refused_and_stores_nothing(survey):
     SatisfactionSurvey.objects.filter(pk=survey.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
-    with pytest.raises(ValidationError, match="expired"):
+    with pytest.raises(ValidationError, match="已过期"):
         satisfaction_submit(token=survey.token, rating=5)
     assert answered_values(survey) == (None, "", None)
 
@@ -184,7 +184,7 @@ def test_a_submit_that_read_the_link_before_another_answered_is_refused_by_the_c
         return "" if len(calls) == 1 else original(found, **kwargs)
 
     monkeypatch.setattr(service, "satisfaction_link_problem", stale_read)
-    with pytest.raises(ValidationError, match="already been used"):
+    with pytest.raises(ValidationError, match="已被使用"):
         satisfaction_submit(token=survey.token, rating=5, comment="后到")
     survey.refresh_from_db()
     assert (survey.rating, survey.comment) == (2, "先到")
@@ -205,7 +205,7 @@ def test_a_very_long_comment_is_refused(survey):
 
 
 def test_an_unknown_token_is_refused(served):
-    with pytest.raises(ValidationError, match="not valid"):
+    with pytest.raises(ValidationError, match="无效"):
         satisfaction_submit(token="no-such-token", rating=5)
 
 
@@ -241,7 +241,7 @@ def test_paper_feedback_needs_a_rating_from_one_to_five(people, served):
 
 def test_the_token_of_a_paper_entry_cannot_be_used_as_a_link(people, served):
     paper = satisfaction_paper_entry(actor=people.counsellor, case=served.case, rating=4)
-    with pytest.raises(ValidationError, match="already been used"):
+    with pytest.raises(ValidationError, match="已被使用"):
         satisfaction_submit(token=paper.token, rating=1)
     paper.refresh_from_db()
     assert paper.rating == 4

@@ -73,7 +73,7 @@ def test_a_used_link_says_so_clearly_to_anyone_else(survey):
     satisfaction_submit(token=survey.token, rating=4)
     response = Client().get(public_url(survey))
     assert response.status_code == 410
-    assert "already been used" in response.content.decode()
+    assert "已被使用" in response.content.decode()
     assert 'type="radio"' not in response.content.decode()
 
 
@@ -82,13 +82,13 @@ def test_a_second_submit_of_the_page_is_refused_and_the_first_answer_kept(survey
     before = stored(survey)
     response = Client().post(public_url(survey), {"rating": "5", "comment": "第二份"})
     assert response.status_code == 410
-    assert "already been used" in response.content.decode()
+    assert "已被使用" in response.content.decode()
     assert stored(survey) == before
 
 
 def test_an_expired_link_says_so_and_takes_no_answer(survey):
     SatisfactionSurvey.objects.filter(pk=survey.pk).update(expires_at=timezone.now() - timedelta(hours=1))
-    assert "expired" in Client().get(public_url(survey)).content.decode()
+    assert "已过期" in Client().get(public_url(survey)).content.decode()
     response = Client().post(public_url(survey), {"rating": "5"})
     assert response.status_code == 410
     assert stored(survey) == (None, "", None)
@@ -97,7 +97,7 @@ def test_an_expired_link_says_so_and_takes_no_answer(survey):
 def test_a_missing_rating_is_asked_for_again_and_nothing_is_stored(survey):
     response = Client().post(public_url(survey), {"comment": "忘了打分"})
     assert response.status_code == 200
-    assert "Choose a rating from 1 to 5 stars." in response.content.decode()
+    assert "请选择 1 至 5 星的评分。" in response.content.decode()
     assert stored(survey) == (None, "", None)
 
 
@@ -285,7 +285,7 @@ def test_the_counsellor_gets_a_fresh_link_when_the_first_one_expired(
 def test_a_fresh_link_for_an_open_case_is_refused_with_a_message(people, served):
     open_case = make_case(people, served.zhang, number="C2026-0010", closed=False)
     response = client_for(people.counsellor).post(ISSUE, {"case": open_case.pk}, follow=True)
-    assert "close the case or complete the appointment first" in response.content.decode()
+    assert "请先结案或完成预约" in response.content.decode()
     assert not SatisfactionSurvey.objects.exists()
 
 

@@ -88,7 +88,7 @@ def test_sessions_are_numbered_in_their_case_and_encrypted_at_rest(people, case)
 
 def test_a_closed_case_takes_no_session(people, case):
     case_close(actor=people.counsellor, case=case, outcome="resolved", summary="结案")
-    with pytest.raises(ValidationError, match="closed"):
+    with pytest.raises(ValidationError, match="已结案"):
         session_record_create(actor=people.counsellor, case=case, **values())
     response = client_for(people.counsellor).post(url("session_create", case.pk), form_data())
     assert response.status_code == 302 and response["Location"] == url("case_detail", case.pk)
@@ -117,7 +117,7 @@ def test_a_session_completes_its_appointment_in_one_step(people, case, clients, 
 def test_an_appointment_of_another_client_or_not_checked_in_completes_nothing(people, case, clients, site):
     others = checked_in_appointment(people, site, clients.li)
     waiting = checked_in_appointment(people, site, clients.zhang, status=Appointment.Status.CONFIRMED)
-    for appointment, message in ((others, "not the client"), (waiting, "checked in")):
+    for appointment, message in ((others, "不属于本个案的来访者"), (waiting, "签到后")):
         with pytest.raises(ValidationError, match=message):
             session_record_create(actor=people.counsellor, case=case, appointment=appointment, **values())
     assert not SessionRecord.objects.exists()
@@ -162,7 +162,7 @@ def test_a_home_visit_needs_an_address_and_a_companion(people, case, settings):
     with pytest.raises(ValidationError) as error:
         session_record_create(actor=people.counsellor, case=case, **values(modality="home_visit"))
     assert {"address", "companions"} <= set(error.value.message_dict)
-    assert "at least 2" in " ".join(error.value.message_dict["companions"])
+    assert "至少需要 2 人" in " ".join(error.value.message_dict["companions"])
     visit = session_record_create(
         actor=people.counsellor,
         case=case,
@@ -175,7 +175,7 @@ def test_a_volunteer_counts_on_a_home_visit_only_when_the_setting_says_so(people
     settings.XINQIAO_HOME_VISIT_MIN_PEOPLE = 2
     visit = values(modality="home_visit", address="柳岸路8号", companions=[people.volunteer])
     settings.XINQIAO_HOME_VISIT_VOLUNTEER_COUNTS = False
-    with pytest.raises(ValidationError, match="volunteers do not count"):
+    with pytest.raises(ValidationError, match="志愿者不计入"):
         session_record_create(actor=people.counsellor, case=case, **visit)
     settings.XINQIAO_HOME_VISIT_VOLUNTEER_COUNTS = True
     assert session_record_create(actor=people.counsellor, case=case, **visit).number == 1

@@ -95,6 +95,13 @@ def satisfaction_qr(request, pk: int):
     survey = policy.fetch_or_404(request.user, SatisfactionSurvey, pk=pk)
     if survey.channel != SatisfactionSurvey.Channel.LINK:
         raise Http404
+    # The link is the client's to use once: only those who work on the case hand it over.
+    if survey.case is not None:
+        may_hand_over = policy.can_work_on_case(request.user, survey.case)
+    else:
+        may_hand_over = survey.appointment is not None and survey.appointment.counsellor_id == request.user.pk
+    if not may_hand_over:
+        raise PermissionDenied
     buffer = BytesIO()
     qrcode.make(satisfaction_link(survey), box_size=12, border=4).save(buffer, format="PNG")
     response = HttpResponse(buffer.getvalue(), content_type="image/png")

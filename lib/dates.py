@@ -1,0 +1,33 @@
+"""Dates people type: bounded to years the centre can mean, so a typo such as 0001-01-01 or
+9999-12-31 gets a clear message instead of overflowing date arithmetic later (a 500)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+OUT_OF_RANGE = _("Give a date between the years 2000 and 2100.")
+
+
+def in_range(day: date) -> bool:
+    return FIRST_YEAR <= day.year <= LAST_YEAR
+
+
+class BoundedDateField(forms.DateField):
+    def to_python(self, value):
+        day = super().to_python(value)
+        if day is not None and not in_range(day):
+            raise forms.ValidationError(OUT_OF_RANGE, code="out_of_range")
+        return day
+
+
+class BoundedDateSerializerField(serializers.DateField):
+    def to_internal_value(self, value) -> date:
+        day = super().to_internal_value(value)
+        if not in_range(day):
+            raise serializers.ValidationError(OUT_OF_RANGE)
+        return day
