@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django import template
 
+from confidentiality import policy
+from workflow.permissions import LOG_HOTLINE
 from workflow.selectors.cases import resident_cases
 from workflow.services.cases import may_open_case_from_archive
 
@@ -17,5 +19,7 @@ def resident_case_section(context, resident):
         "resident": resident,
         "cases": resident_cases(user=user, resident=resident),
         "can_open": not resident.is_anonymised and may_open_case_from_archive(user, resident),
+        "can_follow_up": not resident.is_anonymised and policy.can_plan_follow_up(user, resident),
+        "can_log_hotline": not resident.is_anonymised and policy.has_permission(user, LOG_HOTLINE),
         "printing": context.get("printing", False),
     }

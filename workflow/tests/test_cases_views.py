@@ -144,7 +144,8 @@ def test_the_archive_page_lists_the_cases_and_offers_to_open_one(people, clients
     other = (
         client_for(people.colleague).get(reverse("archives:detail", args=[clients.zhang.pk])).content.decode()
     )
-    assert case.number not in other and "?resident=" not in other
+    assert case.number not in other and url("case_open") not in other
+    assert reverse("workflow:followup_create") not in other
 
 
 def test_the_open_page_prefills_from_a_checked_in_appointment(people, clients, site):
