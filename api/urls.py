@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import appointment_views, assessment_views, case_views, followup_views, views
+from . import appointment_views, assessment_views, case_views, crisis_views, followup_views, views
 
 app_name = "api"
 
@@ -21,4 +21,5 @@ urlpatterns = [
     *appointment_views.urlpatterns,
     *case_views.urlpatterns,
     *followup_views.urlpatterns,
+    *crisis_views.urlpatterns,
 ]

@@ -156,6 +156,9 @@ class RiskSignal(models.Model):
     class Source(models.TextChoices):
         ASSESSMENT = "assessment", _("Assessment")
         HOTLINE = "hotline", _("Hotline or online consultation")
+        COUNSELLOR = "counsellor", _("Counsellor's flag")
+        CONCERN = "concern", _("Concern report")
+        EXTERNAL = "external", _("External system")
 
     resident = models.ForeignKey(
         "archives.Resident", on_delete=models.PROTECT, null=True, blank=True, related_name="risk_signals"
@@ -166,6 +169,14 @@ class RiskSignal(models.Model):
     )
     flags = models.JSONField(default=list, blank=True)
     band = models.CharField(max_length=40, blank=True)
+    # Counsellor flags, concern reports and external systems: who raised it, whether they marked
+    # it urgent or as immediate danger, and what they wrote (clinical: encrypted).
+    urgent = models.BooleanField(default=False)
+    immediate_danger = models.BooleanField(default=False)
+    note = EncryptedTextField(blank=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     handled_at = models.DateTimeField(null=True, blank=True)
 

@@ -486,6 +486,47 @@ def can_manage_institutions(user) -> bool:
 
 
 # ---------------------------------------------------------------------------------------------
+# Crisis early warning (CRI)
+#
+# An alert names a person at risk, so it is clinical. Those who must be able to act see it: its
+# owner and whoever it was escalated to, the archive's team, and clinical staff whose scope holds
+# the alert's organisation unit (someone on duty must never be kept from a red alert by case
+# assignment). Concern reports: the reporter sees only their own, and never what came of them.
+
+
+def filter_alerts(user, queryset):
+    from crisis.permissions import HANDLE_ALERTS
+
+    if not has_permission(user, HANDLE_ALERTS):
+        return queryset.none()
+    visible = (
+        models.Q(owner=user)
+        | models.Q(events__to_user=user)
+        | models.Q(org_unit__path__startswith=user.org_unit.path)
+        | models.Q(resident__archive__pk__in=_team_archive_ids(user))
+    )
+    return queryset.filter(visible).distinct()
+
+
+def can_handle_alert(user, alert) -> bool:
+    from crisis.models import Alert
+
+    return filter_alerts(user, Alert.objects.filter(pk=alert.pk)).exists()
+
+
+def filter_concern_reports(user, queryset):
+    if not is_active_staff(user):
+        return queryset.none()
+    return queryset.filter(reporter=user)
+
+
+def can_manage_alert_rules(user) -> bool:
+    from crisis.permissions import MANAGE_ALERT_RULES
+
+    return has_permission(user, MANAGE_ALERT_RULES)
+
+
+# ---------------------------------------------------------------------------------------------
 # Notifications (PRT-2)
 
 
@@ -525,6 +566,7 @@ def _user_model():
 def _filters() -> dict[type[models.Model], Callable]:
     from archives.models import Archive, Resident
     from assessments.models import Assessment, Campaign
+    from crisis.models import Alert, ConcernReport
     from notifications.models import Notification
     from orgs.models import DutyException, DutyShift
     from workflow import models as wf
@@ -532,6 +574,8 @@ def _filters() -> dict[type[models.Model], Callable]:
     from .models import AccessGrant
 
     return {
+        Alert: filter_alerts,
+        ConcernReport: filter_concern_reports,
         DutyShift: filter_duty_shifts,
         DutyException: filter_duty_exceptions,
         wf.Appointment: filter_appointments,

@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "assessments",
     "workflow",
     "notifications",
+    "crisis",
     "portal",
     "api",
 ]
@@ -325,6 +326,11 @@ XINQIAO_WECHAT_TEMPLATE_ID = env_str("XINQIAO_WECHAT_TEMPLATE_ID", "")
 XINQIAO_WECHAT_GATEWAY_URL = env_str("XINQIAO_WECHAT_GATEWAY_URL", "")
 XINQIAO_WECHAT_GATEWAY_TOKEN = read_secret("XINQIAO_WECHAT_GATEWAY_TOKEN") or ""
 XINQIAO_NOTIFICATION_TIMEOUT_SECONDS = env_int("XINQIAO_NOTIFICATION_TIMEOUT_SECONDS", 10)
+# Crisis alerts (CRI-2): how long an alert of each level may wait for someone to acknowledge it
+# before it escalates (to the duty supervisor, then the director). Yellow counts working days.
+XINQIAO_ALERT_RED_MINUTES = env_int("XINQIAO_ALERT_RED_MINUTES", 15)
+XINQIAO_ALERT_ORANGE_MINUTES = env_int("XINQIAO_ALERT_ORANGE_MINUTES", 240)
+XINQIAO_ALERT_YELLOW_WORKING_DAYS = env_int("XINQIAO_ALERT_YELLOW_WORKING_DAYS", 3)
 XINQIAO_PUBLIC_BASE_URL = env_str("XINQIAO_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 
 LOGGING = {

@@ -12,6 +12,7 @@ urlpatterns = [
     path("staff/assessments/", include("assessments.urls")),
     path("staff/service/", include("workflow.urls")),
     path("staff/outbox/", include("notifications.urls")),
+    path("staff/crisis/", include("crisis.urls")),
     path("t/", include("assessments.selftest_urls")),
     path("", include("workflow.public_urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -67,6 +67,11 @@ EXPECTED = {
     "workflow.manage_institutions": {D, A},
     "workflow.view_service_quality": {S, D},
     "notifications.view_outbox": {D},
+    "crisis.handle_alerts": {C, T, S, D},
+    "crisis.flag_risk": {C, T, S, D},
+    "crisis.manage_rules": {D},
+    "crisis.report_concern": {G, H, V, C, T, S, D},
+    "crisis.raise_external_signals": {A, C, T, S, D},
     "assessments.manage_instruments": {A, D},
 }
 

@@ -1,0 +1,3 @@
+"""API: alerts and signals (under the same policy as the UI)."""
+
+urlpatterns: list = []

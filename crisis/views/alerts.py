@@ -1,0 +1,3 @@
+"""Staff pages of the crisis domain."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Staff pages: concern reports and risk flags."""
+
+urlpatterns: list = []
