@@ -95,6 +95,17 @@ def audit_record(
     return entry
 
 
+def audit_listing(*, actor, object_type: str, page: str, ids) -> None:
+    """A list page showed these rows: which ones, to whom (CONF-6). Only ids are written, never
+    names or content, so the audit log itself stays free of clinical text."""
+    ids = [str(pk) for pk in ids]
+    if not ids:
+        return
+    audit_record(
+        actor=actor, action="list.viewed", object_type=object_type, details={"page": page, "ids": ids}
+    )
+
+
 def encrypted_fields_rotate(*, batch_size: int = 500) -> dict[str, int]:
     """Re-seal every encrypted value under the primary key; return counts per model field.
 
