@@ -228,7 +228,8 @@ def selftest_submit(
 ) -> SelfTestResult:
     """Store one sitting: all its assessments, in one transaction, once per idempotency key.
 
-    A severe band or a critical flag writes a risk signal (the crisis domain turns it into an alert).
+    A severe band, a critical flag or a result a warning rule matches writes a risk signal, and the
+    alert it raises exists before the result page is shown.
     """
     existing = CampaignResponse.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
@@ -273,7 +274,16 @@ def selftest_submit(
             administered_at=timezone.now(),
         )
         assessment.save()
-        _signal_if_needed(assessment)
+        if resident is None:
+            # An anonymous sitting: the alert goes to the campaign's unit and says where it came from.
+            _signal_if_needed(
+                assessment,
+                org_unit=campaign.target_units.order_by("path").first(),
+                subject_note=_("Anonymous self-test in the screening “%(campaign)s”, sitting #%(response)s")
+                % {"campaign": campaign.name, "response": response.pk},
+            )
+        else:
+            _signal_if_needed(assessment)
         stored.append(assessment)
     audit_record(
         actor=None,

@@ -39,6 +39,8 @@ from archives.permissions import REGISTER_RESIDENTS
 from archives.services import ADULT_AGE, ID_ERRORS, ID_INDEX_PURPOSE, DuplicateResident, resident_register
 from confidentiality import policy
 from confidentiality.services import audit_record
+from crisis import rules
+from crisis.services.signals import alert_from_signal
 from lib.encryption import _fernet, blind_index  # _fernet: the payload is bytes, not text
 from lib.identity import InvalidIdNumber, parse_prc_id_number
 
@@ -753,6 +755,11 @@ class _Import:
             ),
         )
         seal = Assessment._meta.get_field("answers").get_db_prep_save
+        rule_set = [
+            rule
+            for rule in rules.active_rules(RiskSignal.Source.ASSESSMENT)
+            if rule.condition.get("instrument") in (None, self.instrument.code)
+        ]
         with transaction.atomic():
             created = self.register_new()
             touched: set[int] = set()
@@ -792,7 +799,7 @@ class _Import:
                         severe,
                     ), resident_id, response_id in zip(batch, resident_ids, response_ids, strict=True)
                 )
-                signals += self.raise_signals(batch, resident_ids, response_ids)
+                signals += self.raise_signals(batch, resident_ids, response_ids, rule_set)
                 stored += len(batch)
                 self.progress(ImportJob.Stage.SAVING, stored, total)
             ordered = sorted(touched)
@@ -814,13 +821,30 @@ class _Import:
             )
         return ImportSummary(rows_stored=stored, signals_raised=signals, residents_created=len(created))
 
-    @staticmethod
-    def raise_signals(batch, resident_ids, response_ids) -> int:
-        """A risk signal for each severe band or critical flag, as ``_signal_if_needed`` raises it."""
+    def raise_signals(self, batch, resident_ids, response_ids, rule_set) -> int:
+        """A risk signal for each severe band, critical flag or result a warning rule matches, as
+        ``_signal_if_needed`` raises it; the signals are written in bulk, then each one goes
+        through the warning rules (few rows of a screening raise one)."""
+        matched: dict[tuple, bool] = {}
+
+        def rule_matches(row) -> bool:
+            key = (row[3], row[7], row[8], row[10])  # answers, band, flags, severe
+            if key not in matched:
+                facts = rules.SignalFacts(
+                    source=RiskSignal.Source.ASSESSMENT,
+                    instrument=self.instrument.code,
+                    band=row[7],
+                    flags=frozenset(row[8]),
+                    severe=bool(row[10]),
+                    answers=rules.parse_answers(row[3]),
+                )
+                matched[key] = rules.best_rule(facts, rule_set) is not None
+            return matched[key]
+
         wanted = {
             response_id: (resident_id, row[8], row[7])  # flags, band
             for row, resident_id, response_id in zip(batch, resident_ids, response_ids, strict=True)
-            if row[10] or row[8]  # severe, flags
+            if row[10] or row[8] or (rule_set and rule_matches(row))  # severe, flags, a rule
         }
         if not wanted:
             return 0
@@ -832,7 +856,7 @@ class _Import:
                     "response_id", "pk"
                 )
             )
-        RiskSignal.objects.bulk_create(
+        signals = RiskSignal.objects.bulk_create(
             [
                 RiskSignal(
                     resident_id=resident_id,
@@ -844,6 +868,8 @@ class _Import:
                 for response_id, (resident_id, flags, band) in wanted.items()
             ]
         )
+        for signal in signals:
+            alert_from_signal(signal, rule_set=rule_set)
         return len(wanted)
 
     def register_new(self) -> dict[str, int]:

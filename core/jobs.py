@@ -68,12 +68,20 @@ def _retry_notifications() -> str:
     return f"{notifications_retry_failed()} notifications delivered on retry"
 
 
+def _escalate_alerts() -> str:
+    from crisis.services.escalation import alerts_escalate_due
+
+    return f"{alerts_escalate_due()} alerts escalated"
+
+
 JOBS: list[Job] = [
     Job("sessions.clear_expired", timedelta(hours=1), _clear_expired_sessions),
     Job("audit.verify_chain", timedelta(days=1), _verify_audit_chain),
     Job("appointments.remind", timedelta(minutes=15), _remind_appointments),
     Job("follow_ups.remind_due", timedelta(hours=1), _remind_follow_ups),
     Job("notifications.retry", timedelta(minutes=10), _retry_notifications),
+    # Every minute; a little under it, so a tick that comes early never waits for the next one.
+    Job("alerts.escalate", timedelta(seconds=50), _escalate_alerts),
 ]
 
 

@@ -20,6 +20,7 @@ from archives.permissions import (
 from assessments.permissions import ADMINISTER_ASSESSMENTS, MANAGE_CAMPAIGNS, MANAGE_INSTRUMENTS
 from confidentiality import policy
 from confidentiality.permissions import VIEW_AUDIT_LOG, Permission
+from crisis.permissions import HANDLE_ALERTS, MANAGE_ALERT_RULES, REPORT_CONCERN
 from notifications.permissions import VIEW_OUTBOX
 from orgs.permissions import VIEW_ORG_TREE, VIEW_ROSTER
 from workflow.permissions import (
@@ -43,6 +44,7 @@ class NavItem:
 
 NAV_ITEMS = [
     NavItem(_("Home"), "core:home"),
+    NavItem(_("Alerts"), "crisis:alert_list", (HANDLE_ALERTS,)),
     NavItem(_("Residents"), "archives:list", (VIEW_RESIDENTS,)),
     NavItem(_("Appointments"), "workflow:appointment_list", (MANAGE_APPOINTMENTS,)),
     NavItem(_("Cases"), "workflow:case_list", (MANAGE_CASES,)),
@@ -59,12 +61,14 @@ NAV_ITEMS = [
     NavItem(_("Review list"), "archives:review_list", (MANAGE_ARCHIVES,)),
     NavItem(_("Screening"), "assessments:campaigns", (MANAGE_CAMPAIGNS,)),
     NavItem(_("Instruments"), "assessments:library", (MANAGE_INSTRUMENTS, ADMINISTER_ASSESSMENTS)),
+    NavItem(_("Warning rules"), "crisis:rule_list", (MANAGE_ALERT_RULES,)),
     NavItem(_("Organisation"), "orgs:tree", (VIEW_ORG_TREE,)),
     NavItem(_("Service sites"), "orgs:site_list", (VIEW_ORG_TREE,)),
     NavItem(_("Staff accounts"), "accounts:user_list", (MANAGE_USERS,)),
     NavItem(_("Consent texts"), "archives:consent_texts", (MANAGE_CONSENT_TEXTS,)),
     NavItem(_("Audit log"), "confidentiality:audit_log", (VIEW_AUDIT_LOG,)),
     NavItem(_("Centre profile"), "core:centre_profile", (MANAGE_CENTRE_PROFILE,)),
+    NavItem(_("Report a concern"), "crisis:concern_create", (REPORT_CONCERN,)),
 ]
 
 

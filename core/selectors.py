@@ -15,6 +15,8 @@ from archives.selectors import archives_due_for_review, break_glass_to_review, p
 from assessments.models import RiskSignal
 from confidentiality import policy
 from confidentiality.models import AuditEntry
+from crisis.permissions import HANDLE_ALERTS
+from crisis.selectors.alerts import open_alert_counts
 from orgs.models import OrgUnit, ServiceSite
 from orgs.selectors import sites_with_rooms_and_hours
 
@@ -86,6 +88,8 @@ def home_for(user) -> dict:
         data["residents_in_scope"] = policy.filter_residents(user, Resident.objects.all()).count()
         data["my_archives"] = user.responsible_archives.count()
     data.update(_service_work(user))
+    if policy.has_permission(user, HANDLE_ALERTS):
+        data["alert_counts"] = open_alert_counts(user=user)
     if policy.sees_clinical_content(user):
         clinical = policy.filter_clinical_archives(user, Archive.objects.all())
         signals = RiskSignal.objects.filter(handled_at__isnull=True, resident__archive__in=clinical)

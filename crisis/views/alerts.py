@@ -1,3 +1,291 @@
-"""Staff pages of the crisis domain."""
+"""Staff pages of alerts (CRI-2) and of the warning rules (CRI-4).
 
-urlpatterns: list = []
+The queue and an alert's page are for those who handle alerts; which alerts they see is
+policy.filter_alerts, and every alert loads through policy.fetch_or_404, so an alert out of reach
+is a 404 for reading and for every action alike. The rules page is the director's
+(policy.can_manage_alert_rules).
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from confidentiality import policy
+from crisis.forms.alerts import (
+    AlertAcknowledgeForm,
+    AlertAssignForm,
+    AlertCloseForm,
+    AlertFilterForm,
+    AlertInterveneForm,
+    AlertNoteForm,
+    AlertResolveForm,
+    AlertRuleForm,
+)
+from crisis.models import Alert, AlertRule
+from crisis.permissions import HANDLE_ALERTS
+from crisis.selectors import alerts as selectors
+from crisis.services import alert_reads, rules_admin
+from crisis.services import alerts as services
+from lib.forms import apply_validation_error
+
+# ---------------------------------------------------------------------------------------------
+# The queue
+
+
+@login_required
+@require_http_methods(["GET"])
+def alert_list(request):
+    user = request.user
+    policy.require_permission(user, HANDLE_ALERTS)
+    form = AlertFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    filters = {"state": data.get("state", ""), "level": data.get("level", "")}
+    alerts = selectors.alert_queue(user=user, **filters)
+    page = Paginator(alerts, 25).get_page(request.GET.get("page"))
+    alert_reads.alerts_record_listing(actor=user, alerts=page, filters=filters)
+    context = {
+        "form": form,
+        "page": page,
+        "now": timezone.now(),
+        "filters": {key: value for key, value in filters.items() if value},
+    }
+    template = "crisis/alerts_rows.html" if request.htmx else "crisis/alerts_list.html"
+    return render(request, template, context)
+
+
+# ---------------------------------------------------------------------------------------------
+# One alert and its actions
+
+# The forms each state offers; the services decide finally (e.g. after a change in another tab).
+ACTIONS_BY_STATE = {
+    Alert.State.NEW: ("acknowledge", "assign", "note"),
+    Alert.State.ACKNOWLEDGED: ("intervene", "resolve", "assign", "note"),
+    Alert.State.INTERVENING: ("resolve", "assign", "note"),
+    Alert.State.RESOLVED: ("close", "note"),
+    Alert.State.CLOSED: ("note",),
+}
+
+
+def _forms_for(alert: Alert, bound: dict) -> dict:
+    offered = ACTIONS_BY_STATE.get(alert.state, ())
+    builders = {
+        "acknowledge": lambda: AlertAcknowledgeForm(),
+        "assign": lambda: AlertAssignForm(
+            owners=selectors.alert_owner_choices(alert=alert).exclude(pk=alert.owner_id or 0)
+        ),
+        "intervene": lambda: AlertInterveneForm(),
+        "resolve": lambda: AlertResolveForm(),
+        "close": lambda: AlertCloseForm(),
+        "note": lambda: AlertNoteForm(),
+    }
+    return {f"{name}_form": bound.get(name) or builders[name]() for name in offered}
+
+
+def _detail(request, alert: Alert, *, status: int = 200, **bound):
+    """The alert's page; a failed action shows its own form again with the errors."""
+    services.alert_record_view(actor=request.user, alert=alert)
+    context = {
+        "alert": alert,
+        "now": timezone.now(),
+        "signals": list(selectors.alert_signals(alert=alert)),
+        "events": list(selectors.alert_history(alert=alert)),
+        **_forms_for(alert, bound),
+    }
+    return render(request, "crisis/alerts_detail.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET"])
+def alert_detail(request, pk: int):
+    return _detail(request, selectors.alert_for_page(user=request.user, pk=pk))
+
+
+def _act(request, pk: int, *, name: str, form_class, run, done: str, **form_kwargs):
+    """One action on an alert: load it under the policy, validate the form, call the service.
+
+    A ValidationError from the service goes back on the form (status 400); nothing is written.
+    """
+    alert = selectors.alert_for_page(user=request.user, pk=pk)
+    if callable(form_kwargs.get("owners")):
+        form_kwargs["owners"] = form_kwargs["owners"](alert)
+    form = form_class(request.POST, **form_kwargs)
+    if form.is_valid():
+        try:
+            run(alert, form.cleaned_data)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, done)
+            return redirect("crisis:alert_detail", pk=alert.pk)
+    alert.refresh_from_db()
+    if name not in ACTIONS_BY_STATE.get(alert.state, ()):
+        # The alert has moved on (e.g. acknowledged in another tab): its form is not on the page
+        # any more, so its errors are said at the top of it.
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return _detail(request, alert, status=400, **{name: form})
+
+
+@login_required
+@require_POST
+def alert_acknowledge(request, pk: int):
+    return _act(
+        request,
+        pk,
+        name="acknowledge",
+        form_class=AlertAcknowledgeForm,
+        run=lambda alert, data: services.alert_acknowledge(actor=request.user, alert=alert),
+        done=_("You have acknowledged the alert."),
+    )
+
+
+@login_required
+@require_POST
+def alert_assign(request, pk: int):
+    return _act(
+        request,
+        pk,
+        name="assign",
+        form_class=AlertAssignForm,
+        owners=lambda alert: selectors.alert_owner_choices(alert=alert),
+        run=lambda alert, data: services.alert_assign(
+            actor=request.user, alert=alert, owner=data["owner"], note=data["note"]
+        ),
+        done=_("The alert has a new owner."),
+    )
+
+
+@login_required
+@require_POST
+def alert_intervene(request, pk: int):
+    return _act(
+        request,
+        pk,
+        name="intervene",
+        form_class=AlertInterveneForm,
+        run=lambda alert, data: services.alert_start_intervention(
+            actor=request.user, alert=alert, note=data["note"]
+        ),
+        done=_("The intervention has started."),
+    )
+
+
+@login_required
+@require_POST
+def alert_resolve(request, pk: int):
+    return _act(
+        request,
+        pk,
+        name="resolve",
+        form_class=AlertResolveForm,
+        run=lambda alert, data: services.alert_resolve(
+            actor=request.user, alert=alert, outcome=data["outcome"], note=data["note"]
+        ),
+        done=_("The alert is resolved."),
+    )
+
+
+@login_required
+@require_POST
+def alert_close(request, pk: int):
+    return _act(
+        request,
+        pk,
+        name="close",
+        form_class=AlertCloseForm,
+        run=lambda alert, data: services.alert_close(actor=request.user, alert=alert, note=data["note"]),
+        done=_("The alert is closed."),
+    )
+
+
+@login_required
+@require_POST
+def alert_add_note(request, pk: int):
+    return _act(
+        request,
+        pk,
+        name="note",
+        form_class=AlertNoteForm,
+        run=lambda alert, data: services.alert_add_note(actor=request.user, alert=alert, note=data["note"]),
+        done=_("The note is added to the alert's history."),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Warning rules (the director's)
+
+
+def _require_rule_manager(user) -> None:
+    if not policy.can_manage_alert_rules(user):
+        raise PermissionDenied
+
+
+@login_required
+@require_http_methods(["GET"])
+def rule_list(request):
+    _require_rule_manager(request.user)
+    groups = [
+        (source, label, [(rule, AlertRuleForm(rule=rule)) for rule in rules])
+        for source, label, rules in selectors.rules_by_source()
+    ]
+    return render(request, "crisis/rules_list.html", {"groups": groups})
+
+
+@login_required
+@require_POST
+def rule_edit(request, pk: int):
+    _require_rule_manager(request.user)
+    rule = get_object_or_404(AlertRule.objects.select_related("updated_by"), pk=pk)
+    form = AlertRuleForm(request.POST, rule=rule)
+    status = 400
+    if form.is_valid():
+        try:
+            rule = rules_admin.alert_rule_update(
+                actor=request.user,
+                rule=rule,
+                level=form.cleaned_data["level"],
+                is_active=form.cleaned_data["is_active"],
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            if not request.htmx:
+                messages.success(request, _("The rule %(code)s is saved.") % {"code": rule.code})
+                return redirect("crisis:rule_list")
+            form, status = AlertRuleForm(rule=rule), 200
+    if request.htmx:
+        # HTMX swaps only successful answers: the row comes back as 200 with its errors shown.
+        context = {"rule": rule, "form": form, "saved": status == 200}
+        return render(request, "crisis/rules_row.html", context)
+    groups = [
+        (
+            source,
+            label,
+            [(other, form if other.pk == rule.pk else AlertRuleForm(rule=other)) for other in rules],
+        )
+        for source, label, rules in selectors.rules_by_source()
+    ]
+    return render(request, "crisis/rules_list.html", {"groups": groups}, status=status)
+
+
+urlpatterns = [
+    path("alerts/", alert_list, name="alert_list"),
+    path("alerts/<int:pk>/", alert_detail, name="alert_detail"),
+    path("alerts/<int:pk>/acknowledge/", alert_acknowledge, name="alert_acknowledge"),
+    path("alerts/<int:pk>/assign/", alert_assign, name="alert_assign"),
+    path("alerts/<int:pk>/intervene/", alert_intervene, name="alert_intervene"),
+    path("alerts/<int:pk>/resolve/", alert_resolve, name="alert_resolve"),
+    path("alerts/<int:pk>/close/", alert_close, name="alert_close"),
+    path("alerts/<int:pk>/note/", alert_add_note, name="alert_add_note"),
+    path("rules/", rule_list, name="rule_list"),
+    path("rules/<int:pk>/", rule_edit, name="rule_edit"),
+]

@@ -13,6 +13,7 @@ from archives.models import Resident
 from assessments.models import RiskSignal
 from confidentiality import policy
 from confidentiality.services import audit_record
+from crisis.services.signals import signal_raise
 from workflow.models import Case, HotlineEntry
 from workflow.permissions import LOG_HOTLINE
 
@@ -34,6 +35,22 @@ def _check_links(actor, resident: Resident | None, case: Case | None) -> Residen
     ):
         raise ValidationError({"resident": _("You can link only a resident you can see.")})
     return resident
+
+
+def _hotline_subject(entry: HotlineEntry) -> str:
+    """What an alert about an unregistered caller says about them: whatever the caller left."""
+    if entry.resident_id is not None:
+        return ""
+    who = (
+        _("Anonymous caller")
+        if entry.anonymous
+        else " ".join(part for part in (entry.caller_name, entry.caller_contact) if part)
+    )
+    return _("%(who)s, %(channel)s, %(time)s") % {
+        "who": who,
+        "channel": entry.get_channel_display(),
+        "time": timezone.localtime(entry.started_at).strftime("%Y-%m-%d %H:%M"),
+    }
 
 
 @transaction.atomic
@@ -63,7 +80,7 @@ def hotline_entry_record(
     An anonymous caller leaves no name or contact behind (whatever was typed is dropped); a named
     one needs a name or a contact. A linked resident or case must be one the person may see. Any
     "yes" in the risk check writes a risk signal (source hotline, flags = the items answered yes)
-    in the same transaction, for the crisis team to turn into an alert.
+    in the same transaction, and the warning rules turn it into an alert at once.
     """
     if not policy.has_permission(actor, LOG_HOTLINE):
         raise PermissionDenied
@@ -100,12 +117,14 @@ def hotline_entry_record(
     )
     entry.full_clean(exclude=["signal"])
     if entry.risk_positive:
-        signal = RiskSignal(
-            source=RiskSignal.Source.HOTLINE, resident=resident, flags=entry.risk_flags, band=""
+        entry.signal, _alert = signal_raise(
+            source=RiskSignal.Source.HOTLINE,
+            resident=resident,
+            flags=entry.risk_flags,
+            immediate_danger=entry.risk_immediate_danger,
+            reported_by=actor,
+            subject_note=_hotline_subject(entry),
         )
-        signal.full_clean()
-        signal.save()
-        entry.signal = signal
     entry.save()
     audit_record(
         actor=actor,

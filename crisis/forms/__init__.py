@@ -1,0 +1,1 @@
+"""Forms of the crisis domain: input shape only; the rules live in crisis.services."""

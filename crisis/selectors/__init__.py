@@ -1,0 +1,1 @@
+"""Reads of the crisis domain, one module per area (alerts, reports, …)."""

@@ -1,0 +1,123 @@
+"""Reads of the crisis domain: the alert queue, one alert with its signals and history, the counts
+on the home page and the red banner, whom an alert may be given to, and the warning rules.
+
+Which alerts a person sees is decided by ``confidentiality.policy.filter_alerts`` alone; these
+functions only order, count and load related rows.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.db import models
+from django.db.models import Case, Count, IntegerField, Q, Value, When
+
+from assessments.models import RiskSignal
+from confidentiality import policy
+from crisis.models import Alert, AlertEvent, AlertRule, Level
+from crisis.permissions import HANDLE_ALERTS
+
+# The queue's filter on state: one state, or all open ones together.
+OPEN = "open"
+
+
+def _visible_alerts(user) -> models.QuerySet[Alert]:
+    # The policy's filter joins the alert's history (escalations) and so needs DISTINCT; reading
+    # through ``pk__in`` keeps counts and ordering on the alerts themselves.
+    return Alert.objects.filter(pk__in=policy.filter_alerts(user, Alert.objects.all()).values("pk"))
+
+
+def _level_rank() -> Case:
+    return Case(
+        When(level=Level.RED, then=Value(3)),
+        When(level=Level.ORANGE, then=Value(2)),
+        When(level=Level.YELLOW, then=Value(1)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+
+
+def alert_queue(*, user, state: str = "", level: str = "") -> models.QuerySet[Alert]:
+    """The alerts this person sees: open ones first, the most severe on top, then the nearest
+    deadline; resolved and closed ones after them, newest first."""
+    alerts = _visible_alerts(user)
+    if state == OPEN:
+        alerts = alerts.filter(state__in=Alert.OPEN_STATES)
+    elif state:
+        alerts = alerts.filter(state=state)
+    if level:
+        alerts = alerts.filter(level=level)
+    is_open = Case(
+        When(state__in=Alert.OPEN_STATES, then=Value(0)), default=Value(1), output_field=IntegerField()
+    )
+    return (
+        alerts.annotate(closed_rank=is_open, level_rank=_level_rank())
+        .select_related("resident", "owner", "org_unit")
+        .order_by("closed_rank", "-level_rank", "respond_by", "-opened_at", "pk")
+    )
+
+
+def open_alert_counts(*, user) -> dict[str, int]:
+    """Open alerts this person sees, by level, and the red ones nobody has acknowledged yet."""
+    open_alerts = _visible_alerts(user).filter(state__in=Alert.OPEN_STATES)
+    counts = open_alerts.aggregate(
+        red=Count("pk", filter=Q(level=Level.RED)),
+        orange=Count("pk", filter=Q(level=Level.ORANGE)),
+        yellow=Count("pk", filter=Q(level=Level.YELLOW)),
+        red_new=Count("pk", filter=Q(level=Level.RED, state=Alert.State.NEW)),
+    )
+    counts["total"] = counts["red"] + counts["orange"] + counts["yellow"]
+    return counts
+
+
+def red_alerts_waiting(*, user) -> int:
+    """Red alerts this person sees that nobody has acknowledged: the banner on every page."""
+    return _visible_alerts(user).filter(level=Level.RED, state=Alert.State.NEW).count()
+
+
+def alert_for_page(*, user, pk) -> Alert:
+    """One alert the person sees, or 404 (missing and forbidden alike, refusals audited)."""
+    queryset = Alert.objects.select_related("resident", "org_unit", "owner", "rule", "acknowledged_by")
+    return policy.fetch_or_404(user, Alert, queryset=queryset, pk=pk)
+
+
+def alert_history(*, alert: Alert) -> models.QuerySet[AlertEvent]:
+    return alert.events.select_related("by", "to_user", "rule", "signal").order_by("at", "pk")
+
+
+def alert_signals(*, alert: Alert) -> models.QuerySet[RiskSignal]:
+    """The signals that raised the alert or were merged into it, oldest first."""
+    return (
+        RiskSignal.objects.filter(alert_events__alert=alert)
+        .select_related("assessment", "reported_by")
+        .distinct()
+        .order_by("created_at", "pk")
+    )
+
+
+def alert_owner_choices(*, alert: Alert) -> models.QuerySet:
+    """Who may be given an alert: active clinical staff who handle alerts and whose scope holds
+    the alert's unit, or who are on the person's archive team by responsibility or a case."""
+    from workflow.models import Case as ServiceCase
+
+    unit = alert.org_unit
+    above = [unit.path[:end] for end in range(unit.steplen, len(unit.path) + 1, unit.steplen)]
+    team = Q(org_unit__path__in=above)
+    if alert.resident_id is not None:
+        cases = ServiceCase.objects.filter(resident_id=alert.resident_id).values("counsellor_id")
+        team |= Q(responsible_archives__resident_id=alert.resident_id) | Q(pk__in=cases)
+    return (
+        get_user_model()
+        .objects.filter(team, is_active=True, role__in=HANDLE_ALERTS.roles)
+        .distinct()
+        .order_by("full_name", "username")
+    )
+
+
+def rules_by_source() -> list[tuple[str, str, list[AlertRule]]]:
+    """Every warning rule, grouped by the source of the signals it reads: (source, label, rules)."""
+    rules = list(AlertRule.objects.select_related("updated_by").order_by("source", "code"))
+    return [
+        (value, label, [rule for rule in rules if rule.source == value])
+        for value, label in AlertRule.Source.choices
+        if any(rule.source == value for rule in rules)
+    ]
