@@ -25,6 +25,7 @@ from lib.identity import prc_id_check_character
 from orgs.models import OrgUnit, Room, UnitKind
 from orgs.services import opening_hours_add, org_unit_create, room_create, service_site_create
 
+from .demo_crisis import seed_crisis
 from .demo_service import seed_service_workflow
 from .services import centre_profile_update
 
@@ -131,6 +132,7 @@ def demo_seed(*, residents: int = 200) -> dict[str, int]:
     resident_count = seed_residents(count=residents)
     seed_school_campaign()
     service = seed_service_workflow()
+    service.update(seed_crisis())
     return {
         "org_units": OrgUnit.objects.count(),
         "accounts": len(accounts),
