@@ -1,0 +1,135 @@
+"""CRI-1 and CRI-2 in the browser, as new users would meet them: a student's self-test answer that
+they have thought of being better off dead raises a red alert within the same request and the
+result page shows the crisis resources; the responsible counsellor meets the red banner on every
+page; nobody acknowledges, so the alert escalates to the supervisor and then the director, each
+with an outbox message; the supervisor acknowledges it."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from archives.services import archive_set_responsible, resident_register
+from assessments.campaigns import campaign_create, campaign_set_status
+from conftest import PASSWORD
+from core.jobs import run_due_jobs
+from crisis.models import Alert, AlertEvent
+from lib.identity import prc_id_check_character
+from notifications.models import Notification
+
+pytestmark = pytest.mark.browser
+
+FIRST17 = "33010620110505123"
+ID_NUMBER = FIRST17 + prc_id_check_character(FIRST17)
+
+
+def choose(page: Page, values) -> None:
+    for number, value in enumerate(values, start=1):
+        page.locator(f"input[name=item_{number}][value='{value}']").check()
+
+
+def log_in(page: Page, live_server, user) -> None:
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=username]", user.username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button.primary")
+    expect(page).to_have_url(re.compile(r"/staff/$"))
+
+
+def log_out(page: Page) -> None:
+    page.click(".topbar-tools form[action*='logout'] button")
+    expect(page).to_have_url(re.compile(r"/accounts/login/"))
+
+
+def test_a_red_self_test_answer_is_seen_at_once_and_escalates_until_acknowledged(
+    page: Page, live_server, people, tree, settings
+):
+    settings.DEMO_MODE = True  # clinical demo accounts log in with a password only
+    people.counsellor.supervisor = people.supervisor
+    people.counsellor.save(update_fields=["supervisor"])
+    for user in (people.counsellor, people.supervisor, people.director):
+        user.is_demo_account = True
+        user.save(update_fields=["is_demo_account"])
+    student = resident_register(
+        actor=people.teacher,
+        name="小明",
+        org_unit=tree.klass,
+        id_number=ID_NUMBER,
+        guardian_name="王芳",
+        guardian_relation="母亲",
+        guardian_phone="13900003333",
+    )
+    archive_set_responsible(actor=people.archivist, archive=student.archive, staff=[people.counsellor])
+    today = timezone.localdate()
+    campaign = campaign_create(
+        actor=people.director,
+        name="八年级心理普查",
+        instruments=["phq2"],
+        target_units=[tree.school],
+        target_tags=[],
+        starts_on=today,
+        ends_on=today + timedelta(days=7),
+        identification="id_number",
+    )
+    campaign_set_status(actor=people.director, campaign=campaign, status="running")
+
+    # The student, on a phone: PHQ-2 positive, on to the PHQ-9, item 9 answered "more than half
+    # the days".
+    page.set_viewport_size({"width": 375, "height": 740})
+    page.goto(f"{live_server.url}/t/{campaign.token}/")
+    page.fill("input[name=name]", "小明")
+    page.fill("input[name=id_number]", ID_NUMBER)
+    page.check("input[name=consent]")
+    page.click("form button.primary")
+    choose(page, [2, 2])
+    page.click("form button.primary")
+    choose(page, [2, 2, 1, 1, 1, 1, 1, 0, 2])
+    page.click("form button.primary")
+    page.click("form button.primary")
+    expect(page).to_have_url(re.compile(r"/result/"))
+    expect(page.locator(".crisis")).to_be_visible()
+
+    # Within that same request: a red alert for the student, owned by the responsible counsellor.
+    alert = Alert.objects.get(resident=student)
+    assert (alert.level, alert.state, alert.owner) == ("red", "new", people.counsellor)
+    assert alert.respond_by - alert.opened_at == timedelta(minutes=15)
+
+    # The counsellor cannot miss it: a red banner on every page, the alert at the top of the queue.
+    page.set_viewport_size({"width": 1280, "height": 900})
+    log_in(page, live_server, people.counsellor)
+    expect(page.locator("a.red-banner")).to_be_visible()
+    page.goto(live_server.url + reverse("archives:list"))
+    expect(page.locator("a.red-banner")).to_be_visible()
+    page.click("a.red-banner")
+    expect(page.locator("main")).to_contain_text("小明")
+    log_out(page)
+
+    # Nobody acknowledges: past the deadline the job escalates to the supervisor, then the director.
+    for stage in (1, 2):
+        with time_machine.travel(alert.respond_by + timedelta(minutes=1), tick=False):
+            run_due_jobs(only="alerts.escalate", now=timezone.now())
+        alert.refresh_from_db()
+        assert alert.escalation_stage == stage
+    escalated_to = list(
+        AlertEvent.objects.filter(alert=alert, kind="escalated")
+        .order_by("at")
+        .values_list("to_user", flat=True)
+    )
+    assert escalated_to[0] == people.supervisor.pk and people.director.pk in escalated_to[1:]
+    for person in (people.supervisor, people.director):
+        assert Notification.objects.filter(recipient_user=person).exists(), person.username
+
+    # The supervisor opens it from the banner and acknowledges it; the banner goes.
+    log_in(page, live_server, people.supervisor)
+    page.goto(live_server.url + reverse("crisis:alert_detail", args=[alert.pk]))
+    page.click("#acknowledge button")
+    alert.refresh_from_db()
+    assert (alert.state, alert.acknowledged_by) == ("acknowledged", people.supervisor)
+    page.goto(live_server.url + reverse("core:home"))
+    expect(page.locator("a.red-banner")).to_have_count(0)
