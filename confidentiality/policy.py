@@ -514,6 +514,42 @@ def can_handle_alert(user, alert) -> bool:
     return filter_alerts(user, Alert.objects.filter(pk=alert.pk)).exists()
 
 
+def filter_crisis_cases(user, queryset):
+    """A crisis case is seen with its alert."""
+    from crisis.models import Alert
+
+    return queryset.filter(alert__in=filter_alerts(user, Alert.objects.all()))
+
+
+def filter_crisis_children(user, queryset):
+    """Rows of one crisis case (safety plans, actions, checks)."""
+    from crisis.models import CrisisCase
+
+    return queryset.filter(crisis_case__in=filter_crisis_cases(user, CrisisCase.objects.all()))
+
+
+def can_review_crisis_case(user, crisis_case) -> bool:
+    """Closing is confirmed by a supervisor or the director who sees the case, never by the person
+    who asked to close it."""
+    from crisis.permissions import REVIEW_CRISIS_CASES
+
+    if not has_permission(user, REVIEW_CRISIS_CASES) or user.pk == crisis_case.owner_id:
+        return False
+    return can_handle_alert(user, crisis_case.alert)
+
+
+def filter_watch_entries(user, queryset):
+    """The watch list: clinical staff who handle alerts, for people in their scope or on their team."""
+    from crisis.permissions import HANDLE_ALERTS
+
+    if not has_permission(user, HANDLE_ALERTS):
+        return queryset.none()
+    return queryset.filter(
+        models.Q(resident__org_unit__path__startswith=user.org_unit.path)
+        | models.Q(resident__archive__pk__in=_team_archive_ids(user))
+    )
+
+
 def filter_concern_reports(user, queryset):
     if not is_active_staff(user):
         return queryset.none()
@@ -566,7 +602,15 @@ def _user_model():
 def _filters() -> dict[type[models.Model], Callable]:
     from archives.models import Archive, Resident
     from assessments.models import Assessment, Campaign
-    from crisis.models import Alert, ConcernReport
+    from crisis.models import (
+        Alert,
+        ConcernReport,
+        CrisisAction,
+        CrisisCase,
+        CrisisCheck,
+        SafetyPlan,
+        WatchListEntry,
+    )
     from notifications.models import Notification
     from orgs.models import DutyException, DutyShift
     from workflow import models as wf
@@ -576,6 +620,11 @@ def _filters() -> dict[type[models.Model], Callable]:
     return {
         Alert: filter_alerts,
         ConcernReport: filter_concern_reports,
+        CrisisCase: filter_crisis_cases,
+        SafetyPlan: filter_crisis_children,
+        CrisisAction: filter_crisis_children,
+        CrisisCheck: filter_crisis_children,
+        WatchListEntry: filter_watch_entries,
         DutyShift: filter_duty_shifts,
         DutyException: filter_duty_exceptions,
         wf.Appointment: filter_appointments,

@@ -210,3 +210,183 @@ class ConcernReport(models.Model):
 
     def __str__(self) -> str:
         return f"concern:{self.pk}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Crisis cases (CRI-3) and the watch list (CRI-4)
+
+
+class CrisisCase(models.Model):
+    """Crisis intervention for one alert: risk assessment, safety plan, action log, checks at
+    24 h, 72 h and 7 days, and a closing that a supervisor reviews.
+
+    It may be opened without the person's consent on file: the basis is then danger to life or
+    safety, recorded here, and a task to inform the person afterwards is created."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", pgettext_lazy("crisis case status", "Open")
+        AWAITING_REVIEW = "awaiting_review", _("Awaiting the supervisor's review")
+        CLOSED = "closed", pgettext_lazy("crisis case status", "Closed")
+
+    class Outcome(models.TextChoices):
+        STABILISED = "stabilised", _("Stabilised")
+        REFERRED = "referred", _("Referred")
+        HOSPITALISED = "hospitalised", _("Hospitalised")
+        LOST_TO_CONTACT = "lost_to_contact", _("Lost to contact")
+        OTHER = "other", _("Other")
+
+    alert = models.OneToOneField(Alert, on_delete=models.PROTECT, related_name="crisis_case")
+    resident = models.ForeignKey(
+        "archives.Resident", on_delete=models.PROTECT, null=True, blank=True, related_name="crisis_cases"
+    )
+    owner = models.ForeignKey(
+        USER, on_delete=models.PROTECT, related_name="crisis_cases", verbose_name=_("owner")
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
+    opened_at = models.DateTimeField(_("opened"))
+    opened_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    consent_bypassed = models.BooleanField(
+        _("opened without consent on file (danger to life or safety)"), default=False
+    )
+    # The structured risk assessment (documented in docs/crisis.md).
+    ideation = EncryptedTextField(_("suicidal or violent ideation"), blank=True)
+    plan = EncryptedTextField(_("plan"), blank=True)
+    means = EncryptedTextField(_("access to means"), blank=True)
+    history = EncryptedTextField(_("history (attempts, self-harm, crises)"), blank=True)
+    protective_factors = EncryptedTextField(_("protective factors"), blank=True)
+    risk_summary = EncryptedTextField(_("risk formulation"), blank=True)
+    assessed_at = models.DateTimeField(null=True, blank=True)
+    assessed_by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # Closing: proposed by the owner with an outcome, confirmed by a supervisor's review.
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
+    closing_summary = EncryptedTextField(_("closing summary"), blank=True)
+    close_requested_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = EncryptedTextField(_("review note"), blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("crisis case")
+        verbose_name_plural = _("crisis cases")
+        ordering = ["-opened_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"crisis:{self.pk}"
+
+
+class SafetyPlan(models.Model):
+    """The client's safety plan (Stanley–Brown structure), printable for them. Each save is a new
+    version; the newest is the plan in force."""
+
+    crisis_case = models.ForeignKey(CrisisCase, on_delete=models.CASCADE, related_name="safety_plans")
+    version = models.PositiveSmallIntegerField()
+    warning_signs = EncryptedTextField(_("warning signs"))
+    coping_steps = EncryptedTextField(_("things I can do on my own"))
+    people_places = EncryptedTextField(_("people and places that help"), blank=True)
+    professionals = EncryptedTextField(_("professionals and hotlines"))
+    means_restriction = EncryptedTextField(_("making the surroundings safe"), blank=True)
+    written_at = models.DateTimeField()
+    written_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["crisis_case", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["crisis_case", "version"], name="crisis_one_safety_plan_per_version"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.crisis_case_id}:v{self.version}"
+
+
+class CrisisAction(models.Model):
+    """The action log. A contact made outside the team (guardian, police, hospital…) carries the
+    disclosure recorded for it (basis: danger to life or safety)."""
+
+    class Kind(models.TextChoices):
+        CALL = "call", _("Phone call with the person")
+        VISIT = "visit", _("Visit")
+        GUARDIAN = "guardian", _("Guardian or family notified")
+        POLICE = "police", _("Police contacted")
+        HOSPITAL = "hospital", _("Hospital or emergency service contacted")
+        OTHER_CONTACT = "other_contact", _("Other contact outside the team")
+        NOTE = "note", _("Note")
+
+    DISCLOSING = (Kind.GUARDIAN, Kind.POLICE, Kind.HOSPITAL, Kind.OTHER_CONTACT)
+
+    crisis_case = models.ForeignKey(CrisisCase, on_delete=models.CASCADE, related_name="actions")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    at = models.DateTimeField(_("time"))
+    by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    recipient = models.CharField(_("contacted"), max_length=120, blank=True)
+    text = EncryptedTextField(_("what was done and said"))
+    disclosure = models.ForeignKey(
+        "confidentiality.Disclosure", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.crisis_case_id}:{self.kind}"
+
+
+class CrisisCheck(models.Model):
+    """A clock on a crisis case: the checks at 24 h, 72 h and 7 days, and, where consent was
+    bypassed, the task to inform the person afterwards."""
+
+    class Kind(models.TextChoices):
+        H24 = "24h", _("Check after 24 hours")
+        H72 = "72h", _("Check after 72 hours")
+        D7 = "7d", _("Check after 7 days")
+        INFORM_PERSON = "inform_person", _("Inform the person of what was disclosed without consent")
+
+    crisis_case = models.ForeignKey(CrisisCase, on_delete=models.CASCADE, related_name="checks")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    due_at = models.DateTimeField(_("due"), db_index=True)
+    assignee = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    note = EncryptedTextField(_("result"), blank=True)
+
+    class Meta:
+        ordering = ["due_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["crisis_case", "kind"], name="crisis_one_check_per_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.crisis_case_id}:{self.kind}"
+
+
+class WatchListEntry(models.Model):
+    """重点关注人群: a person under watch after an open or recent crisis, reviewed periodically."""
+
+    resident = models.ForeignKey("archives.Resident", on_delete=models.PROTECT, related_name="watch_entries")
+    crisis_case = models.ForeignKey(
+        CrisisCase, on_delete=models.PROTECT, null=True, blank=True, related_name="watch_entries"
+    )
+    reason = EncryptedTextField(_("reason"))
+    added_at = models.DateTimeField()
+    added_by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    review_on = models.DateField(_("next review"), db_index=True)
+    last_reviewed_at = models.DateTimeField(null=True, blank=True)
+    removed_at = models.DateTimeField(null=True, blank=True)
+    removed_reason = EncryptedTextField(_("reason for removal"), blank=True)
+
+    class Meta:
+        verbose_name = _("watch-list entry")
+        verbose_name_plural = _("watch list")
+        ordering = ["review_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["resident"],
+                condition=models.Q(removed_at__isnull=True),
+                name="crisis_one_active_watch_entry",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"watch:{self.resident_id}"

@@ -22,3 +22,6 @@ RAISE_EXTERNAL_SIGNALS = declare(
     _("Send warning signals from another system (API)"),
     {Role.ADMIN, C, T, S, D},
 )
+REVIEW_CRISIS_CASES = declare(
+    "crisis.review_cases", _("Review and confirm the closing of crisis cases"), {S, D}
+)

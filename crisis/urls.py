@@ -1,7 +1,7 @@
 """Staff URLs of the crisis domain, mounted under /staff/crisis/."""
 
-from crisis.views import alerts, reports
+from crisis.views import alerts, cases, reports, watch
 
 app_name = "crisis"
 
-urlpatterns = [*alerts.urlpatterns, *reports.urlpatterns]
+urlpatterns = [*alerts.urlpatterns, *reports.urlpatterns, *cases.urlpatterns, *watch.urlpatterns]

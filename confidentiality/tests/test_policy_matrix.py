@@ -72,6 +72,7 @@ EXPECTED = {
     "crisis.manage_rules": {D},
     "crisis.report_concern": {G, H, V, C, T, S, D},
     "crisis.raise_external_signals": {A, C, T, S, D},
+    "crisis.review_cases": {S, D},
     "assessments.manage_instruments": {A, D},
 }
 

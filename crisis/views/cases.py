@@ -1,0 +1,3 @@
+"""Staff pages: crisis cases, safety plans, action log, checks."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Staff pages: the watch list."""
+
+urlpatterns: list = []
