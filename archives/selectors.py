@@ -177,6 +177,10 @@ def archive_timeline(*, user, archive: Archive, clinical: bool) -> list[Timeline
         from workflow.selectors.cases import archive_workflow_entries
 
         entries.extend(archive_workflow_entries(resident=resident))
+        # Crisis cases opened and closed (CRI-3).
+        from crisis.selectors.cases import archive_crisis_entries
+
+        entries.extend(archive_crisis_entries(resident=resident))
     visible = [entry for entry in entries if clinical or not entry.clinical]
     return sorted(visible, key=lambda entry: entry.at, reverse=True)
 

@@ -74,6 +74,18 @@ def _escalate_alerts() -> str:
     return f"{alerts_escalate_due()} alerts escalated"
 
 
+def _remind_watch_reviews() -> str:
+    from crisis.services.watch import watch_reviews_remind_due
+
+    return f"{watch_reviews_remind_due()} watch-list review reminders queued"
+
+
+def _remind_crisis_checks() -> str:
+    from crisis.services.cases import crisis_checks_remind_due
+
+    return f"{crisis_checks_remind_due()} crisis-case check reminders queued"
+
+
 JOBS: list[Job] = [
     Job("sessions.clear_expired", timedelta(hours=1), _clear_expired_sessions),
     Job("audit.verify_chain", timedelta(days=1), _verify_audit_chain),
@@ -82,6 +94,9 @@ JOBS: list[Job] = [
     Job("notifications.retry", timedelta(minutes=10), _retry_notifications),
     # Every minute; a little under it, so a tick that comes early never waits for the next one.
     Job("alerts.escalate", timedelta(seconds=50), _escalate_alerts),
+    Job("crisis.checks_due", timedelta(minutes=15), _remind_crisis_checks),
+    # Reminds once a day (the outbox key names the day); run hourly so that no day is skipped.
+    Job("watch_list.review_due", timedelta(hours=1), _remind_watch_reviews),
 ]
 
 

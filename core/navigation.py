@@ -45,6 +45,8 @@ class NavItem:
 NAV_ITEMS = [
     NavItem(_("Home"), "core:home"),
     NavItem(_("Alerts"), "crisis:alert_list", (HANDLE_ALERTS,)),
+    NavItem(_("Crisis cases"), "crisis:case_list", (HANDLE_ALERTS,)),
+    NavItem(_("Watch list"), "crisis:watch_list", (HANDLE_ALERTS,)),
     NavItem(_("Residents"), "archives:list", (VIEW_RESIDENTS,)),
     NavItem(_("Appointments"), "workflow:appointment_list", (MANAGE_APPOINTMENTS,)),
     NavItem(_("Cases"), "workflow:case_list", (MANAGE_CASES,)),

@@ -90,6 +90,9 @@ def home_for(user) -> dict:
     data.update(_service_work(user))
     if policy.has_permission(user, HANDLE_ALERTS):
         data["alert_counts"] = open_alert_counts(user=user)
+        from crisis.selectors.watch import watch_reviews_due_count
+
+        data["watch_reviews_due"] = watch_reviews_due_count(user=user)
     if policy.sees_clinical_content(user):
         clinical = policy.filter_clinical_archives(user, Archive.objects.all())
         signals = RiskSignal.objects.filter(handled_at__isnull=True, resident__archive__in=clinical)

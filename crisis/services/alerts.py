@@ -27,7 +27,7 @@ def _lock_and_check(actor, alert: Alert) -> Alert:
     if not policy.has_permission(actor, HANDLE_ALERTS) or not policy.can_handle_alert(actor, alert):
         raise PermissionDenied
     # Two people pressing "acknowledge" at once: the second one sees the first one's state.
-    Alert.objects.select_for_update().filter(pk=alert.pk).first()
+    Alert.objects.select_for_update(of=("self",)).filter(pk=alert.pk).first()
     alert.refresh_from_db()
     return alert
 

@@ -67,7 +67,7 @@ def alert_escalate(*, alert: Alert, now: datetime | None = None) -> bool:
     its deadline has not passed, or it already reached the director.
     """
     now = now or timezone.now()
-    alert = Alert.objects.select_for_update().select_related("owner", "org_unit").get(pk=alert.pk)
+    alert = Alert.objects.select_for_update(of=("self",)).select_related("owner", "org_unit").get(pk=alert.pk)
     if alert.state != Alert.State.NEW or alert.respond_by > now or alert.escalation_stage >= LAST_STAGE:
         return False
     stage, targets = alert.escalation_stage, []

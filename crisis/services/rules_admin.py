@@ -23,7 +23,7 @@ def alert_rule_update(*, actor, rule: AlertRule, level: str, is_active: bool) ->
         raise PermissionDenied
     if level not in Level.values:
         raise ValidationError({"level": _("Choose red, orange or yellow.")})
-    rule = AlertRule.objects.select_for_update().get(pk=rule.pk)
+    rule = AlertRule.objects.select_for_update(of=("self",)).get(pk=rule.pk)
     before = {"level": rule.level, "is_active": rule.is_active}
     after = {"level": level, "is_active": bool(is_active)}
     if before == after:

@@ -129,7 +129,7 @@ def alert_from_signal(
 
 def _open_alert_of(resident_id: int) -> Alert | None:
     return (
-        Alert.objects.select_for_update()
+        Alert.objects.select_for_update(of=("self",))
         .select_related("owner")
         .filter(resident_id=resident_id, state__in=Alert.OPEN_STATES)
         .first()

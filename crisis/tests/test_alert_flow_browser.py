@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from importlib import import_module
 
 import pytest
 import time_machine
+from django.apps import apps as django_apps
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Page, expect
@@ -50,6 +52,8 @@ def log_out(page: Page) -> None:
 def test_a_red_self_test_answer_is_seen_at_once_and_escalates_until_acknowledged(
     page: Page, live_server, people, tree, settings
 ):
+    # A browser test runs on a flushed database: put back the rules the data migration installs.
+    import_module("crisis.migrations.0002_default_warning_rules").add_default_rules(django_apps, None)
     settings.DEMO_MODE = True  # clinical demo accounts log in with a password only
     people.counsellor.supervisor = people.supervisor
     people.counsellor.save(update_fields=["supervisor"])
