@@ -10,6 +10,14 @@ from archives.models import Resident
 from confidentiality import policy
 from crisis.models import Alert
 from crisis.services.alerts import alert_acknowledge, alert_start_intervention
+from crisis.services.cases import (
+    crisis_action_record,
+    crisis_case_open,
+    crisis_case_request_close,
+    crisis_case_review,
+    crisis_risk_assessment_record,
+    safety_plan_save,
+)
 from crisis.services.reports import concern_report_submit, risk_flag_raise
 
 
@@ -46,4 +54,56 @@ def seed_crisis() -> dict[str, int]:
         owner = alert.owner or counsellor
         alert_acknowledge(actor=owner, alert=alert)
         alert_start_intervention(actor=owner, alert=alert, note="已与网格员约定今天下午一同上门。")
+    seed_closed_crisis_case(counsellor=counsellor, caseload=caseload)
     return {"alerts": Alert.objects.count()}
+
+
+def seed_closed_crisis_case(*, counsellor, caseload) -> None:
+    """One crisis handled from flag to closing: risk assessment, safety plan, the guardian told
+    (a disclosure), closed as stabilised after the supervisor's review."""
+    person = _without_open_alert(caseload.reverse())
+    if person is None:
+        return
+    _signal, alert = risk_flag_raise(
+        actor=counsellor, resident=person, note="来访者谈到分手后“不想活了”，有过一次割腕史。"
+    )
+    if alert is None:
+        return
+    owner = alert.owner or counsellor
+    crisis = crisis_case_open(actor=owner, alert=alert)
+    crisis_risk_assessment_record(
+        actor=owner,
+        crisis_case=crisis,
+        ideation="近一周反复出现“不想活了”的念头，无具体时间安排。",
+        plan="否认有具体计划。",
+        means="家中有剃须刀片，已同意交给母亲保管。",
+        history="两年前有一次割腕，未就医。",
+        protective_factors="与母亲关系亲近；养猫；愿意继续咨询。",
+        risk_summary="中度自杀风险，保护因素可用，门诊跟进并制定安全计划。",
+    )
+    safety_plan_save(
+        actor=owner,
+        crisis_case=crisis,
+        warning_signs="整夜睡不着；反复看前任的照片；不想回消息。",
+        coping_steps="洗个热水澡；出门散步 20 分钟；听喜欢的歌；写下此刻的感受。",
+        people_places="给母亲打电话；去楼下的书店；找好友小林。",
+        professionals="中心热线 0571-8800 1234；心理援助热线 12356；紧急情况 110 / 120。",
+        means_restriction="刀片交由母亲保管；药品由母亲统一存放。",
+    )
+    crisis_action_record(
+        actor=owner,
+        crisis_case=crisis,
+        kind="guardian",
+        recipient="母亲",
+        text="电话告知母亲目前的风险和安全计划，请她这一周多陪伴并保管刀片。",
+    )
+    crisis_case_request_close(
+        actor=owner,
+        crisis_case=crisis,
+        outcome="stabilised",
+        summary="一周内三次回访，情绪稳定，安全计划执行良好，转入常规咨询。",
+    )
+    supervisor = owner.supervisor or User.objects.get(username="supervisor")
+    crisis_case_review(
+        actor=supervisor, crisis_case=crisis, approve=True, note="同意结案，继续常规咨询并按期回访。"
+    )

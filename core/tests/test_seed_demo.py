@@ -148,6 +148,11 @@ def test_the_full_demo_has_a_red_alert_waiting_and_an_orange_one_under_intervent
     call_command("seed_demo")
     assert Alert.objects.filter(level="red", state="new", source="counsellor").exists()
     assert Alert.objects.filter(level="orange", state="intervening", source="concern").exists()
+    from crisis.models import CrisisCase
+
+    closed = CrisisCase.objects.get(status="closed")
+    assert closed.outcome == "stabilised" and closed.safety_plans.exists() and closed.reviewed_by
+    assert closed.actions.filter(kind="guardian", disclosure__basis="danger").exists()
 
 
 def test_demo_accounts_lose_their_two_factor_exemption_outside_demo_mode(demo, settings):

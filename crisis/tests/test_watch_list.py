@@ -215,7 +215,7 @@ def test_adding_needs_a_reason_and_a_date_from_today_within_a_year(folks):
 def test_a_person_already_on_the_list_is_not_added_twice(folks):
     entry_for(folks.zhang)
 
-    with pytest.raises(ValidationError, match=r"already|since"):
+    with pytest.raises(ValidationError, match="已在重点关注人群中"):
         watch_entry_add(actor=folks.people.counsellor, resident=folks.zhang, reason=REASON, review_on=today())
     assert WatchListEntry.objects.count() == 1
 
@@ -264,7 +264,7 @@ def test_removal_is_refused_while_the_person_has_an_open_alert(folks):
     make_alert(level="orange", org_unit=folks.tree.grid, resident=folks.zhang, state=Alert.State.ACKNOWLEDGED)
     before = snapshot(entry)
 
-    with pytest.raises(ValidationError, match="open alert"):
+    with pytest.raises(ValidationError, match="未关闭的预警"):
         watch_entry_remove(actor=folks.people.counsellor, entry=entry, reason="稳定")
 
     assert snapshot(entry) == before
@@ -279,7 +279,7 @@ def test_removal_is_refused_while_the_crisis_case_is_not_closed(folks):
         alert_state=Alert.State.RESOLVED,
     )
 
-    with pytest.raises(ValidationError, match="crisis case"):
+    with pytest.raises(ValidationError, match="危机个案仍未结案"):
         watch_entry_remove(actor=folks.people.counsellor, entry=entry, reason="稳定")
     assert WatchListEntry.objects.get(pk=entry.pk).removed_at is None
 
@@ -296,7 +296,7 @@ def test_removal_after_the_crisis_keeps_the_entry_with_its_reason(folks):
     assert entry.removed_at is not None and entry.removed_reason == "稳定三个月，复评正常"
     audit = AuditEntry.objects.get(action="watch.removed")
     assert "稳定" not in str(audit.details)
-    with pytest.raises(ValidationError, match="no longer"):
+    with pytest.raises(ValidationError, match="已不在重点关注人群中"):
         watch_entry_review(
             actor=folks.people.counsellor, entry=entry, next_review_on=today() + timedelta(days=3)
         )
@@ -642,7 +642,7 @@ def test_the_reminder_names_nobody_and_says_nothing_clinical(folks):
 
     message = Notification.objects.get(related_id=str(entry.pk))
     assert message.recipient_user == folks.people.counsellor
-    assert message.subject == "A watch-list review is overdue"
+    assert message.subject == "有一项重点关注人群复核已超时"
     assert "张三" not in message.body and REASON not in message.body
     assert LIST in message.body
 
