@@ -19,9 +19,10 @@ from playwright.sync_api import Page, expect
 
 from archives.services import archive_set_responsible, resident_register
 from assessments.campaigns import campaign_create, campaign_set_status
+from confidentiality.models import Disclosure
 from conftest import PASSWORD
 from core.jobs import run_due_jobs
-from crisis.models import Alert, AlertEvent
+from crisis.models import Alert, AlertEvent, CrisisCase
 from lib.identity import prc_id_check_character
 from notifications.models import Notification
 
@@ -137,3 +138,40 @@ def test_a_red_self_test_answer_is_seen_at_once_and_escalates_until_acknowledged
     assert (alert.state, alert.acknowledged_by) == ("acknowledged", people.supervisor)
     page.goto(live_server.url + reverse("core:home"))
     expect(page.locator("a.red-banner")).to_have_count(0)
+
+    # The supervisor takes it on: a crisis case, a safety plan, the guardian told, a closing asked.
+    page.goto(live_server.url + reverse("crisis:alert_detail", args=[alert.pk]))
+    page.click("#open-crisis-case button")
+    crisis = CrisisCase.objects.get(alert=alert)
+    expect(page).to_have_url(re.compile(reverse("crisis:case_detail", args=[crisis.pk]) + "$"))
+    plan = page.locator("form#plan")
+    plan.locator("textarea[name=warning_signs]").fill("睡不着，不想去学校，反复想到考试失败")
+    plan.locator("textarea[name=coping_steps]").fill("听音乐，去操场跑两圈，写日记")
+    plan.locator("textarea[name=people_places]").fill("妈妈，班主任马老师，学校图书馆")
+    plan.locator("textarea[name=means_restriction]").fill("家中药品由妈妈保管")
+    plan.locator("button.primary").click()
+    expect(page.locator("#safety-plan")).to_contain_text("跑两圈")
+    action = page.locator("form#action")
+    action.locator("select[name=kind]").select_option("guardian")
+    action.locator("input[name=recipient]").fill("母亲 王芳")
+    action.locator("textarea[name=text]").fill("电话告知母亲目前的风险与安全计划，请今晚陪伴")
+    action.locator("button.primary").click()
+    expect(page.locator("#actions")).to_contain_text("王芳")
+    assert Disclosure.objects.filter(resident=student, basis="danger").count() == 1
+    close = page.locator("form#close")
+    close.locator("select[name=outcome]").select_option("stabilised")
+    close.locator("textarea[name=summary]").fill("三次回访后情绪稳定，安全计划执行良好")
+    close.locator("button").click()
+    crisis.refresh_from_db()
+    assert crisis.status == "awaiting_review"
+    log_out(page)
+
+    # Closing needs someone else's review: the director confirms it.
+    log_in(page, live_server, people.director)
+    page.goto(live_server.url + reverse("crisis:case_detail", args=[crisis.pk]))
+    page.locator("form#review input[value=approve]").check()
+    page.locator("form#review button").click()
+    crisis.refresh_from_db()
+    alert.refresh_from_db()
+    assert (crisis.status, crisis.outcome, crisis.reviewed_by) == ("closed", "stabilised", people.director)
+    assert alert.state == "closed"
