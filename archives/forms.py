@@ -9,13 +9,13 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from accounts.roles import Role
 from confidentiality.models import BreakGlassReason, Consent, ConsentKind, ConsentText, DisclosureBasis
+from lib.dates import DATE_INPUT
 from orgs.forms import UnitChoiceField
 from orgs.models import OrgUnit
 
 from .models import ArchiveStatus, DocumentType, RiskLevel, Sex, SpecialGroup
 
 # ISO format whatever the language: the browser's date picker reads and writes only YYYY-MM-DD.
-DATE_INPUT = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 
 
 class ResidentForm(forms.Form):

@@ -6,6 +6,8 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from lib.dates import BoundedDateField
+
 from .library import Instrument, available_instruments
 
 
@@ -74,10 +76,10 @@ class CampaignForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Leave empty for everyone in the target units."),
     )
-    starts_on = forms.DateField(
+    starts_on = BoundedDateField(
         label=_("Starts on"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
     )
-    ends_on = forms.DateField(
+    ends_on = BoundedDateField(
         label=_("Ends on"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
     )
     identification = forms.ChoiceField(label=_("Identification"), choices=[])

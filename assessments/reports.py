@@ -91,7 +91,10 @@ def band_distribution(*, campaign: Campaign, suppress: bool, within=None) -> lis
                     {
                         "band": b,
                         "n": _cell(entry["bands"][b], suppress),
-                        "percent": round(100 * entry["bands"][b] / total) if total else 0,
+                        # A suppressed cell draws no bar: its width would give the count away.
+                        "percent": round(100 * entry["bands"][b] / total)
+                        if total and _cell(entry["bands"][b], suppress) == entry["bands"][b]
+                        else 0,
                     }
                     for b in bands
                 ],

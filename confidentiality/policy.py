@@ -455,6 +455,18 @@ def filter_hotline_entries(user, queryset):
     return queryset.filter(visible)
 
 
+def annotate_hotline_links(user, queryset):
+    """An entry may be seen by someone (the recorder's supervisor, the director) who may not see
+    the resident or case it is linked to: mark each link as visible or not, in the same query, so
+    pages name the person only to those the policy lets see them."""
+    from archives.models import Resident
+    from workflow.models import Case
+
+    residents = filter_residents(user, Resident.objects.filter(pk=models.OuterRef("resident_id")))
+    cases = filter_cases(user, Case.objects.filter(pk=models.OuterRef("case_id")))
+    return queryset.annotate(resident_visible=models.Exists(residents), case_visible=models.Exists(cases))
+
+
 def filter_satisfaction_surveys(user, queryset):
     """Answers are seen with the case; supervisors and directors also see their team's answers
     for quality work (QUA-1)."""

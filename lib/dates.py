@@ -12,6 +12,10 @@ from rest_framework import serializers
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 OUT_OF_RANGE = _("Give a date between the years 2000 and 2100.")
 
+# The browser's own date and date-time pickers, in the format Django parses back.
+DATE_INPUT = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+DATETIME_INPUT = forms.DateTimeInput(format="%Y-%m-%dT%H:%M", attrs={"type": "datetime-local"})
+
 
 def in_range(day: date) -> bool:
     return FIRST_YEAR <= day.year <= LAST_YEAR

@@ -4,6 +4,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from lib.dates import DATE_INPUT, BoundedDateField
+
 from .models import DutyException, OpeningHours, OrgUnit, Room, UnitKind, Weekday
 
 # 24-hour HH:MM whatever the language: the browser's time picker reads only that.
@@ -63,8 +65,6 @@ class OpeningHoursForm(forms.Form):
 # ---------------------------------------------------------------------------------------------
 # Duty roster (ORG-3)
 
-DATE_INPUT = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
-
 
 class StaffChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj) -> str:
@@ -93,8 +93,8 @@ class DutyShiftForm(_RosterForm):
     weekday = forms.TypedChoiceField(label=_("Weekday"), choices=Weekday.choices, coerce=int)
     starts = forms.TimeField(label=_("From"), widget=TIME_INPUT)
     ends = forms.TimeField(label=_("To"), widget=TIME_INPUT)
-    valid_from = forms.DateField(label=_("Valid from"), widget=DATE_INPUT)
-    valid_until = forms.DateField(
+    valid_from = BoundedDateField(label=_("Valid from"), widget=DATE_INPUT)
+    valid_until = BoundedDateField(
         label=_("Valid until"),
         widget=DATE_INPUT,
         required=False,
@@ -111,13 +111,13 @@ class DutyShiftForm(_RosterForm):
 
 
 class DutyShiftEndForm(forms.Form):
-    last_day = forms.DateField(label=_("Last day"), widget=DATE_INPUT)
+    last_day = BoundedDateField(label=_("Last day"), widget=DATE_INPUT)
 
 
 class DutyExceptionForm(_RosterForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=DutyException.Kind.choices)
-    starts_on = forms.DateField(label=_("From"), widget=DATE_INPUT)
-    ends_on = forms.DateField(label=_("To"), widget=DATE_INPUT)
+    starts_on = BoundedDateField(label=_("From"), widget=DATE_INPUT)
+    ends_on = BoundedDateField(label=_("To"), widget=DATE_INPUT)
     counsellor = StaffChoiceField(
         label=_("Counsellor"),
         queryset=get_user_model().objects.none(),

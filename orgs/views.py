@@ -15,8 +15,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.models import User
-from accounts.roles import Role
 from confidentiality import policy
+from lib.dates import in_range
 from lib.forms import apply_validation_error
 
 from . import services
@@ -255,11 +255,9 @@ def hours_remove(request, pk: int, hours_pk: int):
 
 
 def _roster_staff(user):
-    """Counselling staff a roster manager may put on duty: active, in their scope."""
+    """Counselling staff a roster manager may put on duty: active, among the staff they see."""
     staff = User.objects.filter(is_active=True, role__in=services.DUTY_ROLES).order_by("full_name", "pk")
-    if user.role == Role.ADMIN:
-        return staff
-    return staff.filter(org_unit__path__startswith=user.org_unit.path)
+    return policy.filter_users(user, staff)
 
 
 def _roster_rooms(user):
@@ -282,6 +280,8 @@ def _week_start(request) -> date:
         day = date.fromisoformat(request.GET.get("week", ""))
     except ValueError:
         day = timezone.localdate()
+    if not in_range(day):  # a typed 0001-01-01 would overflow the week arithmetic
+        day = timezone.localdate()
     return day - timedelta(days=day.weekday())
 
 
@@ -300,9 +300,8 @@ def _roster_context(request, **forms) -> dict:
         "previous_week": monday - timedelta(days=7),
         "next_week": monday + timedelta(days=7),
         "week": list(week.items()),
-        "pattern": roster_shifts(
-            shifts=policy.filter_duty_shifts(user, DutyShift.objects.all()), today=today
-        ),
+        # The same objects the end-of-shift forms are attached to below.
+        "pattern": pattern,
         "exceptions": roster_exceptions(
             exceptions=policy.filter_duty_exceptions(user, DutyException.objects.all()), today=today
         ),

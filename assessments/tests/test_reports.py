@@ -71,6 +71,8 @@ def test_a_teacher_sees_small_cells_suppressed_and_no_names(people, screened):
     assert response.status_code == 200
     phq2 = next(block for block in response.context["distribution"] if block["name"] == "PHQ-2")
     assert {t["band"]: t["n"] for t in phq2["totals"]} == {"negative": 5, "positive": "<5"}
+    # A suppressed cell draws no bar: its width would give the count away.
+    assert {t["band"]: t["percent"] for t in phq2["totals"]}["positive"] == 0
     assert response.context["positives"] is None
     assert "学生0" not in response.content.decode()
 

@@ -9,9 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from crisis.models import CrisisAction, CrisisCase
 from crisis.services.cases import DEFAULT_DISCLOSED, DISCLOSURE_FIELDS
+from lib.dates import DATETIME_INPUT
 
 # ISO format whatever the language: the browser's picker reads and writes only this.
-DATETIME_INPUT = forms.DateTimeInput(format="%Y-%m-%dT%H:%M", attrs={"type": "datetime-local"})
 
 
 class _OnCasePage(forms.Form):

@@ -5,9 +5,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from lib.dates import DATE_INPUT, BoundedDateField
 from orgs.models import OrgUnit
 
-DATE_INPUT = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 REASON_MAX = 4000
 
 
@@ -37,7 +37,7 @@ class WatchAddForm(forms.Form):
         max_length=REASON_MAX,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
-    review_on = forms.DateField(label=_("First review on"), widget=DATE_INPUT)
+    review_on = BoundedDateField(label=_("First review on"), widget=DATE_INPUT)
 
 
 class _OnListRow(forms.Form):
@@ -53,7 +53,7 @@ class _OnListRow(forms.Form):
 
 class WatchReviewForm(_OnListRow):
     prefix_name = "review"
-    next_review_on = forms.DateField(label=_("Next review on"), widget=DATE_INPUT)
+    next_review_on = BoundedDateField(label=_("Next review on"), widget=DATE_INPUT)
 
 
 class WatchRemoveForm(_OnListRow):

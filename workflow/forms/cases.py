@@ -8,11 +8,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from lib.dates import DATE_INPUT, DATETIME_INPUT, BoundedDateField
 from workflow.models import Case, CaseAssessment, Modality, ServicePlan
 
 # ISO formats whatever the language: the browser's pickers read and write only these.
-DATE_INPUT = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
-DATETIME_INPUT = forms.DateTimeInput(format="%Y-%m-%dT%H:%M", attrs={"type": "datetime-local"})
 
 
 def _text(label, rows: int = 4, required: bool = True, help_text: str = "") -> forms.CharField:
@@ -79,7 +78,7 @@ class CaseReopenForm(forms.Form):
 
 
 class IntakeForm(forms.Form):
-    held_on = forms.DateField(label=_("Date"), widget=DATE_INPUT, initial=timezone.localdate)
+    held_on = BoundedDateField(label=_("Date"), widget=DATE_INPUT, initial=timezone.localdate)
     chief_complaint = _text(_("Chief complaint"))
     history = _text(_("Background and history"), required=False)
     observations = _text(_("Observations (appearance, mood, thinking)"), required=False)
@@ -94,9 +93,9 @@ class ServicePlanForm(forms.Form):
     frequency = forms.CharField(
         label=_("Frequency"), max_length=60, help_text=_("For example: once a week, 50 minutes.")
     )
-    period_start = forms.DateField(label=_("From"), widget=DATE_INPUT)
-    period_end = forms.DateField(label=_("To"), widget=DATE_INPUT)
-    agreed_on = forms.DateField(
+    period_start = BoundedDateField(label=_("From"), widget=DATE_INPUT)
+    period_end = BoundedDateField(label=_("To"), widget=DATE_INPUT)
+    agreed_on = BoundedDateField(
         label=_("Client agreed on"),
         widget=DATE_INPUT,
         required=False,
@@ -118,7 +117,7 @@ class ServicePlanForm(forms.Form):
 
 
 class PlanAgreementForm(forms.Form):
-    agreed_on = forms.DateField(label=_("Client agreed on"), widget=DATE_INPUT, initial=timezone.localdate)
+    agreed_on = BoundedDateField(label=_("Client agreed on"), widget=DATE_INPUT, initial=timezone.localdate)
     agreement = forms.ChoiceField(label=_("How the client agreed"), choices=ServicePlan.Agreement.choices)
 
 

@@ -9,11 +9,10 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lib.dates import DATE_INPUT, DATETIME_INPUT, BoundedDateField
 from workflow.models import FollowUpTask
 
 # ISO format whatever the language: the browser's pickers read and write only this.
-DATE_INPUT = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
-DATETIME_INPUT = forms.DateTimeInput(format="%Y-%m-%dT%H:%M", attrs={"type": "datetime-local"})
 
 
 class StaffChoiceField(forms.ModelChoiceField):
@@ -23,7 +22,7 @@ class StaffChoiceField(forms.ModelChoiceField):
 
 class FollowUpCreateForm(forms.Form):
     reason = forms.CharField(label=_("What the follow-up is for"), max_length=200)
-    due_on = forms.DateField(
+    due_on = BoundedDateField(
         label=_("Due on"), widget=DATE_INPUT, initial=lambda: timezone.localdate() + timedelta(days=7)
     )
     method = forms.ChoiceField(label=_("Method"), choices=FollowUpTask.Method.choices)

@@ -6,10 +6,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lib.dates import DATETIME_INPUT
 from workflow.models import Institution, Referral
 
 # ISO format whatever the language: the browser's picker reads and writes only this shape.
-DATETIME_INPUT = forms.DateTimeInput(format="%Y-%m-%dT%H:%M", attrs={"type": "datetime-local"})
 
 
 class InstitutionForm(forms.Form):

@@ -40,4 +40,5 @@ def hotline_entries(
         queryset = queryset.filter(started_at__gte=_start_of(date_from))
     if date_to:
         queryset = queryset.filter(started_at__lt=_start_of(date_to + timedelta(days=1)))
+    queryset = policy.annotate_hotline_links(user, queryset)
     return queryset.select_related("recorded_by", "resident", "case").order_by("-started_at", "-pk")

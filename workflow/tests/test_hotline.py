@@ -358,3 +358,29 @@ def test_dates_of_the_log_are_local_days(people):
     client, url = page(people.counsellor, "hotline_list")
     assert list(client.get(url + "?date_from=2025-06-01&date_to=2025-06-01").context["page"]) == [entry]
     assert date(2025, 6, 1) == timezone.localtime(entry.started_at).date()
+
+
+def test_a_linked_person_is_named_only_to_those_who_may_see_them(people, team, tree):
+    """The recorder's director may see an entry without being allowed to see the person it is
+    linked to (review of issue 5): the page then names nobody and links to no case."""
+    from conftest import make_user
+
+    east_counsellor = make_user("east_counsellor_t", "counsellor", tree.east)
+    entry = HotlineEntry.objects.create(
+        channel="phone",
+        started_at=timezone.now() - timedelta(hours=1),
+        duration_minutes=10,
+        anonymous=False,
+        caller_name="来电人",
+        topic="emotion",
+        action="support",
+        resident=team.li,
+        recorded_by=east_counsellor,
+    )
+    director = login_fully(Client(), people.east_director)
+    detail = director.get(reverse("workflow:hotline_detail", args=[entry.pk]))
+    assert detail.status_code == 200
+    assert "李四" not in detail.content.decode()
+    assert "李四" not in director.get(reverse("workflow:hotline_list")).content.decode()
+    outsider = login_fully(Client(), people.outsider)
+    assert "李四" in outsider.get(reverse("workflow:hotline_detail", args=[entry.pk])).content.decode()

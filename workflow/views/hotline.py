@@ -115,7 +115,9 @@ def hotline_create(request):
 @login_required
 @require_http_methods(["GET"])
 def hotline_detail(request, pk: int):
-    queryset = HotlineEntry.objects.select_related("recorded_by", "resident", "case", "signal")
+    queryset = policy.annotate_hotline_links(
+        request.user, HotlineEntry.objects.select_related("recorded_by", "resident", "case", "signal")
+    )
     entry = policy.fetch_or_404(request.user, HotlineEntry, queryset=queryset, pk=pk)
     services.hotline_entry_record_view(actor=request.user, entry=entry)
     context = {"entry": entry, "centre": centre_profile()}
