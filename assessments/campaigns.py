@@ -26,6 +26,7 @@ from confidentiality.services import audit_record
 from lib.encryption import blind_index
 from lib.identity import InvalidIdNumber, parse_prc_id_number
 
+from .labels import answer_error
 from .library import available_instruments, get_instrument
 from .models import Assessment, Campaign, CampaignResponse
 from .permissions import MANAGE_CAMPAIGNS
@@ -255,7 +256,7 @@ def selftest_submit(
         try:
             result = score(instrument, item_answers, sex)
         except AnswerError as exc:
-            raise ValidationError(str(exc)) from exc
+            raise ValidationError(answer_error(exc)[1]) from exc
         assessment = Assessment(
             resident=resident,
             campaign=campaign,

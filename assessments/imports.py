@@ -45,6 +45,7 @@ from lib.encryption import _fernet, blind_index  # _fernet: the payload is bytes
 from lib.identity import InvalidIdNumber, parse_prc_id_number
 
 from .campaigns import campaign_targets
+from .labels import answer_error
 from .library import Instrument, get_instrument
 from .models import Assessment, Campaign, CampaignResponse, ImportJob, RiskSignal
 from .permissions import MANAGE_CAMPAIGNS
@@ -77,7 +78,6 @@ HEADER_ALIASES = {
 }
 YES_NO = {"yes": "yes", "no": "no", "y": "yes", "n": "no", "是": "yes", "否": "no"}
 _DATE_TEXT = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s+00:00(?::00)?)?")
-_ITEM_IN_MESSAGE = re.compile(r"item (\d+)")
 _EMPTY: tuple = ()
 
 Progress = Callable[[str, int, int], None]  # (stage, rows done, rows in all — 0 when unknown)
@@ -662,14 +662,8 @@ class _Import:
         try:
             result = score(self.instrument, answers, sex)
         except AnswerError as exc:
-            match = _ITEM_IN_MESSAGE.search(str(exc))
-            column = f"item_{match.group(1)}" if match else "item_1"
-            reason = (
-                _("This item does not apply to this person's sex: leave it empty or enter 0.")
-                if "for sex" in str(exc)
-                else _("This answer does not fit the instrument.")
-            )
-            self.error(row, column, reason)
+            item, reason = answer_error(exc)
+            self.error(row, f"item_{item or 1}", reason)
             return None
         scored = (
             json.dumps(answers, ensure_ascii=False),

@@ -13,6 +13,7 @@ from archives.models import Archive
 from confidentiality import policy
 from confidentiality.services import audit_record, require_clinical_consent
 
+from .labels import answer_error
 from .library import get_instrument
 from .models import Assessment, RiskSignal
 from .permissions import ADMINISTER_ASSESSMENTS
@@ -65,7 +66,7 @@ def _store(
     try:
         result = score(instrument, answers, sex)
     except AnswerError as exc:
-        raise ValidationError({"answers": str(exc)}) from exc
+        raise ValidationError({"answers": answer_error(exc)[1]}) from exc
     assessment = Assessment(
         resident=resident,
         instrument_code=instrument.code,

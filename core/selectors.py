@@ -12,6 +12,7 @@ from accounts.roles import Role
 from archives.models import Archive, Resident
 from archives.permissions import DECIDE_ACCESS, MANAGE_ARCHIVES, REVIEW_BREAK_GLASS, VIEW_RESIDENTS
 from archives.selectors import archives_due_for_review, break_glass_to_review, pending_access_requests
+from assessments.labels import signal_labels
 from assessments.models import RiskSignal
 from confidentiality import policy
 from confidentiality.models import AuditEntry
@@ -97,7 +98,10 @@ def home_for(user) -> dict:
         clinical = policy.filter_clinical_archives(user, Archive.objects.all())
         signals = RiskSignal.objects.filter(handled_at__isnull=True, resident__archive__in=clinical)
         data["open_signals"] = signals.count()
-        data["recent_signals"] = list(signals.select_related("resident").order_by("-created_at")[:5])
+        recent = list(signals.select_related("resident", "assessment").order_by("-created_at")[:5])
+        for signal in recent:
+            signal.band_label, signal.flag_names = signal_labels(signal)
+        data["recent_signals"] = recent
     audit = policy.filter_audit_entries(user, AuditEntry.objects.all())
     if policy.has_permission(user, "confidentiality.view_audit_log"):
         data["recent_refusals"] = list(audit.filter(action="access.refused").order_by("-seq")[:5])

@@ -84,14 +84,20 @@ def alert_history(*, alert: Alert) -> models.QuerySet[AlertEvent]:
     return alert.events.select_related("by", "to_user", "rule", "signal").order_by("at", "pk")
 
 
-def alert_signals(*, alert: Alert) -> models.QuerySet[RiskSignal]:
-    """The signals that raised the alert or were merged into it, oldest first."""
-    return (
+def alert_signals(*, alert: Alert) -> list[RiskSignal]:
+    """The signals that raised the alert or were merged into it, oldest first, each with its band
+    and flags named for a person (``band_label``, ``flag_names``)."""
+    from assessments.labels import signal_labels
+
+    signals = list(
         RiskSignal.objects.filter(alert_events__alert=alert)
         .select_related("assessment", "reported_by")
         .distinct()
         .order_by("created_at", "pk")
     )
+    for signal in signals:
+        signal.band_label, signal.flag_names = signal_labels(signal)
+    return signals
 
 
 def alert_owner_choices(*, alert: Alert) -> models.QuerySet:
