@@ -114,6 +114,17 @@ def user_update(
         or (supervisor and supervisor.pk) != user.supervisor_id
     ):
         raise ValidationError(_("You cannot change your own role or scope; ask another administrator."))
+    if user.role == Role.SUPERVISOR and role != Role.SUPERVISOR and user.supervisees.exists():
+        # Supervising is what opens their supervisees' cases to them; the policy looks at the
+        # link, so the link must go before the role does.
+        raise ValidationError(
+            {
+                "role": _(
+                    "This supervisor still supervises counsellors: give them another supervisor "
+                    "first, then change the role."
+                )
+            }
+        )
     before = {"role": user.role, "org_unit": user.org_unit_id, "supervisor": user.supervisor_id}
     user.full_name = full_name.strip()
     user.role = role

@@ -139,3 +139,23 @@ def roster_exceptions(*, exceptions: QuerySet[DutyException], today: date) -> Qu
         .select_related("counsellor", "room__site")
         .order_by("starts_on", "pk")
     )
+
+
+def public_duty_today(*, sites) -> dict[int, list[dict]]:
+    """Who is on duty today at each site, for the public portal: a display name, the room and the
+    hours only. Staff without a display name are shown as "counsellor on duty", never by their
+    login name."""
+    from django.utils import timezone
+    from django.utils.translation import gettext as _
+
+    duty: dict[int, list[dict]] = {}
+    for slot in on_duty(day=timezone.localdate(), sites=[site.pk for site in sites]):
+        duty.setdefault(slot.room.site_id, []).append(
+            {
+                "name": slot.counsellor.full_name or _("Counsellor on duty"),
+                "room": slot.room.name,
+                "starts": slot.starts,
+                "ends": slot.ends,
+            }
+        )
+    return duty

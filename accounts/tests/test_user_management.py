@@ -198,3 +198,15 @@ def test_opening_a_staff_record_is_audited(as_user, people):
     assert AuditEntry.objects.filter(
         action="user.viewed", actor=people.admin, object_id=str(people.worker.pk)
     ).exists()
+
+
+def test_a_supervisor_with_supervisees_keeps_the_role_until_they_have_another(as_user, people, tree):
+    people.counsellor.supervisor = people.supervisor
+    people.counsellor.save(update_fields=["supervisor"])
+    data = new_account_data(tree, role="counsellor", org_unit=tree.district.pk)
+    del data["username"]
+    response = as_user(people.admin).post(url("user_edit", people.supervisor.pk), data)
+    assert response.status_code == 200
+    assert "role" in response.context["form"].errors
+    people.supervisor.refresh_from_db()
+    assert people.supervisor.role == "supervisor"

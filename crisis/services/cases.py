@@ -28,6 +28,7 @@ from confidentiality.services import audit_record, clinical_consent_missing, dis
 from crisis.models import Alert, CrisisAction, CrisisCase, CrisisCheck, SafetyPlan
 from crisis.permissions import HANDLE_ALERTS
 from lib.pdf import render_pdf
+from lib.urls import absolute_reverse
 from notifications.models import Notification
 from notifications.services import notification_queue
 
@@ -57,7 +58,8 @@ DEFAULT_DISCLOSED = ("name", "situation")
 
 
 def case_path(crisis_case: CrisisCase) -> str:
-    return f"/staff/crisis/cases/{crisis_case.pk}/"
+    """The crisis case page's address as a message reader opens it."""
+    return absolute_reverse("crisis:case_detail", crisis_case.pk)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -11,12 +11,14 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from crisis.models import Alert
+from lib.urls import absolute_reverse
 from notifications.models import Notification
 from notifications.services import notification_queue
 
 
 def alert_path(alert: Alert) -> str:
-    return f"/staff/crisis/alerts/{alert.pk}/"
+    """The alert page's address as a message reader opens it."""
+    return absolute_reverse("crisis:alert_detail", alert.pk)
 
 
 def _when(moment) -> str:

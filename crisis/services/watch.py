@@ -17,7 +17,6 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -27,6 +26,7 @@ from confidentiality import policy
 from confidentiality.services import audit_record
 from crisis.models import Alert, CrisisCase, WatchListEntry
 from crisis.permissions import HANDLE_ALERTS
+from lib.urls import absolute_reverse
 from notifications.models import Notification
 from notifications.services import notification_queue
 
@@ -358,7 +358,7 @@ def watch_reviews_remind_due(*, now: datetime | None = None) -> int:
         .select_related("resident__org_unit", "resident__archive")
         .order_by("review_on", "pk")
     )
-    link = settings.XINQIAO_PUBLIC_BASE_URL.rstrip("/") + reverse("crisis:watch_list")
+    link = absolute_reverse("crisis:watch_list")
     queued = 0
     for entry in due:
         recipients = watch_review_recipients(entry)

@@ -3,7 +3,6 @@ confidentiality.policy; private notes are read only through services.sessions.pr
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
@@ -12,6 +11,7 @@ from django.urls import NoReverseMatch, reverse
 from accounts.models import User
 from accounts.roles import Role
 from confidentiality import policy
+from lib.urls import absolute_url
 from workflow.models import (
     Appointment,
     Case,
@@ -106,14 +106,13 @@ def case_detail_data(*, user, case: Case) -> dict:
     surveys = list(policy.filter_satisfaction_surveys(user, SatisfactionSurvey.objects.filter(case=case)))
     for referral in referrals:
         referral.url = url_or_blank("workflow:referral_detail", referral.pk)
-    base = settings.XINQIAO_PUBLIC_BASE_URL.rstrip("/")
     # The one-time link is the client's: only those who work on the case may hand it over; a
     # reader (a grant holder) must never be able to use it up.
     may_hand_over = policy.can_work_on_case(user, case)
     for survey in surveys:
         link = url_or_blank("service_public:satisfaction", survey.token) if may_hand_over else ""
         unanswered = survey.answered_at is None and survey.channel == SatisfactionSurvey.Channel.LINK
-        survey.public_url = f"{base}{link}" if link and unanswered else ""
+        survey.public_url = absolute_url(link) if link and unanswered else ""
         survey.qr_url = url_or_blank("workflow:satisfaction_qr", survey.pk) if survey.public_url else ""
     return {
         "intake": Intake.objects.filter(case=case).select_related("recorded_by").first(),

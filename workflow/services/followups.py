@@ -8,12 +8,12 @@ from datetime import date, datetime
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from confidentiality import policy
 from confidentiality.services import audit_record
+from lib.urls import absolute_reverse
 from notifications.models import Notification
 from notifications.services import notification_queue
 from workflow.models import Case, FollowUpTask
@@ -233,9 +233,7 @@ def follow_up_reminders_queue(*, now: datetime | None = None) -> int:
     for task in tasks:
         if _reminder_key(task.pk) in already:
             continue
-        link = settings.XINQIAO_PUBLIC_BASE_URL.rstrip("/") + reverse(
-            "workflow:followup_detail", args=[task.pk]
-        )
+        link = absolute_reverse("workflow:followup_detail", task.pk)
         notification_queue(
             kind=Notification.Kind.FOLLOW_UP_DUE,
             dedupe_key=_reminder_key(task.pk),

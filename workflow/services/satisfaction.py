@@ -9,13 +9,13 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from confidentiality import policy
 from confidentiality.services import audit_record
 from core.selectors import centre_profile
+from lib.urls import absolute_reverse
 from notifications.models import Notification
 from notifications.services import notification_queue
 from workflow.models import Appointment, Case, SatisfactionSurvey
@@ -25,8 +25,7 @@ COMMENT_MAX_LENGTH = 2000
 
 def satisfaction_link(survey: SatisfactionSurvey) -> str:
     """The absolute public address of a survey, as the resident's phone reaches it."""
-    base = settings.XINQIAO_PUBLIC_BASE_URL.rstrip("/")
-    return base + reverse("service_public:satisfaction", args=[survey.token])
+    return absolute_reverse("service_public:satisfaction", survey.token)
 
 
 def _service_of(case: Case | None, appointment: Appointment | None) -> tuple:
