@@ -540,14 +540,20 @@ def filter_crisis_children(user, queryset):
     return queryset.filter(crisis_case__in=filter_crisis_cases(user, CrisisCase.objects.all()))
 
 
-def can_review_crisis_case(user, crisis_case) -> bool:
-    """Closing is confirmed by a supervisor or the director who sees the case, never by the person
-    who asked to close it."""
+def can_review_crisis_case(user, crisis_case, *, visible: bool | None = None) -> bool:
+    """A requested closing is confirmed by a supervisor or the director who sees the case — never
+    by its owner or by the person who asked to close it. ``visible`` spares the visibility query
+    for rows that already came through ``filter_crisis_cases``."""
+    from crisis.models import CrisisCase
     from crisis.permissions import REVIEW_CRISIS_CASES
 
-    if not has_permission(user, REVIEW_CRISIS_CASES) or user.pk == crisis_case.owner_id:
+    if crisis_case.status != CrisisCase.Status.AWAITING_REVIEW or not has_permission(
+        user, REVIEW_CRISIS_CASES
+    ):
         return False
-    return can_handle_alert(user, crisis_case.alert)
+    if user.pk in (crisis_case.owner_id, crisis_case.close_requested_by_id):
+        return False
+    return visible if visible is not None else can_handle_alert(user, crisis_case.alert)
 
 
 def filter_watch_entries(user, queryset):

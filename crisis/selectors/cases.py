@@ -57,6 +57,12 @@ def case_list(*, user) -> models.QuerySet[CrisisCase]:
     )
 
 
+def mark_reviewable(*, user, cases) -> None:
+    """Mark each listed case this person may review now (rows of ``case_list`` are visible)."""
+    for crisis_case in cases:
+        crisis_case.reviewable = policy.can_review_crisis_case(user, crisis_case, visible=True)
+
+
 def may_review_cases(*, user) -> bool:
     """Whether the list highlights cases waiting for a review (the single case decides finally:
     policy.can_review_crisis_case)."""

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.roles import Role
 from confidentiality import policy
-from confidentiality.models import AuditEntry, DisclosureBasis
+from confidentiality.models import DisclosureBasis
 from confidentiality.services import audit_record, clinical_consent_missing, disclosure_create
 from crisis.models import Alert, CrisisAction, CrisisCase, CrisisCheck, SafetyPlan
 from crisis.permissions import HANDLE_ALERTS
@@ -456,22 +456,6 @@ def _case_message(*, crisis_case: CrisisCase, recipient, key: str, subject: str,
     )
 
 
-def close_requested_by(crisis_case: CrisisCase):
-    """Who asked for the pending closing. The case keeps no column for it (its model is fixed for
-    this issue); the audit entry written with the request is the record."""
-    entry = (
-        AuditEntry.objects.filter(
-            action="crisis_case.close_requested",
-            object_type=CrisisCase._meta.label_lower,
-            object_id=str(crisis_case.pk),
-        )
-        .order_by("-seq")
-        .only("actor_id")
-        .first()
-    )
-    return entry.actor_id if entry else None
-
-
 @transaction.atomic
 def crisis_case_request_close(*, actor, crisis_case: CrisisCase, outcome: str, summary: str) -> CrisisCase:
     """Ask to close an open case with its outcome (stabilised, referred, hospitalised, lost to
@@ -492,7 +476,10 @@ def crisis_case_request_close(*, actor, crisis_case: CrisisCase, outcome: str, s
     crisis_case.outcome = outcome
     crisis_case.closing_summary = summary.strip()
     crisis_case.close_requested_at = now
-    crisis_case.save(update_fields=["status", "outcome", "closing_summary", "close_requested_at"])
+    crisis_case.close_requested_by = actor
+    crisis_case.save(
+        update_fields=["status", "outcome", "closing_summary", "close_requested_at", "close_requested_by"]
+    )
     audit_record(
         actor=actor, action="crisis_case.close_requested", obj=crisis_case, details={"outcome": outcome}
     )
@@ -522,13 +509,17 @@ def crisis_case_review(*, actor, crisis_case: CrisisCase, approve: bool, note: s
     """
     from crisis.services import alerts as alert_services
 
+    # Decide on the case as it is now, not as the caller last read it.
+    crisis_case = CrisisCase.objects.select_related("alert").get(pk=crisis_case.pk)
     if not policy.can_review_crisis_case(actor, crisis_case):
+        if crisis_case.status != CrisisCase.Status.AWAITING_REVIEW:
+            raise ValidationError(_("Nobody has asked to close this crisis case."))
+        if actor.pk == crisis_case.close_requested_by_id != crisis_case.owner_id:
+            raise ValidationError(_("You asked to close this case: someone else must review it."))
         raise PermissionDenied
     crisis_case = _lock(actor, crisis_case)
-    if crisis_case.status != CrisisCase.Status.AWAITING_REVIEW:
+    if crisis_case.status != CrisisCase.Status.AWAITING_REVIEW:  # changed while we waited
         raise ValidationError(_("Nobody has asked to close this crisis case."))
-    if close_requested_by(crisis_case) == actor.pk:
-        raise ValidationError(_("You asked to close this case: someone else must review it."))
     note = (note or "").strip()
     if not approve and not note:
         raise ValidationError({"note": _("Say what must still be done before the case can close.")})

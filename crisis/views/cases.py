@@ -46,6 +46,7 @@ def case_list(request):
     user = request.user
     policy.require_permission(user, HANDLE_ALERTS)
     page = Paginator(selectors.case_list(user=user), 25).get_page(request.GET.get("page"))
+    selectors.mark_reviewable(user=user, cases=page)
     audit_listing(actor=user, object_type="crisis.crisiscase", page="crisis_cases", ids=[c.pk for c in page])
     context = {"page": page, "now": timezone.now(), "reviewer": selectors.may_review_cases(user=user)}
     if context["reviewer"]:
@@ -92,11 +93,7 @@ def case_open(request, pk: int):
 
 
 def _may_review(request, crisis_case: CrisisCase) -> bool:
-    return (
-        crisis_case.status == CrisisCase.Status.AWAITING_REVIEW
-        and policy.can_review_crisis_case(request.user, crisis_case)
-        and services.close_requested_by(crisis_case) != request.user.pk
-    )
+    return policy.can_review_crisis_case(request.user, crisis_case)
 
 
 def _offered(request, crisis_case: CrisisCase) -> set[str]:
