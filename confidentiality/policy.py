@@ -381,6 +381,59 @@ def can_work_on_case(user, case) -> bool:
     return user.role == Role.DIRECTOR and in_scope(user, case.resident.org_unit)
 
 
+def can_hold_cases(person) -> bool:
+    """Whether a case can be given to this person at all: an active clinical case holder."""
+    from workflow.permissions import CASE_HOLDER_ROLES, MANAGE_CASES
+
+    return (
+        person is not None
+        and is_active_staff(person)
+        and person.role in CASE_HOLDER_ROLES
+        and has_permission(person, MANAGE_CASES)
+    )
+
+
+def can_assign_case_to(actor, counsellor, resident) -> bool:
+    """One opens a case for oneself; a supervisor for someone they supervise; the director for
+    anyone, when the client is in their scope."""
+    if counsellor.pk == actor.pk or counsellor.supervisor_id == actor.pk:
+        return True
+    return actor.role == Role.DIRECTOR and in_scope(actor, resident.org_unit)
+
+
+def can_open_case_for(actor, resident) -> bool:
+    """Opening a case makes its counsellor part of the archive's team (and so a reader of every
+    earlier case and session), so it is for those already on the team, or for anyone who may see
+    the resident while nobody has ever taken them on (no responsible staff, no case, open or
+    closed). The rule holds however the case is opened, from the archive or from an appointment:
+    booking an appointment must not be a way onto someone else's client's team. A client in
+    someone's care reaches another counsellor through a transfer or the archive manager."""
+    from archives.models import Resident
+    from workflow.models import Case
+    from workflow.permissions import MANAGE_CASES
+
+    if not has_permission(actor, MANAGE_CASES):
+        return False
+    if not filter_residents(actor, Resident.objects.filter(pk=resident.pk)).exists():
+        return False
+    archive = resident.archive
+    if can_see_clinical(actor, archive):
+        return True
+    taken = archive.responsible.exists() or Case.objects.filter(resident=resident).exists()
+    return not taken
+
+
+def can_keep_private_note(user, session) -> bool:
+    """Process notes are kept by the clinician doing the work: the session's recorder or the case's
+    counsellor, while they may work on the case. Supervisors and the director keep none on others'
+    sessions, and nobody reads anyone else's (``filter_private_notes``)."""
+    if not is_active_staff(user):
+        return False
+    if user.pk not in (session.recorded_by_id, session.case.counsellor_id):
+        return False
+    return can_work_on_case(user, session.case)
+
+
 def can_transfer_case(user, case) -> bool:
     from workflow.permissions import TRANSFER_CASES
 
@@ -554,6 +607,30 @@ def can_review_crisis_case(user, crisis_case, *, visible: bool | None = None) ->
     if user.pk in (crisis_case.owner_id, crisis_case.close_requested_by_id):
         return False
     return visible if visible is not None else can_handle_alert(user, crisis_case.alert)
+
+
+def can_flag_risk(user, resident) -> bool:
+    """A counsellor's risk flag needs FLAG_RISK and the resident's clinical content in sight."""
+    from crisis.permissions import FLAG_RISK
+
+    archive = getattr(resident, "archive", None)
+    return archive is not None and has_permission(user, FLAG_RISK) and can_see_clinical(user, archive)
+
+
+def can_add_to_watch_list(user, resident) -> bool:
+    """Adding someone by hand: clinical staff who handle alerts and work with the person's
+    clinical content by role or assignment (an access grant lets one read, not act)."""
+    from crisis.permissions import HANDLE_ALERTS
+
+    if not has_permission(user, HANDLE_ALERTS):
+        return False
+    archive = getattr(resident, "archive", None)
+    return archive is not None and clinical_basis(user, archive) in WORKING_BASES
+
+
+def can_manage_watch_entry(user, entry) -> bool:
+    """Reviewing or removing an entry: whoever the policy shows the entry to."""
+    return filter_watch_entries(user, type(entry).objects.filter(pk=entry.pk)).exists()
 
 
 def filter_watch_entries(user, queryset):

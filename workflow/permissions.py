@@ -8,6 +8,9 @@ from confidentiality.permissions import declare
 
 C, T, S, D = Role.COUNSELLOR, Role.THERAPIST, Role.SUPERVISOR, Role.DIRECTOR
 
+# Who can be given a case (its counsellor).
+CASE_HOLDER_ROLES = (C, T, S, D)
+
 MANAGE_APPOINTMENTS = declare(
     "workflow.manage_appointments",
     _("Register, confirm, reschedule and check in appointments at sites in scope"),

@@ -17,7 +17,7 @@ from assessments.models import RiskSignal
 from confidentiality import policy
 from confidentiality.services import audit_record
 from crisis.models import Alert, ConcernReport
-from crisis.permissions import FLAG_RISK, REPORT_CONCERN
+from crisis.permissions import REPORT_CONCERN
 
 # Long enough for a careful account, short enough that a paste of a whole chat log is refused.
 DESCRIPTION_MAX = 4000
@@ -128,16 +128,6 @@ def concern_report_record_view(*, actor, report: ConcernReport | None = None) ->
         audit_record(actor=actor, action="concern_report.viewed", obj=report)
 
 
-def may_flag_risk(user, resident: Resident) -> bool:
-    """A counsellor's flag needs FLAG_RISK and the resident's clinical content in sight."""
-    archive = getattr(resident, "archive", None)
-    return (
-        archive is not None
-        and policy.has_permission(user, FLAG_RISK)
-        and policy.can_see_clinical(user, archive)
-    )
-
-
 @transaction.atomic
 def risk_flag_raise(
     *, actor, resident: Resident, note: str, immediate_danger: bool = False, session=None
@@ -148,7 +138,7 @@ def risk_flag_raise(
     required; a session, if given, must be one of this resident's that the person sees. The note
     is required. "Immediate danger" is what the default rules turn into a red alert.
     """
-    if not may_flag_risk(actor, resident):
+    if not policy.can_flag_risk(actor, resident):
         raise PermissionDenied
     note = _text(note, field="note", limit=DESCRIPTION_MAX)
     if not note:

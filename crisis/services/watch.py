@@ -56,20 +56,6 @@ def _actor_or_none(actor):
 # Who may add, review and remove
 
 
-def watch_may_add(actor, resident) -> bool:
-    """Adding someone by hand: clinical staff who handle alerts and work with the person's
-    clinical content by role or assignment (an access grant lets one read, not act)."""
-    if not policy.has_permission(actor, HANDLE_ALERTS):
-        return False
-    archive = getattr(resident, "archive", None)
-    return archive is not None and policy.clinical_basis(actor, archive) in policy.WORKING_BASES
-
-
-def watch_may_manage(actor, entry: WatchListEntry) -> bool:
-    """Reviewing or removing an entry: whoever the policy shows the entry to."""
-    return policy.filter_watch_entries(actor, WatchListEntry.objects.filter(pk=entry.pk)).exists()
-
-
 # ---------------------------------------------------------------------------------------------
 # Writes
 
@@ -156,10 +142,10 @@ def watch_entry_add(*, actor, resident, reason: str, review_on: date) -> WatchLi
     """Put a person on the watch list by hand, with the reason and the first review date.
 
     Only clinical staff who handle alerts and work with the person's clinical content
-    (``watch_may_add``); the date is today or later and within a year; a person already on the
+    (``policy.can_add_to_watch_list``); the date is today or later and within a year; a person already on the
     list is reviewed there instead of being added twice.
     """
-    if not watch_may_add(actor, resident):
+    if not policy.can_add_to_watch_list(actor, resident):
         raise PermissionDenied
     reason = (reason or "").strip()
     errors = {}
@@ -201,7 +187,7 @@ def watch_entry_review(*, actor, entry: WatchListEntry, next_review_on: date) ->
     next date after today (and within a year). What the review found belongs in the person's
     record (a session, a follow-up, the crisis case): the watch list keeps only the dates.
     """
-    if not watch_may_manage(actor, entry):
+    if not policy.can_manage_watch_entry(actor, entry):
         raise PermissionDenied
     entry = _lock_active(entry)
     errors: dict = {}
@@ -233,7 +219,7 @@ def watch_entry_remove(*, actor, entry: WatchListEntry, reason: str) -> WatchLis
     Refused while the person has an open alert or a crisis case that is not closed: the watch
     ends only once the crisis has. Whoever the policy shows the entry to may remove it.
     """
-    if not watch_may_manage(actor, entry):
+    if not policy.can_manage_watch_entry(actor, entry):
         raise PermissionDenied
     entry = _lock_active(entry)
     reason = (reason or "").strip()

@@ -8,8 +8,8 @@ only to those who see the archive's clinical content.
 from django import template
 from django.utils import timezone
 
+from confidentiality import policy
 from crisis.selectors.watch import active_watch_entry
-from crisis.services.watch import watch_may_add
 
 register = template.Library()
 
@@ -22,5 +22,5 @@ def watch_status(context, resident) -> dict:
         "entry": entry,
         "overdue": entry is not None and entry.review_on < timezone.localdate(),
         "resident": resident,
-        "may_add": entry is None and watch_may_add(user, resident),
+        "may_add": entry is None and policy.can_add_to_watch_list(user, resident),
     }

@@ -131,7 +131,7 @@ def _flag_subject(request):
     if session_pk:
         session = session_for_page(user=user, pk=session_pk)
         resident = session.case.resident
-        if not services.may_flag_risk(user, resident):
+        if not policy.can_flag_risk(user, resident):
             raise Http404
         return resident, session
     resident_pk = request.GET.get("resident", "")

@@ -108,7 +108,7 @@ def watch_add(request):
         policy_filter=_clinically_visible_residents,
         pk=request.GET["resident"],
     )
-    if not services.watch_may_add(user, resident):
+    if not policy.can_add_to_watch_list(user, resident):
         raise PermissionDenied
     existing = selectors.active_watch_entry(user=user, resident=resident)
     if existing is not None:

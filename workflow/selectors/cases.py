@@ -22,7 +22,7 @@ from workflow.models import (
     ServicePlan,
     SessionRecord,
 )
-from workflow.services.cases import CASE_HOLDER_ROLES
+from workflow.permissions import CASE_HOLDER_ROLES
 
 
 def url_or_blank(name: str, *args, query: str = "") -> str:

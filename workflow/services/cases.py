@@ -15,7 +15,6 @@ from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.roles import Role
 from archives.models import Archive, Resident
 from confidentiality import policy
 from confidentiality.services import audit_record, require_clinical_consent
@@ -28,10 +27,13 @@ from workflow.models import (
     Modality,
     ServicePlan,
 )
-from workflow.permissions import MANAGE_CASES
 
 # Roles a case can be assigned to: those who work cases themselves.
-CASE_HOLDER_ROLES = (Role.COUNSELLOR, Role.THERAPIST, Role.SUPERVISOR, Role.DIRECTOR)
+from workflow.permissions import (
+    CASE_HOLDER_ROLES,  # noqa: F401 - kept importable here
+    MANAGE_CASES,
+)
+
 INTAKE_FIELDS = ("held_on", "chief_complaint", "history", "observations", "risk_notes", "impression")
 
 
@@ -48,41 +50,6 @@ def _require_work(actor, case: Case) -> None:
 def _require_open(case: Case) -> None:
     if case.status != Case.Status.OPEN:
         raise ValidationError(_("Case %(number)s is closed: reopen it first.") % {"number": case.number})
-
-
-def can_hold_cases(person) -> bool:
-    return (
-        person is not None
-        and policy.is_active_staff(person)
-        and person.role in CASE_HOLDER_ROLES
-        and policy.has_permission(person, MANAGE_CASES)
-    )
-
-
-def may_assign_to(actor, counsellor, resident: Resident) -> bool:
-    """One opens a case for oneself; a supervisor for someone they supervise; the director for
-    anyone, when the client is in their scope."""
-    if counsellor.pk == actor.pk or counsellor.supervisor_id == actor.pk:
-        return True
-    return actor.role == Role.DIRECTOR and policy.in_scope(actor, resident.org_unit)
-
-
-def may_open_case_from_archive(actor, resident: Resident) -> bool:
-    """Opening a case makes its counsellor part of the archive's team (and so a reader of every
-    earlier case and session), so it is for those already on the team, or for anyone who may see
-    the resident while nobody has ever taken them on (no responsible staff, no case, open or
-    closed). The rule holds however the case is opened, from the archive or from an appointment:
-    booking an appointment must not be a way onto someone else's client's team. A client in
-    someone's care reaches another counsellor through a transfer or the archive manager."""
-    if not policy.has_permission(actor, MANAGE_CASES):
-        return False
-    if not policy.filter_residents(actor, Resident.objects.filter(pk=resident.pk)).exists():
-        return False
-    archive = resident.archive
-    if policy.can_see_clinical(actor, archive):
-        return True
-    taken = archive.responsible.exists() or Case.objects.filter(resident=resident).exists()
-    return not taken
 
 
 def _next_case_number(year: int) -> str:
@@ -128,7 +95,7 @@ def case_open(
 
     The client must have valid clinical consent. Opened from an appointment, the appointment must
     be checked in with its resident known; the case takes that resident and the appointment is
-    linked to it (one case per appointment); from the archive, see may_open_case_from_archive.
+    linked to it (one case per appointment); from the archive, see policy.can_open_case_for.
     The counsellor must be able to hold cases, and the opener is the counsellor, their supervisor,
     or the director with the client in scope.
     """
@@ -150,7 +117,7 @@ def case_open(
         ).exists():
             raise PermissionDenied
         resident = source_appointment.resident
-        if not may_open_case_from_archive(actor, resident):
+        if not policy.can_open_case_for(actor, resident):
             raise ValidationError(
                 _(
                     "This client is already in the care of other staff. Ask their counsellor for a "
@@ -159,11 +126,11 @@ def case_open(
             )
     elif resident is None:
         raise ValidationError(_("Choose the client of the case."))
-    elif not may_open_case_from_archive(actor, resident):
+    elif not policy.can_open_case_for(actor, resident):
         raise PermissionDenied
-    if not can_hold_cases(counsellor):
+    if not policy.can_hold_cases(counsellor):
         raise ValidationError({"counsellor": _("Choose an active counsellor or therapist.")})
-    if not may_assign_to(actor, counsellor, resident):
+    if not policy.can_assign_case_to(actor, counsellor, resident):
         raise ValidationError(
             {
                 "counsellor": _(
@@ -226,7 +193,7 @@ def case_transfer(*, actor, case: Case, to_counsellor, reason: str) -> CaseTrans
     _require_open(case)
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for the transfer.")})
-    if to_counsellor is None or not can_hold_cases(to_counsellor):
+    if to_counsellor is None or not policy.can_hold_cases(to_counsellor):
         raise ValidationError({"to_counsellor": _("Choose an active counsellor or therapist.")})
     if to_counsellor.pk == case.counsellor_id:
         raise ValidationError({"to_counsellor": _("The case is already with this counsellor.")})

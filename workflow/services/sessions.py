@@ -183,22 +183,11 @@ def session_record_view(*, actor, session: SessionRecord) -> None:
 # Private process notes: their author's alone.
 
 
-def may_keep_private_note(user, session: SessionRecord) -> bool:
-    """Process notes are kept by the clinician doing the work: the session's recorder or the case's
-    counsellor, while they may work on the case. Supervisors and the director keep none on others'
-    sessions, and nobody reads anyone else's."""
-    if not policy.is_active_staff(user):
-        return False
-    if user.pk not in (session.recorded_by_id, session.case.counsellor_id):
-        return False
-    return policy.can_work_on_case(user, session.case)
-
-
 @transaction.atomic
 def private_note_save(*, actor, session: SessionRecord, text: str) -> PrivateNote | None:
     """Write (or replace) the actor's own private note beside a session; an empty text removes it.
     The text is encrypted at rest and never leaves through exports or the API."""
-    if not may_keep_private_note(actor, session):
+    if not policy.can_keep_private_note(actor, session):
         raise PermissionDenied
     text = (text or "").strip()
     note = PrivateNote.objects.select_for_update().filter(session=session, author=actor).first()
@@ -223,7 +212,7 @@ def private_note_save(*, actor, session: SessionRecord, text: str) -> PrivateNot
 
 def private_note_read(*, actor, session: SessionRecord) -> PrivateNote | None:
     """The actor's own note beside this session (None if they wrote none); opening it is audited."""
-    if not may_keep_private_note(actor, session):
+    if not policy.can_keep_private_note(actor, session):
         raise PermissionDenied
     note = policy.filter_private_notes(actor, PrivateNote.objects.filter(session=session)).first()
     if note is not None:

@@ -7,7 +7,6 @@ from django import template
 from confidentiality import policy
 from workflow.permissions import LOG_HOTLINE
 from workflow.selectors.cases import resident_cases
-from workflow.services.cases import may_open_case_from_archive
 
 register = template.Library()
 
@@ -18,7 +17,7 @@ def resident_case_section(context, resident):
     return {
         "resident": resident,
         "cases": resident_cases(user=user, resident=resident),
-        "can_open": not resident.is_anonymised and may_open_case_from_archive(user, resident),
+        "can_open": not resident.is_anonymised and policy.can_open_case_for(user, resident),
         "can_follow_up": not resident.is_anonymised and policy.can_plan_follow_up(user, resident),
         "can_log_hotline": not resident.is_anonymised and policy.has_permission(user, LOG_HOTLINE),
         "printing": context.get("printing", False),

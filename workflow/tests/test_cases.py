@@ -163,7 +163,7 @@ def test_a_supervisor_opens_a_case_for_someone_they_supervise(people, clients):
 
 
 def test_a_client_in_someone_elses_care_is_not_taken_by_a_colleague_from_the_archive(people, clients, case):
-    assert not services.may_open_case_from_archive(people.colleague, clients.zhang)
+    assert not policy.can_open_case_for(people.colleague, clients.zhang)
     with pytest.raises(PermissionDenied):
         case_open(
             actor=people.colleague,

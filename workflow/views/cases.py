@@ -97,7 +97,7 @@ def case_open(request):
         resident = policy.fetch_or_404(
             user, Resident, queryset=Resident.objects.select_related("archive"), pk=resident_pk
         )
-        if not services.may_open_case_from_archive(user, resident):
+        if not policy.can_open_case_for(user, resident):
             raise PermissionDenied
     if resident is None and appointment is None:
         if request.method == "POST":

@@ -96,7 +96,7 @@ def session_detail(request, pk: int):
             "session": session,
             "case": session.case,
             "companions": list(session.companions.all()),
-            "may_keep_note": services.may_keep_private_note(user, session),
+            "may_keep_note": policy.can_keep_private_note(user, session),
         },
     )
 
@@ -107,7 +107,7 @@ def private_note(request, pk: int):
     """The author's own note beside a session: opened on request (audited), saved in place."""
     user = request.user
     session = selectors.session_for_page(user=user, pk=pk)
-    if not services.may_keep_private_note(user, session):
+    if not policy.can_keep_private_note(user, session):
         raise Http404
     saved = False
     if request.method == "POST":
