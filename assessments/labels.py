@@ -38,6 +38,31 @@ def band_label(instrument: Instrument, code: str) -> str:
     return code
 
 
+def band_choices(instrument: Instrument) -> list[tuple[str, str]]:
+    """(code, readable name) of every band the instrument can give, in file order, each once."""
+    data = instrument.data
+    candidates = list(data.get("bands", [])) + list(data.get("band_rules", []))
+    for bands in data.get("bands_by_sex", {}).values():
+        candidates += bands
+    seen: dict[str, str] = {}
+    for band in candidates:
+        code = band.get("code", band.get("band"))
+        if code and code not in seen:
+            seen[code] = band_label(instrument, code)
+    return list(seen.items())
+
+
+def instrument_flags(instrument: Instrument) -> set[str]:
+    """Every flag the instrument's scoring can set (its flag rules, band rules, critical items)."""
+    data = instrument.data
+    flags = {rule["code"] for rule in data.get("flags", [])}
+    for rule in data.get("band_rules", []):
+        flags |= set(rule.get("flags", []))
+    if data.get("critical_items"):
+        flags.add("unanswered_critical")
+    return flags
+
+
 def flag_labels(flags: list[str]) -> list[tuple[str, str]]:
     """(code, readable name) for each flag; pages keep the code in a data attribute."""
     return [(flag, str(FLAG_LABELS.get(flag, flag))) for flag in flags]

@@ -155,10 +155,105 @@ def condition_problems(condition) -> list[str]:
             problems.append(_("Give the “instrument” of the item."))
     elif has_bound:
         problems.append(_("“min”, “max” and “eq” need an “item”."))
+    if "band" in condition and "bands" in condition:
+        problems.append(_("Give “band” or “bands”, not both."))
     for key in ("min", "max", "eq"):
         if key in condition and (not isinstance(condition[key], int) or isinstance(condition[key], bool)):
             problems.append(_("“%(key)s” must be a whole number.") % {"key": key})
     return problems
+
+
+ASSESSMENT_ONLY_KEYS = ("instrument", "severe", "item")
+
+
+def condition_fit_problems(condition: dict, *, source: str, instruments: dict) -> list[str]:
+    """Why a well-formed condition cannot match what the source's signals carry ([] when it can).
+
+    ``instruments`` maps codes to the library's instruments. Only assessment signals have an
+    instrument, answers and a "severe" band; a band must be one the instrument gives; an item must
+    exist and its bound lie within the instrument's answer points. A rule that can never match
+    would look like protection that is not there.
+    """
+    from assessments.labels import band_choices
+
+    problems = []
+    if source != AlertRule.Source.ASSESSMENT:
+        used = [key for key in ASSESSMENT_ONLY_KEYS if key in condition]
+        if used:
+            problems.append(
+                _("Only assessment signals have an instrument, items or a severe band: remove %(keys)s.")
+                % {"keys": ", ".join(used)}
+            )
+        return problems
+    code = condition.get("instrument")
+    if code is None:
+        return problems
+    instrument = instruments.get(code)
+    if instrument is None:
+        return [_("There is no instrument “%(code)s” in the library.") % {"code": code}]
+    bands = {band for band, _label in band_choices(instrument)}
+    wanted = [condition["band"]] if "band" in condition else list(condition.get("bands", []))
+    foreign = [band for band in wanted if band not in bands]
+    if foreign:
+        problems.append(
+            _("%(instrument)s has no band %(bands)s.")
+            % {"instrument": instrument.data.get("short_name", code), "bands": ", ".join(foreign)}
+        )
+    item = condition.get("item")
+    if isinstance(item, int) and not isinstance(item, bool):
+        if item > instrument.item_count:
+            problems.append(
+                _("%(instrument)s has only %(count)s items.")
+                % {"instrument": instrument.data.get("short_name", code), "count": instrument.item_count}
+            )
+        points = [0, 1] if instrument.is_yes_no else instrument.option_values
+        low, high = min(points), max(points)
+        for key in ("min", "max", "eq"):
+            value = condition.get(key)
+            if isinstance(value, int) and not low <= value <= high:
+                problems.append(
+                    _("The answers of %(instrument)s run from %(low)s to %(high)s.")
+                    % {"instrument": instrument.data.get("short_name", code), "low": low, "high": high}
+                )
+                break
+    return problems
+
+
+def condition_phrases(condition: dict, *, instruments: dict) -> list[str]:
+    """The condition in words, one phrase per part, for the rules page."""
+    from assessments.labels import FLAG_LABELS, band_label
+
+    phrases = []
+    code = condition.get("instrument")
+    instrument = instruments.get(code) if code else None
+    if code:
+        phrases.append(instrument.data.get("short_name", code) if instrument else code)
+    bands = [condition["band"]] if "band" in condition else list(condition.get("bands", []))
+    if bands:
+        names = [band_label(instrument, band) if instrument else band for band in bands]
+        phrases.append(_("band: %(bands)s") % {"bands": " / ".join(names)})
+    if "severe" in condition:
+        phrases.append(_("a severe band") if condition["severe"] else _("not a severe band"))
+    if "item" in condition:
+        signs = {"min": "≥", "max": "≤", "eq": "="}
+        bounds = " ".join(
+            f"{signs[key]} {condition[key]}" for key in ("min", "max", "eq") if key in condition
+        )
+        phrases.append(
+            _("answer to item %(item)s %(bounds)s") % {"item": condition["item"], "bounds": bounds}
+        )
+    if "flag" in condition:
+        phrases.append(_("flag: %(flag)s") % {"flag": FLAG_LABELS.get(condition["flag"], condition["flag"])})
+    if condition.get("any_flag"):
+        names = [str(FLAG_LABELS.get(flag, flag)) for flag in condition["any_flag"]]
+        phrases.append(_("any flag of: %(flags)s") % {"flags": " / ".join(names)})
+    for key, yes, no in (
+        ("urgent", _("marked urgent"), _("not marked urgent")),
+        ("immediate_danger", _("immediate danger"), _("no immediate danger")),
+    ):
+        if key in condition:
+            phrases.append(yes if condition[key] else no)
+    return [str(phrase) for phrase in phrases]
 
 
 def condition_holds(condition: dict, facts: SignalFacts) -> bool:

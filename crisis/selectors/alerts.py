@@ -11,10 +11,12 @@ from django.contrib.auth import get_user_model
 from django.db import models
 from django.db.models import Case, Count, IntegerField, Q, Value, When
 
+from assessments.library import available_instruments
 from assessments.models import RiskSignal
 from confidentiality import policy
 from crisis.models import Alert, AlertEvent, AlertRule, Level
 from crisis.permissions import HANDLE_ALERTS
+from crisis.rules import condition_phrases
 
 # The queue's filter on state: one state, or all open ones together.
 OPEN = "open"
@@ -119,9 +121,18 @@ def alert_owner_choices(*, alert: Alert) -> models.QuerySet:
     )
 
 
+def rules_described(rules: list[AlertRule]) -> list[AlertRule]:
+    """The rules, each with ``phrases``: its condition in words (one query for the uploads)."""
+    instruments = available_instruments()
+    for rule in rules:
+        rule.phrases = condition_phrases(rule.condition or {}, instruments=instruments)
+    return rules
+
+
 def rules_by_source() -> list[tuple[str, str, list[AlertRule]]]:
-    """Every warning rule, grouped by the source of the signals it reads: (source, label, rules)."""
-    rules = list(AlertRule.objects.select_related("updated_by").order_by("source", "code"))
+    """Every warning rule, grouped by the source of the signals it reads: (source, label, rules),
+    each described in words."""
+    rules = rules_described(list(AlertRule.objects.select_related("updated_by").order_by("source", "code")))
     return [
         (value, label, [rule for rule in rules if rule.source == value])
         for value, label in AlertRule.Source.choices

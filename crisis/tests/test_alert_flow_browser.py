@@ -22,7 +22,7 @@ from assessments.campaigns import campaign_create, campaign_set_status
 from confidentiality.models import Disclosure
 from conftest import PASSWORD
 from core.jobs import run_due_jobs
-from crisis.models import Alert, AlertEvent, CrisisCase
+from crisis.models import Alert, AlertEvent, AlertRule, CrisisCase
 from lib.identity import prc_id_check_character
 from notifications.models import Notification
 
@@ -175,3 +175,36 @@ def test_a_red_self_test_answer_is_seen_at_once_and_escalates_until_acknowledged
     alert.refresh_from_db()
     assert (crisis.status, crisis.outcome, crisis.reviewed_by) == ("closed", "stabilised", people.director)
     assert alert.state == "closed"
+
+
+def test_the_director_adds_a_warning_rule_and_changes_its_condition(
+    page: Page, live_server, people, settings
+):
+    """CRI-4 in the browser: from the menu to a new rule, then a narrower condition for it."""
+    import_module("crisis.migrations.0002_default_warning_rules").add_default_rules(django_apps, None)
+    settings.DEMO_MODE = True  # the demo director logs in with a password only
+    people.director.is_demo_account = True
+    people.director.save(update_fields=["is_demo_account"])
+    log_in(page, live_server, people.director)
+    page.get_by_role("link", name="预警规则").first.click()
+    page.get_by_role("link", name="新建规则").click()
+    page.fill("input[name=name]", "GAD-7 中度焦虑")
+    page.fill("input[name=code]", "gad7-moderate")
+    page.select_option("select[name=level]", "yellow")
+    page.select_option("select[name=instrument]", "gad7")
+    page.select_option("select[name=bands]", ["gad7:moderate"])
+    page.locator("button.primary").click()
+    row = page.locator("tr.rule-row", has_text="gad7-moderate")
+    expect(row).to_contain_text("GAD-7")
+    expect(row).to_contain_text("中度焦虑")
+    row.get_by_role("link", name="修改条件").click()
+    page.fill("input[name=item]", "9")
+    page.fill("input[name=item_min]", "5")
+    page.locator("button.primary").click()
+    expect(page.locator(".form-errors")).to_contain_text("只有 7 道题")
+    page.fill("input[name=item]", "7")
+    page.fill("input[name=item_min]", "3")
+    page.locator("button.primary").click()
+    expect(page.locator("tr.rule-row", has_text="gad7-moderate")).to_contain_text("第 7 题的答案 ≥ 3")
+    rule = AlertRule.objects.get(code="gad7-moderate")
+    assert rule.condition == {"instrument": "gad7", "band": "moderate", "item": 7, "min": 3}

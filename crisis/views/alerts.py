@@ -13,11 +13,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from assessments.library import available_instruments
 from confidentiality import policy
 from crisis.forms.alerts import (
     AlertAcknowledgeForm,
@@ -29,6 +30,7 @@ from crisis.forms.alerts import (
     AlertResolveForm,
     AlertRuleForm,
 )
+from crisis.forms.rules import AlertRuleEditForm
 from crisis.models import Alert, AlertRule
 from crisis.permissions import HANDLE_ALERTS
 from crisis.selectors import alerts as selectors
@@ -264,7 +266,7 @@ def rule_edit(request, pk: int):
             form, status = AlertRuleForm(rule=rule), 200
     if request.htmx:
         # HTMX swaps only successful answers: the row comes back as 200 with its errors shown.
-        context = {"rule": rule, "form": form, "saved": status == 200}
+        context = {"rule": selectors.rules_described([rule])[0], "form": form, "saved": status == 200}
         return render(request, "crisis/rules_row.html", context)
     groups = [
         (
@@ -275,6 +277,62 @@ def rule_edit(request, pk: int):
         for source, label, rules in selectors.rules_by_source()
     ]
     return render(request, "crisis/rules_list.html", {"groups": groups}, status=status)
+
+
+def _save_rule(request, form: AlertRuleEditForm, rule: AlertRule | None):
+    """Hand a valid editor form to the service; its refusals land on the form's fields."""
+    data = form.cleaned_data
+    try:
+        if rule is None:
+            return rules_admin.alert_rule_create(
+                actor=request.user,
+                code=data["code"],
+                name=data["name"],
+                source=data["source"],
+                condition=form.condition(),
+                level=data["level"],
+                is_active=data["is_active"],
+            )
+        return rules_admin.alert_rule_update(
+            actor=request.user,
+            rule=rule,
+            name=data["name"],
+            condition=form.condition(),
+            level=data["level"],
+            is_active=data["is_active"],
+        )
+    except ValidationError as exc:
+        apply_validation_error(form, exc)
+        return None
+
+
+def _rule_editor(request, rule: AlertRule | None):
+    _require_rule_manager(request.user)
+    instruments = available_instruments()
+    status = 200
+    if request.method == "POST":
+        form = AlertRuleEditForm(request.POST, instruments=instruments, rule=rule)
+        saved = _save_rule(request, form, rule) if form.is_valid() else None
+        if saved is not None:
+            messages.success(request, _("The rule %(code)s is saved.") % {"code": saved.code})
+            return redirect(f"{reverse('crisis:rule_list')}#rule-{saved.pk}")
+        status = 400
+    else:
+        form = AlertRuleEditForm(instruments=instruments, rule=rule)
+    return render(request, "crisis/rules_form.html", {"form": form, "rule": rule}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rule_create(request):
+    return _rule_editor(request, None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rule_change(request, pk: int):
+    _require_rule_manager(request.user)
+    return _rule_editor(request, get_object_or_404(AlertRule, pk=pk))
 
 
 urlpatterns = [
@@ -288,4 +346,6 @@ urlpatterns = [
     path("alerts/<int:pk>/note/", alert_add_note, name="alert_add_note"),
     path("rules/", rule_list, name="rule_list"),
     path("rules/<int:pk>/", rule_edit, name="rule_edit"),
+    path("rules/new/", rule_create, name="rule_create"),
+    path("rules/<int:pk>/change/", rule_change, name="rule_change"),
 ]

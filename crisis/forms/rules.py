@@ -1,0 +1,172 @@
+"""The warning-rule editor (CRI-4): a rule's condition as fields a director fills in, translated to
+and from the condition's JSON shape (crisis.rules documents the keys). Whether the condition fits
+the source and the instrument is crisis.services.rules_admin's to decide."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from assessments.labels import FLAG_LABELS, band_choices, instrument_flags
+from crisis.models import AlertRule, Level
+
+EITHER, YES, NO = "", "yes", "no"
+TRI_STATE = [(EITHER, _("Either")), (YES, _("Yes")), (NO, _("No"))]
+BOUNDS = ("min", "max", "eq")
+
+
+def _tri(value) -> str:
+    return EITHER if value is None else (YES if value else NO)
+
+
+class AlertRuleEditForm(forms.Form):
+    """One form for a new rule and for changing one; ``rule`` given means the code and the source
+    are fixed and shown, not asked."""
+
+    name = forms.CharField(label=_("Name"), max_length=120)
+    code = forms.SlugField(
+        label=_("Code"),
+        max_length=60,
+        help_text=_("Letters, digits and hyphens, e.g. phq9-item9-min1; it never changes."),
+    )
+    source = forms.ChoiceField(label=_("Signals from"), choices=AlertRule.Source.choices)
+    level = forms.ChoiceField(label=_("Level"), choices=list(reversed(Level.choices)))
+    is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+
+    instrument = forms.ChoiceField(label=_("Instrument"), required=False)
+    bands = forms.MultipleChoiceField(
+        label=_("Band is one of"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_("Bands of the chosen instrument; hold Ctrl to choose several."),
+    )
+    severe = forms.ChoiceField(label=_("The band is marked severe"), choices=TRI_STATE, required=False)
+    item = forms.IntegerField(label=_("Item number"), min_value=1, required=False)
+    item_min = forms.IntegerField(label=_("Answer at least"), required=False)
+    item_max = forms.IntegerField(label=_("Answer at most"), required=False)
+    item_eq = forms.IntegerField(label=_("Answer exactly"), required=False)
+
+    flag = forms.ChoiceField(label=_("Carries the flag"), required=False)
+    any_flag = forms.MultipleChoiceField(
+        label=_("Carries at least one of the flags"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    urgent = forms.ChoiceField(label=_("Marked urgent"), choices=TRI_STATE, required=False)
+    immediate_danger = forms.ChoiceField(label=_("Immediate danger"), choices=TRI_STATE, required=False)
+
+    RULE_FIELDS = ("name", "code", "source", "level", "is_active")
+    ASSESSMENT_FIELDS = ("instrument", "bands", "severe", "item", "item_min", "item_max", "item_eq")
+    SIGNAL_FIELDS = ("flag", "any_flag", "urgent", "immediate_danger")
+
+    def __init__(self, *args, instruments: dict, rule: AlertRule | None = None, **kwargs):
+        self.rule = rule
+        if rule is not None:
+            kwargs.setdefault("initial", self.initial_for(rule))
+        super().__init__(*args, **kwargs)
+        self.fields["instrument"].choices = [("", _("Any instrument"))] + [
+            (code, instrument.data.get("short_name", code))
+            for code, instrument in sorted(instruments.items())
+        ]
+        # "phq9:severe": a band code alone is ambiguous (several instruments have "severe").
+        self.fields["bands"].choices = [
+            (
+                instrument.data.get("short_name", code),
+                [(f"{code}:{band}", label) for band, label in band_choices(instrument)],
+            )
+            for code, instrument in sorted(instruments.items())
+        ]
+        flags = set(FLAG_LABELS)
+        for instrument in instruments.values():
+            flags |= instrument_flags(instrument)
+        flag_choices = sorted(
+            ((flag, str(FLAG_LABELS.get(flag, flag))) for flag in flags), key=lambda c: c[0]
+        )
+        self.fields["flag"].choices = [("", _("No flag required")), *flag_choices]
+        self.fields["any_flag"].choices = flag_choices
+        if rule is not None:
+            del self.fields["code"], self.fields["source"]
+            if rule.source != AlertRule.Source.ASSESSMENT:
+                for name in self.ASSESSMENT_FIELDS:
+                    del self.fields[name]
+
+    @staticmethod
+    def initial_for(rule: AlertRule) -> dict:
+        condition = rule.condition or {}
+        code = condition.get("instrument", "")
+        bands = [condition["band"]] if "band" in condition else list(condition.get("bands", []))
+        return {
+            "name": rule.name,
+            "level": rule.level,
+            "is_active": rule.is_active,
+            "instrument": code,
+            "bands": [f"{code}:{band}" for band in bands],
+            "severe": _tri(condition.get("severe")),
+            "item": condition.get("item"),
+            "item_min": condition.get("min"),
+            "item_max": condition.get("max"),
+            "item_eq": condition.get("eq"),
+            "flag": condition.get("flag", ""),
+            "any_flag": list(condition.get("any_flag", [])),
+            "urgent": _tri(condition.get("urgent")),
+            "immediate_danger": _tri(condition.get("immediate_danger")),
+        }
+
+    def clean(self):
+        data = super().clean()
+        instrument = data.get("instrument") or ""
+        bands = data.get("bands") or []
+        if bands and not instrument:
+            self.add_error("bands", _("Choose the instrument these bands belong to."))
+        elif any(not band.startswith(f"{instrument}:") for band in bands):
+            self.add_error("bands", _("Choose only bands of the chosen instrument."))
+        has_bound = any(data.get(f"item_{key}") is not None for key in BOUNDS)
+        if data.get("item") is not None and not has_bound:
+            self.add_error(
+                "item_min", _("Give the answer the item must have (at least, at most or exactly).")
+            )
+        if has_bound and data.get("item") is None:
+            self.add_error("item", _("Give the item number these answers are about."))
+        if data.get("item") is not None and not instrument:
+            self.add_error("instrument", _("Choose the instrument of the item."))
+        return data
+
+    def condition(self) -> dict:
+        """The cleaned fields as a condition (crisis.rules); empty fields add nothing."""
+        data = self.cleaned_data
+        condition: dict = {}
+        if data.get("instrument"):
+            condition["instrument"] = data["instrument"]
+        bands = [value.split(":", 1)[1] for value in data.get("bands") or []]
+        if len(bands) == 1:
+            condition["band"] = bands[0]
+        elif bands:
+            condition["bands"] = bands
+        if data.get("severe"):
+            condition["severe"] = data["severe"] == YES
+        if data.get("item") is not None:
+            condition["item"] = data["item"]
+            for key in BOUNDS:
+                if data.get(f"item_{key}") is not None:
+                    condition[key] = data[f"item_{key}"]
+        if data.get("flag"):
+            condition["flag"] = data["flag"]
+        if data.get("any_flag"):
+            condition["any_flag"] = list(data["any_flag"])
+        for key in ("urgent", "immediate_danger"):
+            if data.get(key):
+                condition[key] = data[key] == YES
+        return condition
+
+    def groups(self) -> list[tuple[str, list]]:
+        """The fields in the editor's sections (a section without fields is left out)."""
+        sections = [
+            (_("Rule"), self.RULE_FIELDS),
+            (_("Assessment results"), self.ASSESSMENT_FIELDS),
+            (_("Flags and marks"), self.SIGNAL_FIELDS),
+        ]
+        return [
+            (title, [self[name] for name in names if name in self.fields])
+            for title, names in sections
+            if any(name in self.fields for name in names)
+        ]
