@@ -68,7 +68,7 @@ class Alert(models.Model):
         NEW = "new", pgettext_lazy("alert state", "New")
         ACKNOWLEDGED = "acknowledged", _("Acknowledged")
         INTERVENING = "intervening", _("Intervening")
-        RESOLVED = "resolved", _("Resolved")
+        RESOLVED = "resolved", pgettext_lazy("alert state", "Resolved")
         CLOSED = "closed", pgettext_lazy("alert state", "Closed")
 
     OPEN_STATES = (State.NEW, State.ACKNOWLEDGED, State.INTERVENING)
@@ -153,7 +153,7 @@ class AlertEvent(models.Model):
         ASSIGNED = "assigned", _("Assigned")
         ESCALATED = "escalated", _("Escalated")
         INTERVENING = "intervening", _("Intervention started")
-        RESOLVED = "resolved", _("Resolved")
+        RESOLVED = "resolved", pgettext_lazy("alert event", "Resolved")
         CLOSED = "closed", pgettext_lazy("alert event", "Closed")
         NOTE = "note", _("Note")
 
@@ -393,3 +393,22 @@ class WatchListEntry(models.Model):
 
     def __str__(self) -> str:
         return f"watch:{self.resident_id}"
+
+
+class WatchReview(models.Model):
+    """One periodic review of a watch-list entry: what it found and when the next one is due."""
+
+    entry = models.ForeignKey(WatchListEntry, on_delete=models.PROTECT, related_name="reviews")
+    reviewed_at = models.DateTimeField()
+    reviewed_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    was_due = models.DateField(_("was due"))
+    next_review_on = models.DateField(_("next review"))
+    note = EncryptedTextField(_("what the review found"))
+
+    class Meta:
+        verbose_name = _("watch-list review")
+        verbose_name_plural = _("watch-list reviews")
+        ordering = ["-reviewed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"watch-review:{self.entry_id}"

@@ -53,6 +53,11 @@ class _OnListRow(forms.Form):
 
 class WatchReviewForm(_OnListRow):
     prefix_name = "review"
+    note = forms.CharField(
+        label=_("What the review found"),
+        max_length=REASON_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
     next_review_on = BoundedDateField(label=_("Next review on"), widget=DATE_INPUT)
 
 

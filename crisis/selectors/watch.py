@@ -8,11 +8,11 @@ alert shown beside an entry is the one ``policy.filter_alerts`` lets them see.
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Prefetch, Subquery
 from django.utils import timezone
 
 from confidentiality import policy
-from crisis.models import Alert, WatchListEntry
+from crisis.models import Alert, WatchListEntry, WatchReview
 from orgs.models import OrgUnit
 
 
@@ -37,6 +37,7 @@ def watch_list(*, user, unit: OrgUnit | None = None) -> models.QuerySet[WatchLis
             open_alert_level=Subquery(open_alerts.values("level")[:1]),
         )
         .select_related("resident__org_unit", "crisis_case", "added_by")
+        .prefetch_related(Prefetch("reviews", queryset=WatchReview.objects.select_related("reviewed_by")))
         .order_by("review_on", "added_at", "pk")
     )
 

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from accounts.roles import Role
 from confidentiality import policy
 from confidentiality.services import audit_record
-from crisis.models import Alert, CrisisCase, WatchListEntry
+from crisis.models import Alert, CrisisCase, WatchListEntry, WatchReview
 from crisis.permissions import HANDLE_ALERTS
 from lib.urls import absolute_reverse
 from notifications.models import Notification
@@ -180,22 +180,36 @@ def watch_entry_add(*, actor, resident, reason: str, review_on: date) -> WatchLi
 
 
 @transaction.atomic
-def watch_entry_review(*, actor, entry: WatchListEntry, next_review_on: date) -> WatchListEntry:
-    """Record that the person's situation has been reviewed now, and when to review it next.
+def watch_entry_review(*, actor, entry: WatchListEntry, next_review_on: date, note: str) -> WatchListEntry:
+    """Record a review of the person's situation now: what it found, and when to review next.
 
-    Whoever the policy shows the entry to may review it; the entry must still be active and the
-    next date after today (and within a year). What the review found belongs in the person's
-    record (a session, a follow-up, the crisis case): the watch list keeps only the dates.
+    Whoever the policy shows the entry to may review it; the entry must still be active, the note
+    must say what the review found, and the next date must be after today (and within a year).
+    The review is kept (encrypted) beside the entry, so the next reviewer reads what the last one
+    saw; the entry keeps the dates the reminders run on.
     """
     if not policy.can_manage_watch_entry(actor, entry):
         raise PermissionDenied
     entry = _lock_active(entry)
     errors: dict = {}
+    note = (note or "").strip()
+    if not note:
+        errors["note"] = [_("Say what the review found.")]
     _check_review_date(next_review_on, errors, field="next_review_on", allow_today=False)
     if errors:
         raise ValidationError(errors)
     now = timezone.now()
     previous = entry.review_on
+    review = WatchReview(
+        entry=entry,
+        reviewed_at=now,
+        reviewed_by=actor,
+        was_due=previous,
+        next_review_on=next_review_on,
+        note=note,
+    )
+    review.full_clean(exclude=["entry", "reviewed_by"])
+    review.save()
     entry.last_reviewed_at = now
     entry.review_on = next_review_on
     entry.save(update_fields=["last_reviewed_at", "review_on"])
@@ -205,6 +219,7 @@ def watch_entry_review(*, actor, entry: WatchListEntry, next_review_on: date) ->
         obj=entry,
         details={
             "resident": entry.resident_id,
+            "review": review.pk,
             "was_due": previous.isoformat(),
             "review_on": next_review_on.isoformat(),
         },

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -24,7 +25,7 @@ from confidentiality.models import AuditEntry
 from conftest import login_fully
 from core.jobs import run_due_jobs
 from core.navigation import nav_for
-from crisis.models import Alert, CrisisCase, WatchListEntry
+from crisis.models import Alert, CrisisCase, WatchListEntry, WatchReview
 from crisis.services.watch import (
     watch_entry_add,
     watch_entry_ensure,
@@ -41,6 +42,7 @@ LIST = reverse("crisis:watch_list")
 ADD = reverse("crisis:watch_add")
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 REASON = "割腕后出院，家中仍有药物"
+REVIEW_NOTE = "本周电话回访，情绪平稳，药物已由家人保管"
 
 
 def review_url(entry) -> str:
@@ -220,18 +222,41 @@ def test_a_person_already_on_the_list_is_not_added_twice(folks):
     assert WatchListEntry.objects.count() == 1
 
 
-def test_a_review_records_its_time_and_the_next_date_but_no_clinical_text_in_the_log(folks):
+def test_a_review_keeps_what_it_found_encrypted_and_the_log_keeps_no_clinical_text(folks):
     entry = entry_for(folks.zhang, review_on=today() - timedelta(days=2))
     next_on = today() + timedelta(days=14)
 
-    watch_entry_review(actor=folks.people.counsellor, entry=entry, next_review_on=next_on)
+    watch_entry_review(actor=folks.people.counsellor, entry=entry, next_review_on=next_on, note=REVIEW_NOTE)
 
     entry.refresh_from_db()
     assert entry.review_on == next_on
     assert entry.last_reviewed_at is not None
+    review = entry.reviews.get()
+    assert (review.note, review.reviewed_by, review.was_due, review.next_review_on) == (
+        REVIEW_NOTE,
+        folks.people.counsellor,
+        today() - timedelta(days=2),
+        next_on,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT note FROM crisis_watchreview WHERE id = %s", [review.pk])
+        assert REVIEW_NOTE not in str(cursor.fetchone()[0])
     audit = AuditEntry.objects.get(action="watch.reviewed")
-    assert audit.details["review_on"] == next_on.isoformat()
-    assert REASON not in str(audit.details)
+    assert audit.details["review_on"] == next_on.isoformat() and audit.details["review"] == review.pk
+    assert REASON not in str(audit.details) and REVIEW_NOTE not in str(audit.details)
+
+
+def test_a_review_must_say_what_it_found(folks):
+    entry = entry_for(folks.zhang)
+    before = snapshot(entry)
+
+    with pytest.raises(ValidationError) as error:
+        watch_entry_review(
+            actor=folks.people.counsellor, entry=entry, next_review_on=today() + timedelta(days=7), note="  "
+        )
+
+    assert "note" in error.value.message_dict
+    assert snapshot(entry) == before and not WatchReview.objects.exists()
 
 
 @pytest.mark.parametrize("days", [0, -1, 400])
@@ -241,7 +266,10 @@ def test_the_next_review_must_be_after_today_and_within_a_year(folks, days):
 
     with pytest.raises(ValidationError) as error:
         watch_entry_review(
-            actor=folks.people.counsellor, entry=entry, next_review_on=today() + timedelta(days=days)
+            actor=folks.people.counsellor,
+            entry=entry,
+            next_review_on=today() + timedelta(days=days),
+            note=REVIEW_NOTE,
         )
 
     assert "next_review_on" in error.value.message_dict
@@ -253,7 +281,9 @@ def test_staff_who_do_not_see_the_entry_may_not_review_or_remove_it(folks):
     before = snapshot(entry)
     for who in (folks.people.outsider, folks.people.worker):
         with pytest.raises(PermissionDenied):
-            watch_entry_review(actor=who, entry=entry, next_review_on=today() + timedelta(days=3))
+            watch_entry_review(
+                actor=who, entry=entry, next_review_on=today() + timedelta(days=3), note=REVIEW_NOTE
+            )
         with pytest.raises(PermissionDenied):
             watch_entry_remove(actor=who, entry=entry, reason="不需要")
     assert snapshot(entry) == before
@@ -298,7 +328,10 @@ def test_removal_after_the_crisis_keeps_the_entry_with_its_reason(folks):
     assert "稳定" not in str(audit.details)
     with pytest.raises(ValidationError, match="已不在重点关注人群中"):
         watch_entry_review(
-            actor=folks.people.counsellor, entry=entry, next_review_on=today() + timedelta(days=3)
+            actor=folks.people.counsellor,
+            entry=entry,
+            next_review_on=today() + timedelta(days=3),
+            note=REVIEW_NOTE,
         )
 
 
@@ -474,12 +507,27 @@ def test_a_colleague_in_scope_records_a_review_from_the_list(folks):
     next_on = today() + timedelta(days=10)
 
     response = client_for(folks.people.colleague).post(
-        review_url(entry), {"next_review_on": next_on.isoformat()}
+        review_url(entry), {"next_review_on": next_on.isoformat(), "note": REVIEW_NOTE}
     )
 
     assert response.status_code == 302 and response["Location"] == LIST
     entry.refresh_from_db()
     assert entry.review_on == next_on and entry.last_reviewed_at is not None
+    # The next reviewer reads what this one found, on the list itself.
+    listing = client_for(folks.people.counsellor).get(LIST).content.decode()
+    assert REVIEW_NOTE in listing
+
+
+def test_a_review_without_a_note_comes_back_on_the_rows_form(folks):
+    entry = entry_for(folks.zhang)
+    before = snapshot(entry)
+
+    response = client_for(folks.people.counsellor).post(
+        review_url(entry), {"next_review_on": (today() + timedelta(days=7)).isoformat(), "note": ""}
+    )
+
+    assert response.status_code == 400
+    assert snapshot(entry) == before and not WatchReview.objects.exists()
 
 
 def test_a_bad_review_date_comes_back_on_the_rows_form(folks):
@@ -487,7 +535,7 @@ def test_a_bad_review_date_comes_back_on_the_rows_form(folks):
     before = snapshot(entry)
 
     response = client_for(folks.people.counsellor).post(
-        review_url(entry), {"next_review_on": today().isoformat()}
+        review_url(entry), {"next_review_on": today().isoformat(), "note": REVIEW_NOTE}
     )
 
     assert response.status_code == 400
@@ -526,7 +574,8 @@ def test_review_and_removal_of_an_entry_out_of_reach_are_404_and_write_nothing(f
 
     assert (
         client.post(
-            review_url(entry), {"next_review_on": (today() + timedelta(days=3)).isoformat()}
+            review_url(entry),
+            {"next_review_on": (today() + timedelta(days=3)).isoformat(), "note": REVIEW_NOTE},
         ).status_code
         == 404
     )
@@ -626,7 +675,10 @@ def test_the_job_reminds_the_team_once_per_entry_per_day_until_the_review(folks)
         run_due_jobs(only="watch_list.review_due", now=timezone.now())
         assert len(reminders()) == 4
         watch_entry_review(
-            actor=folks.people.counsellor, entry=zhang, next_review_on=day.date() + timedelta(days=8)
+            actor=folks.people.counsellor,
+            entry=zhang,
+            next_review_on=day.date() + timedelta(days=8),
+            note=REVIEW_NOTE,
         )
 
     with time_machine.travel(day + timedelta(days=2), tick=False):

@@ -160,7 +160,7 @@ def watch_review(request, pk: int):
         name="review",
         form_class=WatchReviewForm,
         run=lambda entry, data: services.watch_entry_review(
-            actor=request.user, entry=entry, next_review_on=data["next_review_on"]
+            actor=request.user, entry=entry, next_review_on=data["next_review_on"], note=data["note"]
         ),
         done=_("The review of %(name)s is recorded."),
     )
