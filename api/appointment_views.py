@@ -97,8 +97,10 @@ class AppointmentListCreate(generics.GenericAPIView):
         if "date_to" in filters:
             end = _local_day_start(filters["date_to"]) + timedelta(days=1)
             appointments = appointments.filter(starts_at__lt=end)
-        services.appointments_record_listing(actor=request.user, page="api", filters=filters)
         page = self.paginate_queryset(appointments.order_by("starts_at", "pk"))
+        services.appointments_record_listing(
+            actor=request.user, page="api", filters=filters, ids=[appointment.pk for appointment in page]
+        )
         return self.get_paginated_response(AppointmentSerializer(page, many=True).data)
 
     @extend_schema(

@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 
 from archives.models import Resident
 from confidentiality import policy
-from confidentiality.services import audit_record
+from confidentiality.services import audit_listing, audit_record
 from workflow.models import Appointment, SessionRecord
 from workflow.permissions import MANAGE_CASES
 from workflow.selectors import cases as selectors
@@ -51,6 +51,9 @@ class CaseListCreate(generics.GenericAPIView):
             mine=filters.validated_data.get("mine", False),
         )
         page = self.paginate_queryset(queryset)
+        audit_listing(
+            actor=request.user, object_type="workflow.case", page="api", ids=[case.pk for case in page]
+        )
         return self.get_paginated_response(CaseListItemSerializer(page, many=True).data)
 
     @extend_schema(request=CaseCreateSerializer, responses={201: CaseDetailSerializer})

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from confidentiality import policy
+from confidentiality.services import audit_listing
 from workflow.models import FollowUpTask
 from workflow.permissions import MANAGE_CASES
 from workflow.selectors.followups import visible_follow_ups
@@ -51,6 +52,12 @@ class FollowUpList(generics.GenericAPIView):
             due=filters.validated_data.get("due", ""),
         )
         page = self.paginate_queryset(queryset)
+        audit_listing(
+            actor=request.user,
+            object_type="workflow.followuptask",
+            page="api",
+            ids=[task.pk for task in page],
+        )
         return self.get_paginated_response(FollowUpSerializer(page, many=True).data)
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import time
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from uuid import UUID
 
@@ -735,15 +736,19 @@ def appointment_record_view(*, actor, appointment: Appointment) -> None:
     audit_record(actor=actor, action="appointment.viewed", obj=appointment)
 
 
-def appointments_record_listing(*, actor, page: str, filters: dict) -> None:
-    """A list or calendar shows who asked for help: which one was read, with which filters, is
-    audited (the names of the filters and their values, which are ids and dates, never names)."""
+def appointments_record_listing(*, actor, page: str, filters: dict, ids: Iterable[int]) -> None:
+    """A list or calendar shows who asked for help: which appointments were shown, on which page
+    and with which filters, is audited (ids and dates only, never names). An empty page writes
+    nothing."""
+    ids = [str(pk) for pk in ids]
+    if not ids:
+        return
     details = {key: str(value) for key, value in sorted(filters.items()) if value not in (None, "")}
     audit_record(
         actor=actor,
         action="appointment.listed",
         object_type="workflow.appointment",
-        details={"page": page, **details},
+        details={"page": page, "ids": ids, **details},
     )
 
 

@@ -74,11 +74,14 @@ def form_data(place, day, **overrides):
 
 def test_the_list_shows_todays_appointments_and_waiting_requests(place, people, monday):
     today = timezone.localdate()
-    book(people.counsellor, place.site, at(today, 9), contact_name="今天的人")
+    todays = book(people.counsellor, place.site, at(today, 9), contact_name="今天的人")
     book(people.counsellor, place.site, at(monday, 13, 30), contact_name="下周的人")
     client = client_for(people.counsellor)
     body = text(client.get(LIST))
     assert "今天的人" in body and "下周的人" not in body
+    # Which appointments were shown, to whom, is audited by id (never the names).
+    listed = AuditEntry.objects.filter(action="appointment.listed", actor=people.counsellor).latest("seq")
+    assert listed.details["ids"] == [str(todays.pk)] and "今天的人" not in str(listed.details)
     body = text(client.get(LIST, {"show": "requests"}))
     assert "今天的人" in body and "下周的人" in body
     body = text(client.get(LIST, {"show": "upcoming", "status": "confirmed"}))

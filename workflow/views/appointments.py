@@ -90,6 +90,7 @@ def appointment_list(request):
             "counsellor": getattr(data.get("counsellor"), "pk", None),
             "status": data.get("status", ""),
         },
+        ids=[appointment.pk for appointment in page],
     )
     context = {"form": form, "page": page, "show": show, "tabs": SHOW_CHOICES, "filters": request.GET}
     template = "workflow/appointments/_rows.html" if request.htmx else "workflow/appointments/list.html"
@@ -379,7 +380,8 @@ def appointment_calendar(request):
         days = selectors.calendar_days(
             user=user, first_day=first_day, days=length, counsellor=counsellor, room=room
         )
-    if days:
+    shown = [block.appointment.pk for day_ in days for block in day_.blocks if block.appointment is not None]
+    if shown:
         services.appointments_record_listing(
             actor=user,
             page="calendar",
@@ -389,6 +391,7 @@ def appointment_calendar(request):
                 "from": first_day.isoformat(),
                 "days": length,
             },
+            ids=shown,
         )
     step = timedelta(days=length)
     context = {

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from archives.models import Resident
 from confidentiality import policy
+from confidentiality.services import audit_listing
 from lib.forms import apply_validation_error
 from workflow.forms.followups import (
     FollowUpCancelForm,
@@ -63,6 +64,12 @@ def followup_list(request):
             else unassigned_follow_ups(user=user)
         )
         context["page"] = Paginator(tasks, 25).get_page(request.GET.get("page"))
+    shown = (
+        [task.pk for _key, _title, rows in context["sections"] for task in rows]
+        if tab == "mine"
+        else [task.pk for task in context["page"]]
+    )
+    audit_listing(actor=user, object_type="workflow.followuptask", page=f"follow_ups_{tab}", ids=shown)
     return render(request, "workflow/followups/list.html", context)
 
 
