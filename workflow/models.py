@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -17,6 +17,7 @@ from django.utils.translation import pgettext_lazy
 from confidentiality.fields import BlindIndexField, EncryptedTextField
 
 USER = settings.AUTH_USER_MODEL
+REASON_MAX = 200  # the reasons' limit from before they were encrypted; forms say the same
 
 
 class Modality(models.TextChoices):
@@ -239,7 +240,8 @@ class CaseTransfer(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="transfers")
     from_counsellor = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     to_counsellor = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
-    reason = models.CharField(_("reason"), max_length=200)
+    # Why a client changes counsellor is often clinical: encrypted like the case itself.
+    reason = EncryptedTextField(_("reason"), validators=[MaxLengthValidator(REASON_MAX)])
     by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
 
@@ -248,6 +250,24 @@ class CaseTransfer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}: {self.from_counsellor_id}→{self.to_counsellor_id}"
+
+
+class CaseReopening(models.Model):
+    """A closed case taken up again: why (encrypted, never in the audit log), by whom, and what
+    the closing had said."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="reopenings")
+    reason = EncryptedTextField(_("reason"), validators=[MaxLengthValidator(REASON_MAX)])
+    previous_outcome = models.CharField(max_length=10, choices=Case.Outcome.choices, blank=True)
+    previous_closed_at = models.DateTimeField(null=True, blank=True)
+    by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: reopened"
 
 
 class Intake(models.Model):
@@ -293,7 +313,9 @@ class ServicePlan(models.Model):
     agreement = models.CharField(
         _("how the client agreed"), max_length=20, choices=Agreement.choices, blank=True
     )
-    revision_reason = models.CharField(_("reason for the revision"), max_length=200, blank=True)
+    revision_reason = EncryptedTextField(
+        _("reason for the revision"), blank=True, validators=[MaxLengthValidator(REASON_MAX)]
+    )
     created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -428,7 +450,8 @@ class FollowUpTask(models.Model):
         "assessments.Assessment", on_delete=models.PROTECT, null=True, blank=True, related_name="follow_ups"
     )
     case = models.ForeignKey(Case, on_delete=models.PROTECT, null=True, blank=True, related_name="follow_ups")
-    reason = models.CharField(_("reason"), max_length=200)
+    # e.g. "筛查阳性：PHQ-9 重度抑郁": says why the client is contacted, so it is encrypted.
+    reason = EncryptedTextField(_("reason"), validators=[MaxLengthValidator(REASON_MAX)])
     due_on = models.DateField(_("due on"))
     method = models.CharField(_("method"), max_length=20, choices=Method.choices, default=Method.PHONE)
     assignee = models.ForeignKey(

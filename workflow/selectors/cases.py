@@ -126,6 +126,7 @@ def case_detail_data(*, user, case: Case) -> dict:
         ),
         "assessments": case_assessment_rows(case),
         "transfers": list(case.transfers.select_related("from_counsellor", "to_counsellor", "by")),
+        "reopenings": list(case.reopenings.select_related("by")),
         "follow_ups": list(case.follow_ups.select_related("assignee").order_by("due_on", "pk")),
         "referrals": referrals,
         "surveys": surveys,
@@ -222,7 +223,7 @@ def archive_workflow_entries(*, resident) -> list:
     from django.utils.translation import gettext as _
 
     from archives.selectors import TimelineEntry
-    from workflow.models import CaseTransfer, FollowUpTask, HotlineEntry
+    from workflow.models import CaseReopening, CaseTransfer, FollowUpTask, HotlineEntry
 
     entries = []
     for case in Case.objects.filter(resident=resident).select_related("counsellor"):
@@ -261,6 +262,17 @@ def archive_workflow_entries(*, resident) -> list:
                 f" · {transfer.reason}",
                 clinical=True,
                 url=url_or_blank("workflow:case_detail", transfer.case_id),
+            )
+        )
+    for reopening in CaseReopening.objects.filter(case__resident=resident).select_related("case", "by"):
+        entries.append(
+            TimelineEntry(
+                reopening.at,
+                "case",
+                _("Case %(number)s reopened") % {"number": reopening.case.number},
+                f"{reopening.by.full_name} · {reopening.reason}",
+                clinical=True,
+                url=url_or_blank("workflow:case_detail", reopening.case_id),
             )
         )
     sessions = SessionRecord.objects.filter(case__resident=resident).select_related("case", "recorded_by")

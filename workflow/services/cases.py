@@ -22,6 +22,7 @@ from workflow.models import (
     Appointment,
     Case,
     CaseAssessment,
+    CaseReopening,
     CaseTransfer,
     Intake,
     Modality,
@@ -254,24 +255,33 @@ def case_close(*, actor, case: Case, outcome: str, summary: str) -> Case:
 
 @transaction.atomic
 def case_reopen(*, actor, case: Case, reason: str) -> Case:
-    """Reopen a closed case with a reason. The earlier outcome and closing date stay in the
-    audit log; closing again plans no duplicate follow-ups for the same dates."""
+    """Reopen a closed case with a reason. The reason, the earlier outcome and closing date are
+    kept on a ``CaseReopening`` (the reason encrypted: the audit log, which the administrator
+    reads, names only the ids); closing again plans no duplicate follow-ups for the same dates."""
     _require_work(actor, case)
+    case = Case.objects.select_for_update(of=("self",)).get(pk=case.pk)
     if case.status != Case.Status.CLOSED:
         raise ValidationError(_("The case is already open."))
-    if not (reason or "").strip():
+    reason = (reason or "").strip()
+    if not reason:
         raise ValidationError({"reason": _("Give the reason for reopening the case.")})
-    before = {
-        "outcome": case.outcome,
-        "closed_at": case.closed_at.isoformat(timespec="seconds") if case.closed_at else None,
-    }
+    reopening = CaseReopening(
+        case=case,
+        reason=reason,
+        previous_outcome=case.outcome,
+        previous_closed_at=case.closed_at,
+        by=actor,
+        at=timezone.now(),
+    )
+    reopening.full_clean(exclude=["case", "by"])
+    reopening.save()
     case.status = Case.Status.OPEN
     case.outcome = ""
     case.closed_at = None
     case.closed_by = None
     case.save(update_fields=["status", "outcome", "closed_at", "closed_by"])
     touch_archive(case.resident_id)
-    audit_record(actor=actor, action="case.reopened", obj=case, reason=reason.strip(), details=before)
+    audit_record(actor=actor, action="case.reopened", obj=case, details={"reopening": reopening.pk})
     return case
 
 

@@ -7,12 +7,14 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from django.utils import timezone
 
 from archives.services import archive_set_responsible
 from confidentiality import policy
 from confidentiality.models import AuditEntry
 from workflow.models import Case, CaseTransfer, FollowUpTask, Intake, SatisfactionSurvey, ServicePlan
+from workflow.selectors.cases import archive_workflow_entries
 from workflow.services import cases as services
 from workflow.services.cases import (
     case_close,
@@ -329,6 +331,37 @@ def test_a_reopened_case_closes_again_without_doubling_its_follow_ups(people, ca
     assert case.status == Case.Status.OPEN and case.outcome == ""
     case_close(actor=people.counsellor, case=case, outcome="resolved", summary="解决")
     assert FollowUpTask.objects.filter(case=case).count() == 2
+
+
+def test_the_reason_for_reopening_is_kept_encrypted_on_the_case_and_never_in_the_audit_log(people, case):
+    case_transfer(
+        actor=people.counsellor,
+        case=case,
+        to_counsellor=people.colleague,
+        reason="来访者希望换咨询师，回访时提出",
+    )
+    case.refresh_from_db()
+    case_close(actor=people.colleague, case=case, outcome="improved", summary="好转")
+    case_reopen(actor=people.colleague, case=case, reason="再次出现自伤念头")
+    reopening = case.reopenings.get()
+    assert (reopening.reason, reopening.previous_outcome, reopening.by) == (
+        "再次出现自伤念头",
+        "improved",
+        people.colleague,
+    )
+    entry = AuditEntry.objects.get(action="case.reopened")
+    assert entry.details == {"reopening": reopening.pk} and "自伤" not in entry.reason
+    for table, column in (
+        ("workflow_casereopening", "reason"),
+        ("workflow_casetransfer", "reason"),
+        ("workflow_followuptask", "reason"),
+    ):
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {column} FROM {table}")
+            stored = " ".join(str(value) for (value,) in cursor.fetchall())
+        assert "自伤" not in stored and "回访" not in stored
+    timeline = " ".join(f"{e.title} {e.detail}" for e in archive_workflow_entries(resident=case.resident))
+    assert "再次出现自伤念头" in timeline
 
 
 def test_only_the_case_team_closes_it(people, case):

@@ -331,6 +331,8 @@ def test_the_counsellor_closes_the_case_and_reopens_it(people, case):
     client.post(url("case_reopen", case.pk), {"reason": "复发"})
     case.refresh_from_db()
     assert case.status == "open"
+    page = client.get(url("case_detail", case.pk)).content.decode()
+    assert 'id="reopenings"' in page and "复发" in page and "问题解决" in page
 
 
 def test_the_intake_page_records_and_edits_the_one_intake(people, case):
