@@ -119,6 +119,11 @@ class AppointmentCreateSerializer(serializers.Serializer):
     counsellor = id_field(required=False, allow_null=True, default=None)
     room = id_field(required=False, allow_null=True, default=None)
     resident = id_field(required=False, allow_null=True, default=None)
+    confirm_now = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Confirm at once (a counsellor and a room are then required).",
+    )
 
 
 class AppointmentConfirmSerializer(serializers.Serializer):

@@ -8,7 +8,7 @@ from datetime import timedelta
 from io import BytesIO
 
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -18,6 +18,7 @@ from archives.models import ResidentTag
 from confidentiality.services import audit_record
 from lib.pdf import render_pdf
 from workflow.models import FollowUpTask
+from workflow.services.followups import follow_up_create
 
 from .labels import band_label
 from .library import get_instrument
@@ -144,10 +145,19 @@ def _first_responsible(resident):
 @transaction.atomic
 def followups_create_for_positives(*, actor, campaign: Campaign) -> int:
     """One follow-up task per positive person in the campaign (跟踪、回访); running it again adds
-    only the missing ones. Flagged results are due sooner."""
+    only the missing ones (the campaign is locked meanwhile, so two clicks add them once). Flagged
+    results are due sooner. Each task goes through workflow's ``follow_up_create`` (audited)."""
+    Campaign.objects.select_for_update().filter(pk=campaign.pk).first()
     created = 0
     today = timezone.localdate()
+    planned = set(
+        FollowUpTask.objects.filter(campaign=campaign, source=FollowUpTask.Source.SCREENING).values_list(
+            "resident_id", flat=True
+        )
+    )
     for assessment in campaign_positives(campaign=campaign):
+        if assessment.resident_id in planned:
+            continue  # one follow-up per person, even when several of their results are positive
         due = today + timedelta(days=1 if assessment.flags else 7)
         reason = _("Screening positive: %(instrument)s %(band)s") % {
             "instrument": get_instrument(assessment.instrument_code).data.get(
@@ -155,19 +165,17 @@ def followups_create_for_positives(*, actor, campaign: Campaign) -> int:
             ),
             "band": band_label(get_instrument(assessment.instrument_code), assessment.band),
         }
-        try:
-            with transaction.atomic():
-                FollowUpTask.objects.create(
-                    resident=assessment.resident,
-                    source=FollowUpTask.Source.SCREENING,
-                    campaign=campaign,
-                    assessment=assessment,
-                    reason=reason[:200],
-                    due_on=due,
-                    assignee=_first_responsible(assessment.resident),
-                )
-        except IntegrityError:
-            continue  # this person already has their follow-up for the campaign
+        follow_up_create(
+            actor=actor,
+            resident=assessment.resident,
+            reason=reason,
+            due_on=due,
+            source=FollowUpTask.Source.SCREENING,
+            assignee=_first_responsible(assessment.resident),
+            campaign=campaign,
+            assessment=assessment,
+        )
+        planned.add(assessment.resident_id)
         created += 1
     audit_record(actor=actor, action="campaign.followups_created", obj=campaign, details={"created": created})
     return created

@@ -363,12 +363,15 @@ def appointment_register(
     counsellor=None,
     room=None,
     resident=None,
+    confirm_now: bool = False,
 ) -> Appointment:
     """Register an appointment taken by staff (by phone, on site or from a referral).
 
     The person must keep appointments at the site (its unit in their scope). Times lie on the slot
     grid; the counsellor and room, when given, must be free for the whole time. A known resident's
-    name and phone are used when none are given. The appointment starts as requested.
+    name and phone are used when none are given. The appointment starts as requested; with
+    ``confirm_now`` it is confirmed at once by the rules of ``appointment_confirm`` (a counsellor
+    and a room are then required), and a refused confirmation registers nothing.
     """
     if not policy.can_book_at_site(actor, site):
         raise PermissionDenied
@@ -418,6 +421,8 @@ def appointment_register(
         obj=appointment,
         details={"channel": channel, "site": site.pk, "resident": resident.pk if resident else None},
     )
+    if confirm_now:
+        return appointment_confirm(actor=actor, appointment=appointment, counsellor=counsellor, room=room)
     return appointment
 
 

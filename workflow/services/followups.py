@@ -50,13 +50,17 @@ def follow_up_create(
     method: str = FollowUpTask.Method.PHONE,
     assignee=None,
     case: Case | None = None,
+    campaign=None,
+    assessment=None,
 ) -> FollowUpTask:
     """Plan one follow-up for a resident.
 
     A follow-up planned by hand (source ``manual``) is for clinical staff on the client's team (an
     access grant only lets one read); it needs a reason, a date that is not past, an assignee who
     may work with the client, and a case of the same client if one is named. Automatic follow-ups
-    (case closure, screening) are created by services that have checked their own rules.
+    (case closure, screening: with the campaign and the result that called for it) are created by
+    services that have checked their own rules; the model's constraints still hold for them (one
+    screening follow-up per person and campaign).
     """
     if source == FollowUpTask.Source.MANUAL:
         if not policy.can_plan_follow_up(actor, resident):
@@ -76,6 +80,8 @@ def follow_up_create(
         method=method,
         assignee=assignee,
         case=case,
+        campaign=campaign,
+        assessment=assessment,
     )
     task.full_clean()
     task.save()

@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 
 from confidentiality.models import AuditEntry
 from notifications.models import Notification
-from workflow.models import Appointment, AppointmentChange
+from workflow.models import Appointment, AppointmentChange, SlotClaim
 
 from .appointment_support import at, book, clinic, confirmed, next_weekday
 
@@ -69,6 +69,26 @@ def test_staff_register_an_appointment_over_the_api(api, place, people, monday):
     assert response.data["contact_phone"] == "+8613912345678"
     assert response.data["history"][0]["kind"] == AppointmentChange.Kind.CREATED
     assert Appointment.objects.get().created_by == people.counsellor
+
+
+def test_staff_register_and_confirm_in_one_call_or_nothing_is_written(api, place, people, monday):
+    client = api(people.counsellor)
+    refused = client.post(
+        APPOINTMENTS,
+        payload(place, at(monday, 13, 30), counsellor=people.counsellor.pk, confirm_now=True),
+        format="json",
+    )
+    assert refused.status_code == 400 and "咨询室" in str(refused.data)
+    assert not Appointment.objects.exists() and not SlotClaim.objects.exists()
+    response = client.post(
+        APPOINTMENTS,
+        payload(
+            place, at(monday, 13, 30), counsellor=people.counsellor.pk, room=place.room1.pk, confirm_now=True
+        ),
+        format="json",
+    )
+    assert response.status_code == 201, response.data
+    assert response.data["status"] == "confirmed"
 
 
 def test_a_double_booking_answers_400_naming_the_conflict(api, place, people, monday):

@@ -14,7 +14,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
@@ -120,15 +119,9 @@ def appointment_create(request):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                appointment = services.appointment_register(actor=user, **form.service_kwargs())
-                if form.cleaned_data.get("confirm_now"):
-                    services.appointment_confirm(
-                        actor=user,
-                        appointment=appointment,
-                        counsellor=form.cleaned_data["counsellor"],
-                        room=form.cleaned_data["room"],
-                    )
+            appointment = services.appointment_register(
+                actor=user, confirm_now=bool(form.cleaned_data.get("confirm_now")), **form.service_kwargs()
+            )
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
