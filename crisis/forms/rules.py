@@ -61,8 +61,8 @@ class AlertRuleEditForm(forms.Form):
 
     def __init__(self, *args, instruments: dict, rule: AlertRule | None = None, **kwargs):
         self.rule = rule
-        if rule is not None:
-            kwargs.setdefault("initial", self.initial_for(rule))
+        # A new rule starts yellow: red pages the duty counsellor within minutes, so it is chosen.
+        kwargs.setdefault("initial", self.initial_for(rule) if rule is not None else {"level": Level.YELLOW})
         super().__init__(*args, **kwargs)
         self.fields["instrument"].choices = [("", _("Any instrument"))] + [
             (code, instrument.data.get("short_name", code))
