@@ -579,6 +579,44 @@ def can_handle_alert(user, alert) -> bool:
     return filter_alerts(user, Alert.objects.filter(pk=alert.pk)).exists()
 
 
+def filter_alert_handlers(alert, queryset):
+    """The staff in ``queryset`` who may handle ``alert``: ``filter_alerts`` read the other way
+    round (the owner, those it was escalated or assigned to, staff whose unit holds the alert's
+    unit, and the clinical team of the person's archive). Whom an alert can be given to."""
+    from django.utils import timezone
+
+    from archives.models import Archive
+    from crisis.permissions import HANDLE_ALERTS
+
+    from .models import AccessGrant
+
+    def units_above(unit) -> list[str]:
+        return [unit.path[:end] for end in range(unit.steplen, len(unit.path) + 1, unit.steplen)]
+
+    may = models.Q(org_unit__path__in=units_above(alert.org_unit))
+    may |= models.Q(pk__in=alert.events.exclude(to_user=None).values("to_user_id"))
+    if alert.owner_id is not None:
+        may |= models.Q(pk=alert.owner_id)
+    archive = (
+        Archive.objects.filter(resident_id=alert.resident_id).select_related("resident__org_unit").first()
+    )
+    if archive is not None:
+        team = (
+            models.Q(responsible_archives=archive)
+            | models.Q(supervisees__responsible_archives=archive)
+            | models.Q(cases__resident_id=alert.resident_id)
+            | models.Q(supervisees__cases__resident_id=alert.resident_id)
+            | models.Q(
+                pk__in=AccessGrant.objects.filter(
+                    archive=archive, status=AccessGrant.Status.APPROVED, expires_at__gt=timezone.now()
+                ).values("requester_id")
+            )
+            | models.Q(role=Role.DIRECTOR, org_unit__path__in=units_above(archive.resident.org_unit))
+        )
+        may |= team & models.Q(role__in=CLINICAL_ROLES)
+    return queryset.filter(may, is_active=True, role__in=HANDLE_ALERTS.roles).distinct()
+
+
 def filter_crisis_cases(user, queryset):
     """A crisis case is seen with its alert."""
     from crisis.models import Alert

@@ -15,7 +15,6 @@ from assessments.library import available_instruments
 from assessments.models import RiskSignal
 from confidentiality import policy
 from crisis.models import Alert, AlertEvent, AlertRule, Level
-from crisis.permissions import HANDLE_ALERTS
 from crisis.rules import condition_phrases
 
 # The queue's filter on state: one state, or all open ones together.
@@ -103,21 +102,9 @@ def alert_signals(*, alert: Alert) -> list[RiskSignal]:
 
 
 def alert_owner_choices(*, alert: Alert) -> models.QuerySet:
-    """Who may be given an alert: active clinical staff who handle alerts and whose scope holds
-    the alert's unit, or who are on the person's archive team by responsibility or a case."""
-    from workflow.models import Case as ServiceCase
-
-    unit = alert.org_unit
-    above = [unit.path[:end] for end in range(unit.steplen, len(unit.path) + 1, unit.steplen)]
-    team = Q(org_unit__path__in=above)
-    if alert.resident_id is not None:
-        cases = ServiceCase.objects.filter(resident_id=alert.resident_id).values("counsellor_id")
-        team |= Q(responsible_archives__resident_id=alert.resident_id) | Q(pk__in=cases)
-    return (
-        get_user_model()
-        .objects.filter(team, is_active=True, role__in=HANDLE_ALERTS.roles)
-        .distinct()
-        .order_by("full_name", "username")
+    """Whom the alert can be given to: the staff the policy lets handle it, by name."""
+    return policy.filter_alert_handlers(alert, get_user_model().objects.all()).order_by(
+        "full_name", "username"
     )
 
 
