@@ -536,6 +536,33 @@ def filter_satisfaction_surveys(user, queryset):
     return queryset.filter(visible)
 
 
+def can_collect_satisfaction(user, *, case=None, appointment=None) -> bool:
+    """Issue a feedback link, show its QR code or enter paper feedback for a service: whoever
+    works on the case, or for an appointment without a case, whoever sees the appointment. A
+    reader of the case (an access grant) never: the link is the client's, to be used once."""
+    from workflow.models import Appointment
+
+    if case is not None:
+        return can_work_on_case(user, case)
+    if appointment is None:
+        return False
+    return filter_appointments(user, Appointment.objects.filter(pk=appointment.pk)).exists()
+
+
+def satisfaction_collectable_ids(user, surveys) -> set[int]:
+    """Of these surveys, the ids whose service the person may collect feedback for, in at most one
+    query (cases are answered from their loaded counsellor and client)."""
+    from workflow.models import Appointment
+
+    surveys = list(surveys)
+    ids = {s.pk for s in surveys if s.case_id is not None and can_work_on_case(user, s.case)}
+    by_appointment = {s.appointment_id: s.pk for s in surveys if s.case_id is None and s.appointment_id}
+    if by_appointment:
+        seen = filter_appointments(user, Appointment.objects.filter(pk__in=list(by_appointment)))
+        ids |= {by_appointment[pk] for pk in seen.values_list("pk", flat=True)}
+    return ids
+
+
 def filter_institutions(user, queryset):
     from workflow.permissions import MANAGE_CASES, MANAGE_INSTITUTIONS
 

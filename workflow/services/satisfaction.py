@@ -36,12 +36,6 @@ def _service_of(case: Case | None, appointment: Appointment | None) -> tuple:
     return resident, counsellor
 
 
-def _may_record(actor, case: Case | None, appointment: Appointment | None) -> bool:
-    if case is not None:
-        return policy.can_work_on_case(actor, case)
-    return policy.filter_appointments(actor, Appointment.objects.filter(pk=appointment.pk)).exists()
-
-
 def _clean_rating(rating: int | str | None) -> int:
     try:
         value = int(rating)
@@ -105,7 +99,7 @@ def satisfaction_survey_issue(
         raise ValidationError(
             _("Feedback is asked for after the service: close the case or complete the appointment first.")
         )
-    if actor is not None and not _may_record(actor, case, appointment):
+    if actor is not None and not policy.can_collect_satisfaction(actor, case=case, appointment=appointment):
         raise PermissionDenied
     now = timezone.now()
     open_link = SatisfactionSurvey.objects.filter(
@@ -185,7 +179,7 @@ def satisfaction_paper_entry(
     """Record feedback a client gave on paper. Only those who may work on the case (or, for an
     appointment, who see it) enter it; the entry names them."""
     resident, counsellor = _service_of(case, appointment)
-    if not _may_record(actor, case, appointment):
+    if not policy.can_collect_satisfaction(actor, case=case, appointment=appointment):
         raise PermissionDenied
     rating = _clean_rating(rating)
     comment = _clean_comment(comment)

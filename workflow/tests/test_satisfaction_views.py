@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from archives.services import archive_set_responsible
-from confidentiality.models import AuditEntry
+from confidentiality.models import AccessGrant, AuditEntry
 from notifications.models import Notification
 from workflow.models import SatisfactionSurvey
 from workflow.services.satisfaction import (
@@ -207,6 +207,24 @@ def test_the_counsellor_gets_the_link_as_a_png_qr_code(people, survey):
     assert response.status_code == 200
     assert response["Content-Type"] == "image/png"
     assert response.content.startswith(b"\x89PNG")
+
+
+def test_the_qr_code_is_offered_only_to_those_who_may_hand_the_link_over(people, served, survey):
+    # A colleague with an approved access grant reads the case, and so its feedback, but the
+    # one-time link is the client's: the list offers no QR code and the code itself is refused.
+    AccessGrant.objects.create(
+        archive=served.zhang.archive,
+        requester=people.colleague,
+        kind=AccessGrant.Kind.REQUEST,
+        reason="会诊",
+        status=AccessGrant.Status.APPROVED,
+        expires_at=timezone.now() + timedelta(days=1),
+    )
+    reader = client_for(people.colleague).get(LIST)
+    assert [row.pk for row in reader.context["page"]] == [survey.pk]
+    assert qr_url(survey) not in reader.content.decode()
+    assert client_for(people.colleague).get(qr_url(survey)).status_code == 403
+    assert qr_url(survey) in client_for(people.counsellor).get(LIST).content.decode()
 
 
 def test_the_qr_code_of_a_survey_out_of_reach_is_a_404(people, survey):

@@ -1,7 +1,8 @@
 """Staff pages of satisfaction feedback (SVC-7): the results, the QR code of a link, feedback
 given on paper, and a fresh link for a completed service.
 
-Rows come through ``policy.filter_satisfaction_surveys``; writing needs ``can_work_on_case``.
+Rows come through ``policy.filter_satisfaction_surveys``; issuing a link, its QR code and paper
+feedback need ``policy.can_collect_satisfaction``.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from lib.forms import apply_validation_error
 from workflow.forms.satisfaction import PaperEntryForm, SatisfactionFilterForm
 from workflow.models import Case, SatisfactionSurvey
 from workflow.permissions import VIEW_SERVICE_QUALITY
-from workflow.selectors.satisfaction import EXPIRED, satisfaction_summary, satisfaction_surveys_for
+from workflow.selectors.satisfaction import satisfaction_summary, satisfaction_surveys_for
 from workflow.services.satisfaction import (
     satisfaction_link,
     satisfaction_paper_entry,
@@ -72,16 +73,15 @@ def satisfaction_list(request):
     if commented:
         # Comments are the client's own words about their service.
         audit_record(actor=user, action="satisfaction.comments_read", details={"surveys": commented})
-    renewable = {
-        survey.pk
-        for survey in page
-        if survey.state == EXPIRED and survey.case_id and policy.can_work_on_case(user, survey.case)
-    }
+    collectable = policy.satisfaction_collectable_ids(
+        user, [survey for survey in page if survey.channel == SatisfactionSurvey.Channel.LINK]
+    )
     context = {
         "form": form,
         "page": page,
         "summary": satisfaction_summary(rows),
-        "renewable": renewable,
+        # A waiting link can be shown as a QR code; an expired one of a case renewed.
+        "collectable": collectable,
         "filters": request.GET,
     }
     template = "workflow/satisfaction/_rows.html" if request.htmx else "workflow/satisfaction/list.html"
@@ -95,12 +95,7 @@ def satisfaction_qr(request, pk: int):
     survey = policy.fetch_or_404(request.user, SatisfactionSurvey, pk=pk)
     if survey.channel != SatisfactionSurvey.Channel.LINK:
         raise Http404
-    # The link is the client's to use once: only those who work on the case hand it over.
-    if survey.case is not None:
-        may_hand_over = policy.can_work_on_case(request.user, survey.case)
-    else:
-        may_hand_over = survey.appointment is not None and survey.appointment.counsellor_id == request.user.pk
-    if not may_hand_over:
+    if not policy.can_collect_satisfaction(request.user, case=survey.case, appointment=survey.appointment):
         raise PermissionDenied
     buffer = BytesIO()
     qrcode.make(satisfaction_link(survey), box_size=12, border=4).save(buffer, format="PNG")
