@@ -295,9 +295,11 @@ def selftest_submit(
     return SelfTestResult(response, stored, created=True)
 
 
-def campaign_targets(campaign: Campaign):
+def campaign_targets(campaign: Campaign, *, units=None):
+    """The people the campaign is for: in its target units (``units`` when already loaded) and,
+    when it names tags, carrying one of them."""
     residents = Resident.objects.none()
-    for unit in campaign.target_units.all():
+    for unit in campaign.target_units.all() if units is None else units:
         residents = residents | Resident.objects.filter(org_unit__path__startswith=unit.path)
     if campaign.target_tags:
         residents = residents.filter(
@@ -307,14 +309,20 @@ def campaign_targets(campaign: Campaign):
 
 
 def campaign_coverage(campaign: Campaign) -> list[dict]:
-    """Per target unit: how many of its target people have taken part (done / target)."""
+    """Per target unit: how many of its target people have taken part (done / target). Two
+    queries whatever the number of units and people: the units, then one aggregate over the
+    targets with a count per unit (taking part is a subquery, never a list of ids)."""
+    units = list(campaign.target_units.order_by("path"))
+    took_part = Q(pk__in=campaign.responses.exclude(resident=None).values("resident_id"))
+    counts = {}
+    for index, unit in enumerate(units):
+        inside = Q(org_unit__path__startswith=unit.path)
+        counts[f"target_{index}"] = Count("pk", filter=inside, distinct=True)
+        counts[f"done_{index}"] = Count("pk", filter=inside & took_part, distinct=True)
+    totals = campaign_targets(campaign, units=units).aggregate(**counts) if units else {}
     rows = []
-    done_ids = set(campaign.responses.exclude(resident=None).values_list("resident_id", flat=True))
-    targets = campaign_targets(campaign)
-    for unit in campaign.target_units.order_by("path"):
-        in_unit = targets.filter(org_unit__path__startswith=unit.path)
-        target = in_unit.count()
-        done = in_unit.filter(pk__in=done_ids).count()
+    for index, unit in enumerate(units):
+        target, done = totals[f"target_{index}"], totals[f"done_{index}"]
         rows.append(
             {
                 "unit": unit,

@@ -215,3 +215,33 @@ def test_a_school_screening_identifies_students_by_student_number_and_name(clien
         client.post(url, {"consent": "on", "name": "小刚", "student_number": "2026070101"}).status_code == 302
     )
     assert client.session["selftest"]["resident"] == pupil.pk
+
+
+def test_coverage_counts_each_unit_in_two_queries_whatever_the_number_of_units(
+    people, tree, django_assert_num_queries
+):
+    campaign = campaign_create(
+        actor=people.director,
+        name="全区普查",
+        instruments=["phq2"],
+        target_units=[tree.willow, tree.pine, tree.grid],
+        target_tags=[],
+        starts_on=timezone.localdate(),
+        ends_on=timezone.localdate() + timedelta(days=30),
+        identification="id_number",
+    )
+    people_in = {
+        unit: [
+            resident_register(actor=people.director, name=f"居民{unit.pk}{n}", org_unit=unit)
+            for n in range(3)
+        ]
+        for unit in (tree.grid, tree.willow, tree.pine)
+    }
+    for n, resident in enumerate([*people_in[tree.grid][:2], people_in[tree.pine][0]]):
+        CampaignResponse.objects.create(campaign=campaign, resident=resident, idempotency_key=f"k{n}")
+    with django_assert_num_queries(2):
+        rows = campaign_coverage(campaign)
+    # The grid lies inside the willow community: its people count there too.
+    assert [(row["unit"], row["target"], row["done"]) for row in rows] == sorted(
+        [(tree.willow, 6, 2), (tree.grid, 3, 2), (tree.pine, 3, 1)], key=lambda row: row[0].path
+    )
