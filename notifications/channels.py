@@ -21,6 +21,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import BadHeaderError, send_mail
 from django.core.validators import validate_email
+from django.utils.translation import gettext as _
 
 from lib.identity import InvalidPhone, normalise_phone
 
@@ -61,14 +62,17 @@ class EmailChannel:
             address = notification.recipient_user.email
             if not address:
                 raise DeliveryError(
-                    f"The staff account {notification.recipient_user.get_username()} has no e-mail address."
+                    _("The staff account %(username)s has no e-mail address.")
+                    % {"username": notification.recipient_user.get_username()}
                 )
         else:
             address = notification.recipient_address.strip()
         try:
             validate_email(address)
         except ValidationError as exc:
-            raise DeliveryError(f"{address!r} is not an e-mail address; e-mail cannot reach it.") from exc
+            raise DeliveryError(
+                _("“%(address)s” is not an e-mail address; e-mail cannot reach it.") % {"address": address}
+            ) from exc
         try:
             send_mail(
                 notification.subject,
@@ -78,9 +82,11 @@ class EmailChannel:
                 fail_silently=False,
             )
         except BadHeaderError as exc:
-            raise DeliveryError("The subject contains a line break, which e-mail does not allow.") from exc
+            raise DeliveryError(_("The subject contains a line break, which e-mail does not allow.")) from exc
         except (smtplib.SMTPException, OSError) as exc:
-            raise DeliveryError(f"The mail server refused or could not be reached: {exc}") from exc
+            raise DeliveryError(
+                _("The mail server refused or could not be reached: %(reason)s") % {"reason": exc}
+            ) from exc
 
 
 def _timeout() -> float:
@@ -92,7 +98,8 @@ def post_json(*, gateway: str, url: str, token: str, payload: dict) -> None:
     if not url.lower().startswith(("https://", "http://")):
         # urllib would also open file:// and ftp:// URLs; a gateway is always HTTP.
         raise DeliveryError(
-            f"The {gateway} gateway is not configured: its URL must start with http:// or https://."
+            _("The %(gateway)s gateway is not configured: its URL must start with http:// or https://.")
+            % {"gateway": gateway}
         )
     request = urllib.request.Request(  # noqa: S310 (scheme checked above)
         url,
@@ -110,11 +117,15 @@ def post_json(*, gateway: str, url: str, token: str, payload: dict) -> None:
     except urllib.error.HTTPError as exc:
         excerpt = exc.read(ERROR_EXCERPT_CHARS).decode("utf-8", "replace")
         raise DeliveryError(
-            f"The {gateway} gateway refused the message (HTTP {exc.code}): {excerpt}"
+            _("The %(gateway)s gateway refused the message (HTTP %(code)s): %(answer)s")
+            % {"gateway": gateway, "code": exc.code, "answer": excerpt}
         ) from exc
     except (urllib.error.URLError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
-        raise DeliveryError(f"The {gateway} gateway could not be reached: {reason}") from exc
+        raise DeliveryError(
+            _("The %(gateway)s gateway could not be reached: %(reason)s")
+            % {"gateway": gateway, "reason": reason}
+        ) from exc
 
 
 def _reference(notification: Notification) -> str:
@@ -133,19 +144,22 @@ class SmsChannel:
         token = settings.XINQIAO_SMS_GATEWAY_TOKEN
         if not url or not token:
             raise DeliveryError(
-                "The SMS channel is not configured: set XINQIAO_SMS_GATEWAY_URL and "
-                "XINQIAO_SMS_GATEWAY_TOKEN (see docs/notifications.md)."
+                _(
+                    "The SMS channel is not configured: set XINQIAO_SMS_GATEWAY_URL and "
+                    "XINQIAO_SMS_GATEWAY_TOKEN (see docs/notifications.md)."
+                )
             )
         if not notification.recipient_address.strip():
-            raise DeliveryError("There is no phone number to send this SMS to.")
+            raise DeliveryError(_("There is no phone number to send this SMS to."))
         try:
             phone = normalise_phone(notification.recipient_address)
         except InvalidPhone as exc:
             raise DeliveryError(
-                f"{notification.recipient_address!r} is not a phone number; SMS cannot reach it."
+                _("“%(address)s” is not a phone number; SMS cannot reach it.")
+                % {"address": notification.recipient_address}
             ) from exc
         post_json(
-            gateway="SMS",
+            gateway=_("SMS"),
             url=url,
             token=token,
             payload={
@@ -172,19 +186,23 @@ class WeChatChannel:
         template_id = settings.XINQIAO_WECHAT_TEMPLATE_ID
         if not (app_id and template_id):
             raise DeliveryError(
-                "The WeChat channel is not configured: set XINQIAO_WECHAT_APP_ID and "
-                "XINQIAO_WECHAT_TEMPLATE_ID (see docs/notifications.md)."
+                _(
+                    "The WeChat channel is not configured: set XINQIAO_WECHAT_APP_ID and "
+                    "XINQIAO_WECHAT_TEMPLATE_ID (see docs/notifications.md)."
+                )
             )
         if not (url and token):
             raise DeliveryError(
-                "The WeChat channel needs a gateway: set XINQIAO_WECHAT_GATEWAY_URL and "
-                "XINQIAO_WECHAT_GATEWAY_TOKEN; see docs/notifications.md."
+                _(
+                    "The WeChat channel needs a gateway: set XINQIAO_WECHAT_GATEWAY_URL and "
+                    "XINQIAO_WECHAT_GATEWAY_TOKEN; see docs/notifications.md."
+                )
             )
         recipient = notification.recipient_address.strip()
         if not recipient:
-            raise DeliveryError("There is no WeChat OpenID or phone number to send this message to.")
+            raise DeliveryError(_("There is no WeChat OpenID or phone number to send this message to."))
         post_json(
-            gateway="WeChat",
+            gateway=_("WeChat"),
             url=url,
             token=token,
             payload={
@@ -207,4 +225,4 @@ def channel_for(name: str) -> Channel:
     try:
         return CHANNELS[name]
     except KeyError as exc:
-        raise DeliveryError(f"Unknown notification channel {name!r}") from exc
+        raise DeliveryError(_("Unknown notification channel “%(name)s”.") % {"name": name}) from exc

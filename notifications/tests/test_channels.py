@@ -74,7 +74,7 @@ def test_an_unknown_channel_leaves_the_row_failed_with_the_reason(django_capture
     Notification.objects.filter(pk=row.pk).update(channel="pigeon", status=Notification.Status.PENDING)
     row = notification_deliver(notification_id=row.pk)
     assert row.status == Notification.Status.FAILED
-    assert "Unknown notification channel" in row.error
+    assert "未知的通知渠道" in row.error
 
 
 # ----------------------------------------------------------------------------- e-mail
@@ -112,7 +112,7 @@ def test_the_email_channel_reaches_a_staff_member_at_their_account_address(
 def test_the_email_channel_refuses_an_address_that_is_not_an_email(django_capture_on_commit_callbacks):
     row = queue(django_capture_on_commit_callbacks, channel="email", recipient_address=PHONE)
     assert row.status == Notification.Status.FAILED
-    assert "is not an e-mail address" in row.error
+    assert "不是电子邮件地址" in row.error
     assert mail.outbox == []
 
 
@@ -128,7 +128,7 @@ def test_the_email_channel_refuses_a_staff_member_without_an_email(
         recipient_address="",
     )
     assert row.status == Notification.Status.FAILED
-    assert "has no e-mail address" in row.error
+    assert "没有电子邮件地址" in row.error
 
 
 # ----------------------------------------------------------------------------- SMS
@@ -141,7 +141,7 @@ def test_an_sms_channel_that_is_not_configured_leaves_the_message_failed_with_th
     settings.XINQIAO_SMS_GATEWAY_TOKEN = ""
     row = queue(django_capture_on_commit_callbacks, channel="sms")
     assert row.status == Notification.Status.FAILED
-    assert row.error.startswith("The SMS channel is not configured")
+    assert row.error.startswith("短信渠道未配置")
     assert "XINQIAO_SMS_GATEWAY_URL" in row.error
     assert row.sent_at is None
 
@@ -181,7 +181,7 @@ def test_an_sms_gateway_that_cannot_be_reached_is_a_failure_not_a_crash(
     settings.XINQIAO_SMS_GATEWAY_TOKEN = "t"
     row = queue(django_capture_on_commit_callbacks, channel="sms")
     assert row.status == Notification.Status.FAILED
-    assert "could not be reached" in row.error
+    assert "无法连接短信网关" in row.error
 
 
 def test_the_sms_channel_refuses_a_gateway_url_that_is_not_http(settings, django_capture_on_commit_callbacks):
@@ -189,7 +189,7 @@ def test_the_sms_channel_refuses_a_gateway_url_that_is_not_http(settings, django
     settings.XINQIAO_SMS_GATEWAY_TOKEN = "t"
     row = queue(django_capture_on_commit_callbacks, channel="sms")
     assert row.status == Notification.Status.FAILED
-    assert "must start with http:// or https://" in row.error
+    assert "必须以 http:// 或 https:// 开头" in row.error
 
 
 def test_the_sms_channel_refuses_an_address_that_is_not_a_phone_number(
@@ -197,7 +197,7 @@ def test_the_sms_channel_refuses_an_address_that_is_not_a_phone_number(
 ):
     row = queue(django_capture_on_commit_callbacks, channel="sms", recipient_address="zhang@example.org")
     assert row.status == Notification.Status.FAILED
-    assert "is not a phone number" in row.error
+    assert "不是手机号码" in row.error
     assert sms_configured.requests == []
 
 
@@ -212,14 +212,14 @@ def test_a_wechat_channel_without_a_gateway_refuses_and_says_where_to_read(
     settings.XINQIAO_WECHAT_GATEWAY_URL = ""
     row = queue(django_capture_on_commit_callbacks, channel="wechat")
     assert row.status == Notification.Status.FAILED
-    assert "WeChat channel needs a gateway" in row.error and "docs" in row.error
+    assert "微信渠道需要网关" in row.error and "docs" in row.error
 
 
 def test_a_wechat_channel_without_an_account_is_not_configured(settings, django_capture_on_commit_callbacks):
     settings.XINQIAO_WECHAT_APP_ID = ""
     row = queue(django_capture_on_commit_callbacks, channel="wechat")
     assert row.status == Notification.Status.FAILED
-    assert row.error.startswith("The WeChat channel is not configured")
+    assert row.error.startswith("微信渠道未配置")
 
 
 def test_a_configured_wechat_channel_posts_the_template_message_to_the_gateway(
