@@ -14,13 +14,13 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from archives.models import ResidentTag
+from archives.models import ResidentTag, SpecialGroup
 from confidentiality.services import audit_record
 from lib.pdf import render_pdf
 from workflow.models import FollowUpTask
 from workflow.services.followups import follow_up_create
 
-from .labels import band_label
+from .labels import band_label, flag_labels
 from .library import get_instrument
 from .models import Assessment, Campaign
 
@@ -104,7 +104,10 @@ def band_distribution(*, campaign: Campaign, suppress: bool, within=None) -> lis
                     for unit, counts in sorted(entry["units"].items())
                 ],
                 "tags": [
-                    (tag, [_cell(counts[b], suppress) for b in bands])
+                    (
+                        str(SpecialGroup(tag).label) if tag in SpecialGroup.values else tag,
+                        [_cell(counts[b], suppress) for b in bands],
+                    )
                     for tag, counts in sorted(entry["tags"].items())
                 ],
                 "total": _cell(total, suppress),
@@ -125,14 +128,28 @@ def _band_order(instrument, band: str) -> int:
 
 
 def campaign_positives(*, campaign: Campaign) -> list[Assessment]:
-    """Results that call for a follow-up: a positive or upper band, or any flag; named people only."""
-    return [
+    """Results that call for a follow-up: a positive or upper band, or any flag; named people
+    only. Each carries ``instrument_name``, ``band_name`` and ``flag_names`` to be read by people."""
+    positives = [
         assessment
         for assessment in campaign.assessments.exclude(resident=None)
         .select_related("resident", "resident__org_unit")
         .order_by("resident__name_pinyin", "instrument_code")
         if assessment.band in POSITIVE_BANDS or assessment.flags
     ]
+    for assessment in positives:
+        try:
+            instrument = get_instrument(assessment.instrument_code, assessment.instrument_version)
+        except KeyError:
+            instrument = None
+        assessment.instrument_name = (
+            instrument.data.get("short_name", assessment.instrument_code)
+            if instrument
+            else assessment.instrument_code
+        )
+        assessment.band_name = band_label(instrument, assessment.band) if instrument else assessment.band
+        assessment.flag_names = [label for _code, label in flag_labels(assessment.flags or [])]
+    return positives
 
 
 def _first_responsible(resident):
@@ -203,10 +220,10 @@ def report_xlsx(*, campaign: Campaign, distribution: list[dict], positives: list
                 [
                     a.resident.name,
                     a.resident.org_unit.name,
-                    a.instrument_code,
+                    a.instrument_name,
                     a.total,
-                    a.band,
-                    ",".join(a.flags),
+                    a.band_name,
+                    "、".join(a.flag_names),
                 ]
             )
     buffer = BytesIO()

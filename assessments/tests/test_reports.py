@@ -64,6 +64,11 @@ def test_the_director_sees_the_distribution_and_the_positives(people, screened):
     phq2 = next(block for block in response.context["distribution"] if block["name"] == "PHQ-2")
     assert {t["band"]: t["n"] for t in phq2["totals"]} == {"negative": 5, "positive": 2}
     assert {a.resident.name for a in response.context["positives"]} == {"学生0", "学生1"}
+    # People read names, not codes: the band, the flag and the special group in Chinese.
+    html = response.content.decode()
+    assert "中重度抑郁" in html
+    assert ">moderately_severe<" not in html and ">phq9<" not in html
+    assert [tag for tag, _counts in phq2["tags"]] == ["学生"]
 
 
 def test_a_teacher_sees_small_cells_suppressed_and_no_names(people, screened):
@@ -107,6 +112,8 @@ def test_the_report_exports_as_xlsx_and_pdf(people, screened):
     xlsx = client.get(report_url(screened, format="xlsx"))
     workbook = load_workbook(io.BytesIO(xlsx.content))
     assert "PHQ-2" in workbook.sheetnames
+    positives = [row for row in workbook[workbook.sheetnames[-1]].iter_rows(values_only=True)]
+    assert positives[1][2] in ("PHQ-2", "PHQ-9") and "moderately_severe" not in {row[4] for row in positives}
     pdf = client.get(report_url(screened, format="pdf"))
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
     assert "普查" in text
