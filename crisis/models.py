@@ -72,6 +72,15 @@ class Alert(models.Model):
         CLOSED = "closed", pgettext_lazy("alert state", "Closed")
 
     OPEN_STATES = (State.NEW, State.ACKNOWLEDGED, State.INTERVENING)
+    # What can be done to an alert in each state: crisis.services.alerts enforces it and the
+    # alert's page offers exactly these forms, so the two never drift apart.
+    ACTIONS_BY_STATE = {
+        State.NEW: ("acknowledge", "assign", "note"),
+        State.ACKNOWLEDGED: ("intervene", "resolve", "assign", "note"),
+        State.INTERVENING: ("resolve", "assign", "note"),
+        State.RESOLVED: ("close", "note"),
+        State.CLOSED: ("note",),
+    }
 
     class Outcome(models.TextChoices):
         STABILISED = "stabilised", _("Stabilised")
@@ -135,6 +144,10 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.level}:{self.pk}"
+
+    def actions(self) -> tuple[str, ...]:
+        """The actions the alert's state allows (see ACTIONS_BY_STATE)."""
+        return self.ACTIONS_BY_STATE.get(self.state, ())
 
     @property
     def is_open(self) -> bool:

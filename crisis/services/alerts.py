@@ -32,8 +32,9 @@ def _lock_and_check(actor, alert: Alert) -> Alert:
     return alert
 
 
-def _require_state(alert: Alert, allowed: tuple, message: str) -> None:
-    if alert.state not in allowed:
+def _require_action(alert: Alert, action: str, message: str) -> None:
+    """Refuse an action the alert's state does not allow (Alert.ACTIONS_BY_STATE)."""
+    if action not in alert.actions():
         raise ValidationError(message)
 
 
@@ -51,7 +52,7 @@ def alert_acknowledge(*, actor, alert: Alert) -> Alert:
     An alert without owner becomes the acknowledging person's.
     """
     alert = _lock_and_check(actor, alert)
-    _require_state(alert, (Alert.State.NEW,), _("This alert has already been acknowledged."))
+    _require_action(alert, "acknowledge", _("This alert has already been acknowledged."))
     now = timezone.now()
     alert.state = Alert.State.ACKNOWLEDGED
     alert.acknowledged_at = now
@@ -70,7 +71,7 @@ def alert_acknowledge(*, actor, alert: Alert) -> Alert:
 def alert_assign(*, actor, alert: Alert, owner, note: str = "") -> Alert:
     """Give an open alert to another owner, who must be clinical staff able to handle it."""
     alert = _lock_and_check(actor, alert)
-    _require_state(alert, Alert.OPEN_STATES, _("Only an open alert can be assigned."))
+    _require_action(alert, "assign", _("Only an open alert can be assigned."))
     if not (
         owner is not None
         and policy.has_permission(owner, HANDLE_ALERTS)
@@ -103,9 +104,7 @@ def alert_start_intervention(*, actor, alert: Alert, note: str = "") -> Alert:
     alert = _lock_and_check(actor, alert)
     if alert.state == Alert.State.NEW:
         raise ValidationError(_("Acknowledge the alert first."))
-    _require_state(
-        alert, (Alert.State.ACKNOWLEDGED,), _("An intervention can start only on an acknowledged alert.")
-    )
+    _require_action(alert, "intervene", _("An intervention can start only on an acknowledged alert."))
     now = timezone.now()
     alert.state = Alert.State.INTERVENING
     alert.save(update_fields=["state"])
@@ -121,11 +120,7 @@ def alert_resolve(*, actor, alert: Alert, outcome: str, note: str = "") -> Alert
     alert = _lock_and_check(actor, alert)
     if alert.state == Alert.State.NEW:
         raise ValidationError(_("Acknowledge the alert first."))
-    _require_state(
-        alert,
-        (Alert.State.ACKNOWLEDGED, Alert.State.INTERVENING),
-        _("This alert has already been resolved."),
-    )
+    _require_action(alert, "resolve", _("This alert has already been resolved."))
     if outcome not in Alert.Outcome.values:
         raise ValidationError({"outcome": _("Choose the outcome.")})
     now = timezone.now()
@@ -144,7 +139,7 @@ def alert_close(*, actor, alert: Alert, note: str = "") -> Alert:
     """A resolved alert is closed: nothing more is expected on it. A later signal for the same
     person opens a new alert."""
     alert = _lock_and_check(actor, alert)
-    _require_state(alert, (Alert.State.RESOLVED,), _("Only a resolved alert can be closed."))
+    _require_action(alert, "close", _("Only a resolved alert can be closed."))
     now = timezone.now()
     alert.state = Alert.State.CLOSED
     alert.save(update_fields=["state"])

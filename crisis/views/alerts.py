@@ -66,18 +66,10 @@ def alert_list(request):
 # ---------------------------------------------------------------------------------------------
 # One alert and its actions
 
-# The forms each state offers; the services decide finally (e.g. after a change in another tab).
-ACTIONS_BY_STATE = {
-    Alert.State.NEW: ("acknowledge", "assign", "note"),
-    Alert.State.ACKNOWLEDGED: ("intervene", "resolve", "assign", "note"),
-    Alert.State.INTERVENING: ("resolve", "assign", "note"),
-    Alert.State.RESOLVED: ("close", "note"),
-    Alert.State.CLOSED: ("note",),
-}
-
 
 def _forms_for(alert: Alert, bound: dict) -> dict:
-    offered = ACTIONS_BY_STATE.get(alert.state, ())
+    # The forms the state allows (Alert.ACTIONS_BY_STATE, which the services enforce).
+    offered = alert.actions()
     builders = {
         "acknowledge": lambda: AlertAcknowledgeForm(),
         "assign": lambda: AlertAssignForm(
@@ -128,7 +120,7 @@ def _act(request, pk: int, *, name: str, form_class, run, done: str, **form_kwar
             messages.success(request, done)
             return redirect("crisis:alert_detail", pk=alert.pk)
     alert.refresh_from_db()
-    if name not in ACTIONS_BY_STATE.get(alert.state, ()):
+    if name not in alert.actions():
         # The alert has moved on (e.g. acknowledged in another tab): its form is not on the page
         # any more, so its errors are said at the top of it.
         for errors in form.errors.values():

@@ -194,6 +194,15 @@ REFUSALS = {
 }
 
 
+def appointment_actions(appointment: Appointment, *, now: datetime | None = None) -> set[str]:
+    """The actions the appointment's status (and, for a no-show, the clock) allows now: the page
+    offers these, and the services below refuse the others with REFUSALS' messages."""
+    actions = {action for action, (allowed, _message) in REFUSALS.items() if appointment.status in allowed}
+    if "no_show" in actions and (now or timezone.now()) < appointment.starts_at:
+        actions.discard("no_show")
+    return actions
+
+
 def _require_status(appointment: Appointment, action: str) -> None:
     allowed, message = REFUSALS[action]
     if appointment.status not in allowed:

@@ -174,18 +174,19 @@ def _check_in_form(request, appointment: Appointment, data=None) -> CheckInForm:
 
 def _detail_context(request, appointment: Appointment, **forms) -> dict:
     status = appointment.status
+    actions = services.appointment_actions(appointment)
     context = {
         "appointment": appointment,
         "sex": Sex(appointment.contact_sex).label if appointment.contact_sex in Sex.values else "",
         "history": selectors.appointment_history(appointment=appointment),
-        "can_reschedule": status in (Status.REQUESTED, Status.CONFIRMED),
-        "can_cancel": status in (Status.REQUESTED, Status.CONFIRMED),
-        "can_no_show": status == Status.CONFIRMED and appointment.starts_at <= timezone.now(),
+        "can_reschedule": "reschedule" in actions,
+        "can_cancel": "cancel" in actions,
+        "can_no_show": "no_show" in actions,
         "cancel_form": forms.get("cancel_form") or CancelForm(),
     }
-    if status == Status.REQUESTED:
+    if "confirm" in actions:
         context["confirm_form"] = forms.get("confirm_form") or _confirm_form(request, appointment)
-    if status == Status.CONFIRMED:
+    if "check_in" in actions:
         context["check_in_form"] = forms.get("check_in_form") or _check_in_form(request, appointment)
     if status in (Status.CHECKED_IN, Status.COMPLETED):
         query = f"?appointment={appointment.pk}"
