@@ -40,7 +40,7 @@ from archives.services import ADULT_AGE, ID_ERRORS, ID_INDEX_PURPOSE, DuplicateR
 from confidentiality import policy
 from confidentiality.services import audit_record
 from crisis import rules
-from crisis.services.signals import alert_from_signal
+from crisis.services.signals import alerts_from_signals
 from lib.encryption import _fernet, blind_index  # _fernet: the payload is bytes, not text
 from lib.identity import InvalidIdNumber, parse_prc_id_number
 
@@ -818,7 +818,7 @@ class _Import:
     def raise_signals(self, batch, resident_ids, response_ids, rule_set) -> int:
         """A risk signal for each severe band, critical flag or result a warning rule matches, as
         ``_signal_if_needed`` raises it; the signals are written in bulk, then each one goes
-        through the warning rules (few rows of a screening raise one)."""
+        through the warning rules, person by person (``alerts_from_signals``)."""
         matched: dict[tuple, bool] = {}
 
         def rule_matches(row) -> bool:
@@ -862,8 +862,7 @@ class _Import:
                 for response_id, (resident_id, flags, band) in wanted.items()
             ]
         )
-        for signal in signals:
-            alert_from_signal(signal, rule_set=rule_set)
+        alerts_from_signals(signals, rule_set=rule_set)
         return len(wanted)
 
     def register_new(self) -> dict[str, int]:

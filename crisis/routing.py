@@ -81,8 +81,10 @@ def counsellors_on_duty(*, now: datetime) -> list:
     ]
 
 
-def on_duty_owner(*, unit: OrgUnit, now: datetime) -> object | None:
-    slots = counsellors_on_duty(now=now)
+def on_duty_owner(*, unit: OrgUnit, now: datetime, slots: list | None = None) -> object | None:
+    """The on-duty counsellor nearest to ``unit``; ``slots`` (counsellors_on_duty at ``now``)
+    spares a bulk caller reading the roster once per alert."""
+    slots = counsellors_on_duty(now=now) if slots is None else slots
     if not slots:
         return None
     near = [slot for slot in slots if unit.path.startswith(slot.site.org_unit.path)]
@@ -92,14 +94,15 @@ def on_duty_owner(*, unit: OrgUnit, now: datetime) -> object | None:
     return slots[0].counsellor
 
 
-def alert_owner(*, resident, unit: OrgUnit, now: datetime | None = None):
-    """The owner of a new alert, by the order in the module docstring; None if nobody at all."""
+def alert_owner(*, resident, unit: OrgUnit, now: datetime | None = None, duty_slots: list | None = None):
+    """The owner of a new alert, by the order in the module docstring; None if nobody at all.
+    ``duty_slots``: the counsellors on duty at ``now``, when the caller has read them already."""
     now = now or timezone.now()
     if resident is not None:
         owner = case_counsellor(resident) or responsible_staff(resident)
         if owner is not None:
             return owner
-    owner = on_duty_owner(unit=unit, now=now)
+    owner = on_duty_owner(unit=unit, now=now, slots=duty_slots)
     if owner is not None:
         return owner
     for role in (Role.SUPERVISOR, Role.DIRECTOR):

@@ -127,6 +127,102 @@ def alert_from_signal(
     return alert
 
 
+def alerts_from_signals(
+    signals: Sequence[RiskSignal], *, rule_set: Sequence[AlertRule], now: datetime | None = None
+) -> int:
+    """``alert_from_signal`` for a bulk import's stored signals, person by person: the same alerts,
+    events and levels as one by one, in a number of queries that grows with the people, not with
+    their signals. Each person's signals, in order, open or join their one open alert; the level
+    ends at the highest matching rule's, with a ``signal`` event per further signal and a
+    ``level_raised`` event where one raised it. One audit entry for all the signals joined (which
+    alert took which signals), one per raise; the archive follows and the owner is told once.
+    Returns the number of alerts touched.
+    """
+    from assessments.models import Assessment
+
+    now = now or timezone.now()
+    signals = [signal for signal in signals if signal.resident_id is not None]
+    assessment_ids = [signal.assessment_id for signal in signals if signal.assessment_id]
+    assessments: dict[int, Assessment] = {}
+    for start in range(0, len(assessment_ids), 500):
+        assessments.update(Assessment.objects.in_bulk(assessment_ids[start : start + 500]))
+    by_person: dict[int, list[tuple[RiskSignal, AlertRule]]] = {}
+    for signal in signals:
+        if signal.assessment_id:
+            signal.assessment = assessments[signal.assessment_id]
+        rule = rules.best_rule(rules.facts_for_signal(signal), rule_set)
+        if rule is not None:
+            by_person.setdefault(signal.resident_id, []).append((signal, rule))
+    people = list(by_person)
+    open_alerts: dict[int, Alert] = {}
+    for start in range(0, len(people), 500):
+        for alert in (
+            Alert.objects.select_for_update(of=("self",))
+            .select_related("owner")
+            .filter(resident_id__in=people[start : start + 500], state__in=Alert.OPEN_STATES)
+        ):
+            open_alerts[alert.resident_id] = alert
+    events: list[AlertEvent] = []
+    joined: dict[str, list[int]] = {}
+    actor = None
+    # Who is on duty is the same for every alert opened now: read the roster once.
+    duty_slots = routing.counsellors_on_duty(now=now) if any(r not in open_alerts for r in by_person) else []
+    for resident_id, matched in by_person.items():
+        alert = open_alerts.get(resident_id)
+        actor = actor or matched[0][0].reported_by
+        if alert is None:
+            first, rule = matched[0]
+            alert = _alert_create(first, rule, subject_note="", org_unit=None, now=now, duty_slots=duty_slots)
+            matched = matched[1:]
+        if matched:
+            _alert_merge_many(alert, matched, now=now, events=events)
+            joined[str(alert.pk)] = [signal.pk for signal, _rule in matched]
+    AlertEvent.objects.bulk_create(events, batch_size=500)
+    if joined:
+        audit_record(
+            actor=actor, action="alert.signals_merged", object_type="crisis.alert", details={"alerts": joined}
+        )
+    handled = [signal.pk for matched in by_person.values() for signal, _rule in matched]
+    for start in range(0, len(handled), 500):
+        RiskSignal.objects.filter(pk__in=handled[start : start + 500]).update(handled_at=now)
+    return len(by_person)
+
+
+def _alert_merge_many(alert: Alert, matched: list, *, now, events: list) -> None:
+    """Join several signals to one alert at once (events collected for one bulk insert)."""
+    from_level = alert.level
+    for signal, rule in matched:
+        events.append(AlertEvent(alert=alert, kind=AlertEvent.Kind.SIGNAL, at=now, signal=signal, rule=rule))
+        if LEVEL_ORDER[rule.level] > LEVEL_ORDER[alert.level]:
+            events.append(
+                AlertEvent(
+                    alert=alert,
+                    kind=AlertEvent.Kind.LEVEL_RAISED,
+                    at=now,
+                    signal=signal,
+                    rule=rule,
+                    from_level=alert.level,
+                    to_level=rule.level,
+                )
+            )
+            alert.level, alert.rule = rule.level, rule
+    if alert.level == from_level:
+        return
+    fields = ["level", "rule"]
+    if alert.state == Alert.State.NEW:
+        alert.respond_by = min(alert.respond_by, respond_by_for(alert.level, now))
+        fields.append("respond_by")
+    alert.save(update_fields=fields)
+    audit_record(
+        actor=matched[0][0].reported_by,
+        action="alert.level_raised",
+        obj=alert,
+        details={"rule": alert.rule.code, "from": from_level, "to": alert.level},
+    )
+    archive_follow_alert(alert)
+    message_level_raised(alert, alert.owner)
+
+
 def _open_alert_of(resident_id: int) -> Alert | None:
     return (
         Alert.objects.select_for_update(of=("self",))
@@ -136,10 +232,12 @@ def _open_alert_of(resident_id: int) -> Alert | None:
     )
 
 
-def _alert_create(signal: RiskSignal, rule: AlertRule, *, subject_note: str, org_unit, now) -> Alert:
+def _alert_create(
+    signal: RiskSignal, rule: AlertRule, *, subject_note: str, org_unit, now, duty_slots: list | None = None
+) -> Alert:
     resident = signal.resident
     unit = routing.first_unit_of(resident.org_unit if resident is not None else None, org_unit)
-    owner = routing.alert_owner(resident=resident, unit=unit, now=now)
+    owner = routing.alert_owner(resident=resident, unit=unit, now=now, duty_slots=duty_slots)
     alert = Alert(
         level=rule.level,
         resident=resident,

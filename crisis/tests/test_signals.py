@@ -421,6 +421,90 @@ def test_a_bulk_import_raises_alerts_for_the_few_rows_that_need_one(people, tree
     assert not RiskSignal.objects.filter(handled_at=None).exists()
 
 
+def _paper_campaign(people, tree):
+    today = timezone.localdate()
+    campaign = campaign_create(
+        actor=people.director,
+        name="纸质筛查",
+        instruments=["phq9"],
+        target_units=[tree.willow],
+        target_tags=[],
+        starts_on=today - timedelta(days=30),
+        ends_on=today + timedelta(days=14),
+        identification="id_number",
+    )
+    return campaign_set_status(actor=people.director, campaign=campaign, status="running")
+
+
+def _import(people, campaign, rows):
+    from assessments.tests.test_import import HEADER, as_csv
+
+    return import_validate_and_store(
+        actor=people.director,
+        campaign=campaign,
+        instrument_code="phq9",
+        file=io.BytesIO(as_csv(rows, header=HEADER)),
+        file_format="csv",
+    )
+
+
+def test_an_import_joins_a_persons_signals_into_one_alert_at_the_highest_level(people, tree):
+    campaign = _paper_campaign(people, tree)
+    first = resident_in(people, tree.willow, n=1, name="居民1")
+    second = resident_in(people, tree.willow, n=2, name="居民2")
+    _signal, existing = signal_raise(source="counsellor", resident=second, reported_by=people.counsellor)
+    assert existing.level == "orange"
+    today = timezone.localdate()
+    rows = [
+        ["居民1", id_number(1), (today - timedelta(days=3)).isoformat(), *PHQ9_MODERATELY_SEVERE],  # yellow
+        ["居民1", id_number(1), (today - timedelta(days=2)).isoformat(), *PHQ9_ITEM9_2],  # red
+        ["居民1", id_number(1), (today - timedelta(days=1)).isoformat(), *PHQ9_MODERATELY_SEVERE],  # yellow
+        ["居民2", id_number(2), (today - timedelta(days=1)).isoformat(), *PHQ9_MODERATELY_SEVERE],  # yellow
+    ]
+    summary = _import(people, campaign, rows)
+    assert summary.signals_raised == 4
+    alert = Alert.objects.get(resident=first)
+    assert alert.level == "red"
+    kinds = list(alert.events.order_by("pk").values_list("kind", "from_level", "to_level"))
+    assert kinds == [
+        ("raised", "", "yellow"),
+        ("signal", "", ""),
+        ("level_raised", "yellow", "red"),
+        ("signal", "", ""),
+    ]
+    first.archive.refresh_from_db()
+    assert first.archive.risk_level == "red"
+    existing.refresh_from_db()
+    assert existing.level == "orange" and Alert.objects.filter(resident=second).count() == 1
+    assert existing.events.filter(kind="signal").count() == 1
+    assert not RiskSignal.objects.filter(handled_at=None).exists()
+
+
+def test_an_imports_queries_grow_with_the_people_not_with_their_signals(people, tree):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    campaign = _paper_campaign(people, tree)
+    for n in (1, 2):
+        resident_in(people, tree.willow, n=n, name=f"居民{n}")
+    today = timezone.localdate()
+
+    def rows(days):
+        return [
+            [f"居民{n}", id_number(n), (today - timedelta(days=day)).isoformat(), *PHQ9_MODERATELY_SEVERE]
+            for n in (1, 2)
+            for day in days
+        ]
+
+    _import(people, campaign, rows([1]))  # opens each person's alert
+    with CaptureQueriesContext(connection) as few:
+        _import(people, campaign, rows([2]))  # one more signal each
+    with CaptureQueriesContext(connection) as many:
+        _import(people, campaign, rows([3, 4, 5, 6, 7]))  # five more each
+    assert Alert.objects.count() == 2
+    assert len(many) <= len(few) + 4, (len(few), len(many))
+
+
 def test_callers_get_the_signal_and_the_alert_back(people, tree):
     resident = resident_in(people, tree.grid)
     signal, alert = signal_raise(
