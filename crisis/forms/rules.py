@@ -68,14 +68,22 @@ class AlertRuleEditForm(forms.Form):
             (code, instrument.data.get("short_name", code))
             for code, instrument in sorted(instruments.items())
         ]
-        # "phq9:severe": a band code alone is ambiguous (several instruments have "severe").
-        self.fields["bands"].choices = [
-            (
-                instrument.data.get("short_name", code),
-                [(f"{code}:{band}", label) for band, label in band_choices(instrument)],
-            )
-            for code, instrument in sorted(instruments.items())
-        ]
+        # "phq9:severe": a band code alone is ambiguous (several instruments have "severe"). With an
+        # instrument chosen only its bands are offered (the page asks again when it changes);
+        # without one, every instrument's, grouped, so the form also works without JavaScript.
+        chosen = instruments.get(self["instrument"].value() or "")
+        if chosen is not None:
+            self.fields["bands"].choices = [
+                (f"{chosen.code}:{band}", label) for band, label in band_choices(chosen)
+            ]
+        else:
+            self.fields["bands"].choices = [
+                (
+                    instrument.data.get("short_name", code),
+                    [(f"{code}:{band}", label) for band, label in band_choices(instrument)],
+                )
+                for code, instrument in sorted(instruments.items())
+            ]
         flags = set(FLAG_LABELS)
         for instrument in instruments.values():
             flags |= instrument_flags(instrument)

@@ -221,6 +221,17 @@ def test_the_director_adds_a_rule_through_the_editor(people):
     assert "GAD-7" in listing and "中度焦虑" in listing
 
 
+def test_choosing_an_instrument_narrows_the_bands_offered(people):
+    client = client_for(people.director)
+    everything = client.get(NEW).content.decode()
+    assert 'value="gad7:severe"' in everything and 'value="phq9:severe"' in everything
+    narrowed = client.get(NEW, {"instrument": "gad7"}, HTTP_HX_REQUEST="true").content.decode()
+    assert 'value="gad7:severe"' in narrowed and 'value="phq9:severe"' not in narrowed
+    assert 'hx-trigger="change from:#id_instrument"' in narrowed
+    # An unknown instrument offers them all again rather than failing.
+    assert client.get(NEW, {"instrument": "nope"}).status_code == 200
+
+
 def test_a_refused_rule_comes_back_with_the_reason_in_chinese_and_nothing_is_written(people):
     client = client_for(people.director)
     response = client.post(NEW, {**GAD7_RULE, "source": "hotline"})

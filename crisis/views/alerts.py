@@ -31,7 +31,7 @@ from crisis.forms.alerts import (
     AlertRuleForm,
 )
 from crisis.forms.rules import AlertRuleEditForm
-from crisis.models import Alert, AlertRule
+from crisis.models import Alert, AlertRule, Level
 from crisis.permissions import HANDLE_ALERTS
 from crisis.selectors import alerts as selectors
 from crisis.services import alert_reads, rules_admin
@@ -310,7 +310,11 @@ def _rule_editor(request, rule: AlertRule | None):
             return redirect(f"{reverse('crisis:rule_list')}#rule-{saved.pk}")
         status = 400
     else:
-        form = AlertRuleEditForm(instruments=instruments, rule=rule)
+        initial = AlertRuleEditForm.initial_for(rule) if rule is not None else {"level": Level.YELLOW}
+        if "instrument" in request.GET:
+            # The page asks again for the bands when the instrument changes (HTMX).
+            initial["instrument"] = request.GET["instrument"]
+        form = AlertRuleEditForm(instruments=instruments, rule=rule, initial=initial)
     return render(request, "crisis/rules_form.html", {"form": form, "rule": rule}, status=status)
 
 
