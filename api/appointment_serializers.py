@@ -122,7 +122,7 @@ class AppointmentCreateSerializer(serializers.Serializer):
     confirm_now = serializers.BooleanField(
         required=False,
         default=False,
-        help_text="Confirm at once (a counsellor and a room are then required).",
+        help_text=_("Confirm at once (a counsellor and a room are then required)."),
     )
 
 

@@ -157,6 +157,12 @@ def condition_problems(condition) -> list[str]:
         problems.append(_("“min”, “max” and “eq” need an “item”."))
     if "band" in condition and "bands" in condition:
         problems.append(_("Give “band” or “bands”, not both."))
+    bounds = {key: condition[key] for key in ("min", "max", "eq") if isinstance(condition.get(key), int)}
+    low, high, eq = bounds.get("min"), bounds.get("max"), bounds.get("eq")
+    if (low is not None and high is not None and low > high) or (
+        eq is not None and ((low is not None and eq < low) or (high is not None and eq > high))
+    ):
+        problems.append(_("No answer can be at least, at most and exactly these at once."))
     for key in ("min", "max", "eq"):
         if key in condition and (not isinstance(condition[key], int) or isinstance(condition[key], bool)):
             problems.append(_("“%(key)s” must be a whole number.") % {"key": key})
@@ -174,7 +180,7 @@ def condition_fit_problems(condition: dict, *, source: str, instruments: dict) -
     exist and its bound lie within the instrument's answer points. A rule that can never match
     would look like protection that is not there.
     """
-    from assessments.labels import band_choices
+    from assessments.labels import band_choices, instrument_flags
 
     problems = []
     if source != AlertRule.Source.ASSESSMENT:
@@ -199,6 +205,30 @@ def condition_fit_problems(condition: dict, *, source: str, instruments: dict) -
             _("%(instrument)s has no band %(bands)s.")
             % {"instrument": instrument.data.get("short_name", code), "bands": ", ".join(foreign)}
         )
+    name = instrument.data.get("short_name", code)
+    flags = instrument_flags(instrument)
+    wanted_flags = ([condition["flag"]] if "flag" in condition else []) + list(condition.get("any_flag", []))
+    never = [flag for flag in wanted_flags if flag not in flags]
+    if never:
+        problems.append(
+            _("%(instrument)s never sets the flag %(flags)s.")
+            % {"instrument": name, "flags": ", ".join(never)}
+        )
+    if "severe" in condition:
+        data = instrument.data
+        candidates = list(data.get("bands", [])) + list(data.get("band_rules", []))
+        for by_sex in data.get("bands_by_sex", {}).values():
+            candidates += by_sex
+        severe = {band.get("code", band.get("band")) for band in candidates if band.get("severe")}
+        possible = set(wanted) if wanted else bands
+        if condition["severe"] and not severe & possible:
+            problems.append(
+                _("None of these bands of %(instrument)s is marked severe.") % {"instrument": name}
+            )
+        if condition["severe"] is False and possible <= severe:
+            problems.append(
+                _("All of these bands of %(instrument)s are marked severe.") % {"instrument": name}
+            )
     item = condition.get("item")
     if isinstance(item, int) and not isinstance(item, bool):
         if item > instrument.item_count:
@@ -223,6 +253,8 @@ def condition_phrases(condition: dict, *, instruments: dict) -> list[str]:
     """The condition in words, one phrase per part, for the rules page."""
     from assessments.labels import FLAG_LABELS, band_label
 
+    if condition_problems(condition):
+        return [str(_("cannot be read: matches nothing"))]
     phrases = []
     code = condition.get("instrument")
     instrument = instruments.get(code) if code else None

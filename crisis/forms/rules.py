@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments.labels import FLAG_LABELS, band_choices, instrument_flags
 from crisis.models import AlertRule, Level
+from crisis.rules import condition_phrases, condition_problems
 
 EITHER, YES, NO = "", "yes", "no"
 TRI_STATE = [(EITHER, _("Either")), (YES, _("Yes")), (NO, _("No"))]
@@ -92,17 +93,37 @@ class AlertRuleEditForm(forms.Form):
         )
         self.fields["flag"].choices = [("", _("No flag required")), *flag_choices]
         self.fields["any_flag"].choices = flag_choices
+        self.kept: dict = {}
+        self.unreadable = False
         if rule is not None:
             del self.fields["code"], self.fields["source"]
             if rule.source != AlertRule.Source.ASSESSMENT:
                 for name in self.ASSESSMENT_FIELDS:
                     del self.fields[name]
+            self.unreadable = bool(condition_problems(rule.condition or {}))
+            self.kept = {} if self.unreadable else self.hidden_parts(rule)
+        self.kept_phrases = condition_phrases(self.kept, instruments=instruments)
+
+    @staticmethod
+    def hidden_parts(rule: AlertRule) -> dict:
+        """The parts of a rule's condition the editor has no field for, kept as they are on save:
+        a band of an external system's signal, or bands named without their instrument."""
+        condition = rule.condition or {}
+        if rule.source != AlertRule.Source.ASSESSMENT:
+            keys = ("instrument", "band", "bands", "severe", "item", "min", "max", "eq")
+        elif "instrument" not in condition:
+            keys = ("band", "bands")
+        else:
+            keys = ()
+        return {key: condition[key] for key in keys if key in condition}
 
     @staticmethod
     def initial_for(rule: AlertRule) -> dict:
         condition = rule.condition or {}
+        condition = condition if not condition_problems(condition) else {}
         code = condition.get("instrument", "")
         bands = [condition["band"]] if "band" in condition else list(condition.get("bands", []))
+        bands = bands if code else []  # bands without their instrument are kept, not shown
         return {
             "name": rule.name,
             "level": rule.level,
@@ -140,7 +161,8 @@ class AlertRuleEditForm(forms.Form):
         return data
 
     def condition(self) -> dict:
-        """The cleaned fields as a condition (crisis.rules); empty fields add nothing."""
+        """The cleaned fields as a condition (crisis.rules); empty fields add nothing; the parts the
+        editor does not show are kept unless the fields now say the same thing."""
         data = self.cleaned_data
         condition: dict = {}
         if data.get("instrument"):
@@ -164,7 +186,11 @@ class AlertRuleEditForm(forms.Form):
         for key in ("urgent", "immediate_danger"):
             if data.get(key):
                 condition[key] = data[key] == YES
-        return condition
+        kept = dict(self.kept)
+        if "band" in condition or "bands" in condition:
+            kept.pop("band", None)
+            kept.pop("bands", None)
+        return {**kept, **condition}
 
     def groups(self) -> list[tuple[str, list]]:
         """The fields in the editor's sections (a section without fields is left out)."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from assessments.library import available_instruments
@@ -15,33 +16,32 @@ from crisis.models import AlertRule, Level
 from crisis.rules import condition_fit_problems, condition_problems
 
 
-def _check(*, level: str, source: str, condition: dict) -> None:
+def _check(*, level: str, source: str, condition: dict | None) -> None:
+    """The level, and the condition unless ``None`` (a condition that is not being changed or
+    switched on is left as it is: a rule must stay switchable off even if its instrument changed)."""
     errors: dict[str, list[str]] = {}
     if level not in Level.values:
         errors["level"] = [_("Choose red, orange or yellow.")]
-    problems = condition_problems(condition)
-    if not problems:
-        problems = condition_fit_problems(condition, source=source, instruments=available_instruments())
-    if problems:
-        errors["condition"] = problems
+    if condition is not None:
+        problems = condition_problems(condition)
+        if not problems:
+            problems = condition_fit_problems(condition, source=source, instruments=available_instruments())
+        if problems:
+            errors["condition"] = problems
     if errors:
         raise ValidationError(errors)
 
 
-def _keep_a_red_rule(*, leaving: AlertRule) -> None:
+def _keep_a_red_rule(*, leaving: AlertRule, locked: list[AlertRule]) -> None:
     """Refuse to switch off or lower the last active red rule.
 
     Red alerts are how immediate danger reaches someone within minutes; without any active red
-    rule, nothing would ever be red. The active red rules are locked so that two directors
-    switching off the last two at once cannot both succeed.
+    rule, nothing would ever be red. ``locked`` holds the rule and every active red rule, locked
+    together in one query in the order of their keys, so that two directors switching off the
+    last two at once cannot both succeed, nor wait on each other.
     """
-    others = (
-        AlertRule.objects.select_for_update()
-        .filter(level=Level.RED, is_active=True)
-        .exclude(pk=leaving.pk)
-        .values_list("pk", flat=True)
-    )
-    if not list(others):
+    others = [rule for rule in locked if rule.pk != leaving.pk and rule.is_active and rule.level == Level.RED]
+    if not others:
         raise ValidationError(
             {
                 "level": _(
@@ -108,24 +108,35 @@ def alert_rule_update(
     """Change a warning rule's level, whether it is active and, when given, its name and condition.
 
     Only those the policy lets manage the rules (the director) may; the level must be one of red,
-    orange and yellow and the condition must pass the same checks as a new rule's. The source never
+    orange and yellow and a changed condition, or one being switched on, must pass the same checks
+    as a new rule's (switching off is always possible). The source never
     changes (a rule about other signals is a new rule). The last active red rule can be neither
     lowered nor switched off. The change applies to signals from now on: alerts already raised keep
     their level. Old and new values go to the audit log; a save that changes nothing writes nothing.
     """
     if not policy.can_manage_alert_rules(actor):
         raise PermissionDenied
-    rule = AlertRule.objects.select_for_update(of=("self",)).get(pk=rule.pk)
+    locked = list(
+        AlertRule.objects.select_for_update()
+        .filter(Q(pk=rule.pk) | Q(level=Level.RED, is_active=True))
+        .order_by("pk")
+    )
+    rule = next(row for row in locked if row.pk == rule.pk)
     name = rule.name if name is None else name.strip()
     condition = rule.condition if condition is None else dict(condition)
-    _check(level=level, source=rule.source, condition=condition)
+    switched_on = bool(is_active) and not rule.is_active
+    _check(
+        level=level,
+        source=rule.source,
+        condition=condition if condition != rule.condition or switched_on else None,
+    )
     before = _snapshot(rule)
     after = {"name": name, "condition": condition, "level": level, "is_active": bool(is_active)}
     if before == after:
         return rule
     was_red = rule.is_active and rule.level == Level.RED
     if was_red and not (after["is_active"] and level == Level.RED):
-        _keep_a_red_rule(leaving=rule)
+        _keep_a_red_rule(leaving=rule, locked=locked)
     rule.name, rule.condition, rule.level, rule.is_active = name, condition, level, bool(is_active)
     rule.updated_by = actor
     rule.full_clean()

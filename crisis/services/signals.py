@@ -135,7 +135,8 @@ def alerts_from_signals(
     their signals. Each person's signals, in order, open or join their one open alert; the level
     ends at the highest matching rule's, with a ``signal`` event per further signal and a
     ``level_raised`` event where one raised it. One audit entry for all the signals joined (which
-    alert took which signals), one per raise; the archive follows and the owner is told once.
+    alert took which signals), one for each alert whose level rose (from → to); the archive
+    follows and the owner is told once.
     Returns the number of alerts touched.
     """
     from assessments.models import Assessment
@@ -172,8 +173,17 @@ def alerts_from_signals(
         actor = actor or matched[0][0].reported_by
         if alert is None:
             first, rule = matched[0]
-            alert = _alert_create(first, rule, subject_note="", org_unit=None, now=now, duty_slots=duty_slots)
-            matched = matched[1:]
+            try:
+                with transaction.atomic():
+                    alert = _alert_create(
+                        first, rule, subject_note="", org_unit=None, now=now, duty_slots=duty_slots
+                    )
+                matched = matched[1:]
+            except IntegrityError:
+                # A signal from elsewhere opened this person's alert a moment ago: join it.
+                alert = _open_alert_of(resident_id)
+                if alert is None:
+                    raise
         if matched:
             _alert_merge_many(alert, matched, now=now, events=events)
             joined[str(alert.pk)] = [signal.pk for signal, _rule in matched]

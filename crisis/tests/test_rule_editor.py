@@ -310,3 +310,55 @@ def test_switching_off_the_last_red_rule_in_the_list_shows_why_in_its_row(people
     last.refresh_from_db()
     assert last.is_active
     assert not AuditEntry.objects.filter(action="alert_rule.updated").exists()
+
+
+def test_a_rule_whose_instrument_no_longer_fits_can_still_be_switched_off(people):
+    rule = a_rule("gone-instrument", "assessment", "yellow", {"instrument": "gone9", "band": "severe"})
+    alert_rule_update(actor=people.director, rule=rule, level="yellow", is_active=False)
+    rule.refresh_from_db()
+    assert not rule.is_active
+    with pytest.raises(ValidationError):  # but not switched on again as it is
+        alert_rule_update(actor=people.director, rule=rule, level="yellow", is_active=True)
+
+
+def test_the_editor_keeps_the_parts_of_a_condition_it_has_no_field_for(people):
+    rule = a_rule("external-severe-urgent", "external", "orange", {"band": "severe", "urgent": True})
+    client = client_for(people.director)
+    page = client.get(change(rule)).content.decode()
+    assert "分级：severe" in page  # shown as kept
+    response = client.post(
+        change(rule), {"name": "外部系统：紧急且重度", "level": "orange", "is_active": "on", "urgent": "yes"}
+    )
+    assert response.status_code == 302
+    rule.refresh_from_db()
+    assert rule.condition == {"band": "severe", "urgent": True} and rule.name == "外部系统：紧急且重度"
+
+
+@pytest.mark.parametrize(
+    "condition, words",
+    [
+        ({"instrument": "phq9", "item": 9, "min": 3, "max": 0}, "同时"),
+        ({"instrument": "phq9", "item": 9, "min": 2, "eq": 1}, "同时"),
+        ({"instrument": "gad7", "flag": "suicidal_ideation"}, "suicidal_ideation"),
+        ({"instrument": "phq9", "bands": ["mild", "moderate"], "severe": True}, "重度"),
+        ({"instrument": "gad2", "severe": True}, "重度"),
+    ],
+)
+def test_conditions_that_contradict_themselves_or_the_instrument_are_refused(people, condition, words):
+    with pytest.raises(ValidationError) as refused:
+        alert_rule_create(
+            actor=people.director,
+            code="odd-rule",
+            name="x",
+            source="assessment",
+            condition=condition,
+            level="yellow",
+        )
+    assert words in " ".join(refused.value.message_dict["condition"])
+
+
+def test_an_unreadable_condition_says_so_on_the_rules_page_and_in_the_editor(people):
+    rule = a_rule("broken-rule", "concern", "yellow", {"bands": "severe"})
+    client = client_for(people.director)
+    assert "无法读取" in client.get(reverse("crisis:rule_list")).content.decode()
+    assert client.get(change(rule)).status_code == 200
