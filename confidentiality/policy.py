@@ -395,10 +395,29 @@ def can_hold_cases(person) -> bool:
 
 def can_assign_case_to(actor, counsellor, resident) -> bool:
     """One opens a case for oneself; a supervisor for someone they supervise; the director for
-    anyone, when the client is in their scope."""
+    any case holder in their scope, when the client is in their scope too."""
     if counsellor.pk == actor.pk or counsellor.supervisor_id == actor.pk:
         return True
-    return actor.role == Role.DIRECTOR and in_scope(actor, resident.org_unit)
+    return (
+        actor.role == Role.DIRECTOR
+        and in_scope(actor, resident.org_unit)
+        and in_scope(actor, counsellor.org_unit)
+    )
+
+
+def filter_case_assignees(actor, queryset, *, resident=None):
+    """The active case holders in ``queryset`` whom ``actor`` may give a case (of ``resident``,
+    when known): ``can_assign_case_to`` as a query, for the choices of a form."""
+    from workflow.permissions import CASE_HOLDER_ROLES
+
+    may = models.Q(pk=actor.pk) | models.Q(supervisor=actor)
+    if (
+        actor.role == Role.DIRECTOR
+        and actor.org_unit_id
+        and (resident is None or in_scope(actor, resident.org_unit))
+    ):
+        may |= models.Q(org_unit__path__startswith=actor.org_unit.path)
+    return queryset.filter(may, is_active=True, role__in=CASE_HOLDER_ROLES)
 
 
 def can_open_case_for(actor, resident) -> bool:

@@ -4,12 +4,11 @@ confidentiality.policy; private notes are read only through services.sessions.pr
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 
 from accounts.models import User
-from accounts.roles import Role
 from confidentiality import policy
 from lib.urls import absolute_url
 from workflow.models import (
@@ -134,14 +133,10 @@ def case_detail_data(*, user, case: Case) -> dict:
 
 
 def assignable_counsellors(*, user, resident=None) -> QuerySet[User]:
-    """Whom this person may open a case for: themselves, those they supervise, and for the
-    director every active case holder in scope."""
-    people = User.objects.filter(is_active=True, role__in=CASE_HOLDER_ROLES)
-    if user.role == Role.DIRECTOR and user.org_unit_id:
-        visible = Q(org_unit__path__startswith=user.org_unit.path) | Q(pk=user.pk)
-    else:
-        visible = Q(pk=user.pk) | Q(supervisor=user)
-    return people.filter(visible).order_by("full_name", "pk")
+    """Whom this person may open a case for (policy.filter_case_assignees), by name."""
+    return policy.filter_case_assignees(user, User.objects.all(), resident=resident).order_by(
+        "full_name", "pk"
+    )
 
 
 def transfer_targets(*, user, case: Case) -> QuerySet[User]:

@@ -489,3 +489,15 @@ def test_booking_an_appointment_is_no_way_onto_another_counsellors_clients_team(
             source_appointment=appointment,
         )
     assert Case.objects.filter(resident=resident).count() == 1
+
+
+@pytest.mark.parametrize("who", ["counsellor", "supervisor", "director", "east_director", "therapist"])
+def test_the_counsellors_offered_for_a_case_are_exactly_those_it_may_be_given_to(people, clients, who):
+    from django.contrib.auth import get_user_model
+
+    actor = getattr(people, who)
+    for resident in (clients.zhang, clients.li):
+        offered = set(policy.filter_case_assignees(actor, get_user_model().objects.all(), resident=resident))
+        for user in get_user_model().objects.all():
+            expected = policy.can_hold_cases(user) and policy.can_assign_case_to(actor, user, resident)
+            assert (user in offered) == expected, (who, resident.name, user.username)
