@@ -5,10 +5,14 @@ Everything goes through the domain services."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.utils import timezone
+
 from accounts.models import User
 from archives.models import Resident
 from confidentiality import policy
-from crisis.models import Alert
+from crisis.models import Alert, WatchListEntry
 from crisis.services.alerts import alert_acknowledge, alert_start_intervention
 from crisis.services.cases import (
     crisis_action_record,
@@ -19,6 +23,7 @@ from crisis.services.cases import (
     safety_plan_save,
 )
 from crisis.services.reports import concern_report_submit, risk_flag_raise
+from crisis.services.watch import watch_entry_review
 
 
 def _without_open_alert(residents):
@@ -60,7 +65,7 @@ def seed_crisis() -> dict[str, int]:
 
 def seed_closed_crisis_case(*, counsellor, caseload) -> None:
     """One crisis handled from flag to closing: risk assessment, safety plan, the guardian told
-    (a disclosure), closed as stabilised after the supervisor's review."""
+    (a disclosure), closed as stabilised after the supervisor's review, then a watch-list review."""
     person = _without_open_alert(caseload.reverse())
     if person is None:
         return
@@ -107,3 +112,12 @@ def seed_closed_crisis_case(*, counsellor, caseload) -> None:
     crisis_case_review(
         actor=supervisor, crisis_case=crisis, approve=True, note="同意结案，继续常规咨询并按期回访。"
     )
+    # The person stays on the watch list after the crisis; its first review is recorded.
+    entry = WatchListEntry.objects.filter(resident=person, removed_at__isnull=True).first()
+    if entry is not None:
+        watch_entry_review(
+            actor=owner,
+            entry=entry,
+            next_review_on=timezone.localdate() + timedelta(days=14),
+            note="电话回访：睡眠好转，按安全计划求助过一次母亲，未再出现轻生念头。",
+        )

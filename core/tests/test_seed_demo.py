@@ -153,6 +153,10 @@ def test_the_full_demo_has_a_red_alert_waiting_and_an_orange_one_under_intervent
     closed = CrisisCase.objects.get(status="closed")
     assert closed.outcome == "stabilised" and closed.safety_plans.exists() and closed.reviewed_by
     assert closed.actions.filter(kind="guardian", disclosure__basis="danger").exists()
+    from crisis.models import WatchReview
+
+    review = WatchReview.objects.get(entry__resident=closed.resident)
+    assert "回访" in review.note and review.next_review_on > review.was_due
 
 
 def test_demo_accounts_lose_their_two_factor_exemption_outside_demo_mode(demo, settings):
