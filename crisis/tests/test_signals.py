@@ -388,39 +388,6 @@ def test_a_hotline_risk_check_raises_an_alert_at_once(people, tree):
     assert red.org_unit == people.counsellor.org_unit and red.subject_note
 
 
-def test_a_bulk_import_raises_alerts_for_the_few_rows_that_need_one(people, tree):
-    from assessments.tests.test_import import HEADER, as_csv
-
-    today = timezone.localdate()
-    campaign = campaign_create(
-        actor=people.director,
-        name="纸质筛查",
-        instruments=["phq9"],
-        target_units=[tree.willow],
-        target_tags=[],
-        starts_on=today - timedelta(days=30),
-        ends_on=today + timedelta(days=14),
-        identification="id_number",
-    )
-    campaign_set_status(actor=people.director, campaign=campaign, status="running")
-    day = (today - timedelta(days=2)).isoformat()
-    rows = []
-    for n, answers in enumerate([PHQ9_NONE, PHQ9_ITEM9_2, PHQ9_MODERATELY_SEVERE, PHQ9_NONE], start=1):
-        resident_in(people, tree.willow, n=n, name=f"居民{n}")
-        rows.append([f"居民{n}", id_number(n), day, *answers])
-    summary = import_validate_and_store(
-        actor=people.director,
-        campaign=campaign,
-        instrument_code="phq9",
-        file=io.BytesIO(as_csv(rows, header=HEADER)),
-        file_format="csv",
-    )
-    assert summary.signals_raised == 2
-    levels = sorted(Alert.objects.values_list("resident__name", "level"))
-    assert levels == [("居民2", "red"), ("居民3", "yellow")]
-    assert not RiskSignal.objects.filter(handled_at=None).exists()
-
-
 def _paper_campaign(people, tree):
     today = timezone.localdate()
     campaign = campaign_create(
@@ -446,6 +413,20 @@ def _import(people, campaign, rows):
         file=io.BytesIO(as_csv(rows, header=HEADER)),
         file_format="csv",
     )
+
+
+def test_a_bulk_import_raises_alerts_for_the_few_rows_that_need_one(people, tree):
+    campaign = _paper_campaign(people, tree)
+    day = (timezone.localdate() - timedelta(days=2)).isoformat()
+    rows = []
+    for n, answers in enumerate([PHQ9_NONE, PHQ9_ITEM9_2, PHQ9_MODERATELY_SEVERE, PHQ9_NONE], start=1):
+        resident_in(people, tree.willow, n=n, name=f"居民{n}")
+        rows.append([f"居民{n}", id_number(n), day, *answers])
+    summary = _import(people, campaign, rows)
+    assert summary.signals_raised == 2
+    levels = sorted(Alert.objects.values_list("resident__name", "level"))
+    assert levels == [("居民2", "red"), ("居民3", "yellow")]
+    assert not RiskSignal.objects.filter(handled_at=None).exists()
 
 
 def test_an_import_joins_a_persons_signals_into_one_alert_at_the_highest_level(people, tree):
