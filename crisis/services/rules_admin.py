@@ -5,7 +5,7 @@ history in the audit log."""
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
@@ -88,7 +88,11 @@ def alert_rule_create(
         updated_by=actor,
     )
     rule.full_clean()
-    rule.save()
+    try:
+        with transaction.atomic():
+            rule.save()
+    except IntegrityError as exc:  # the same code saved a moment ago in another tab
+        raise ValidationError({"code": _("A rule with this code already exists.")}) from exc
     audit_record(
         actor=actor, action="alert_rule.created", obj=rule, details={"code": rule.code, **_snapshot(rule)}
     )

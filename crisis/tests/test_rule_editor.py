@@ -362,3 +362,20 @@ def test_an_unreadable_condition_says_so_on_the_rules_page_and_in_the_editor(peo
     client = client_for(people.director)
     assert "无法读取" in client.get(reverse("crisis:rule_list")).content.decode()
     assert client.get(change(rule)).status_code == 200
+
+
+def test_a_code_taken_between_the_check_and_the_save_is_refused_with_a_message(people, monkeypatch):
+    a_rule("concern-report", "concern", "yellow", {})
+    # The uniqueness check passed, then another tab saved the same code first.
+    monkeypatch.setattr(AlertRule, "full_clean", lambda self, *args, **kwargs: None)
+    with pytest.raises(ValidationError) as refused:
+        alert_rule_create(
+            actor=people.director,
+            code="concern-report",
+            name="重复",
+            source="concern",
+            condition={},
+            level="red",
+        )
+    assert "code" in refused.value.message_dict
+    assert AlertRule.objects.get(code="concern-report").level == "yellow"
