@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from accounts.roles import Role
 from confidentiality.models import BreakGlassReason, Consent, ConsentKind, ConsentText, DisclosureBasis
-from lib.dates import DATE_INPUT
+from lib.dates import DATE_INPUT, BoundedDateField
 from orgs.forms import UnitChoiceField
 from orgs.models import OrgUnit
 
@@ -75,7 +75,7 @@ class CorrectionForm(ResidentForm):
 
 class ConsentForm(forms.Form):
     text = forms.ModelChoiceField(label=_("Text signed"), queryset=ConsentText.objects.none())
-    signed_on = forms.DateField(label=_("Signed on"), widget=DATE_INPUT, initial=timezone.localdate)
+    signed_on = BoundedDateField(label=_("Signed on"), widget=DATE_INPUT, initial=timezone.localdate)
     signer = forms.ChoiceField(label=_("Signed by"), choices=Consent.Signer.choices)
     signer_name = forms.CharField(label=_("Signer's name"), max_length=50)
     channel = forms.ChoiceField(label=_("Channel"), choices=Consent.Channel.choices)

@@ -10,12 +10,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from confidentiality import policy
+from confidentiality.services import audit_listing
 from lib.forms import apply_validation_error
+from lib.urls import absolute_reverse
 from orgs.models import OrgUnit
 
 from . import campaigns, reports
@@ -58,7 +59,7 @@ def campaign_new(request):
 @require_http_methods(["GET"])
 def campaign_detail(request, pk: int):
     campaign = _campaign(request, pk)
-    link = request.build_absolute_uri(reverse("selftest:start", args=[campaign.token]))
+    link = absolute_reverse("selftest:start", campaign.token)
     return render(
         request,
         "assessments/campaign_detail.html",
@@ -77,7 +78,7 @@ def campaign_detail(request, pk: int):
 def campaign_qr(request, pk: int):
     """The self-test link as a printable PNG QR code."""
     campaign = _campaign(request, pk)
-    link = request.build_absolute_uri(reverse("selftest:start", args=[campaign.token]))
+    link = absolute_reverse("selftest:start", campaign.token)
     buffer = BytesIO()
     qrcode.make(link, box_size=12, border=4).save(buffer, format="PNG")
     response = HttpResponse(buffer.getvalue(), content_type="image/png")
@@ -114,8 +115,16 @@ def campaign_report(request, pk: int):
     full = policy.has_permission(request.user, MANAGE_CAMPAIGNS)
     within = None if full else request.user.org_unit
     distribution = reports.band_distribution(campaign=campaign, suppress=not full, within=within)
-    positives = reports.campaign_positives(campaign=campaign) if full else None
     export = request.GET.get("format")
+    positives = None
+    if policy.can_see_campaign_positives(request.user):
+        positives = reports.campaign_positives(campaign=campaign)
+        audit_listing(
+            actor=request.user,
+            object_type="assessments.assessment",
+            page="campaign_report_xlsx" if export == "xlsx" else "campaign_report",
+            ids=[assessment.pk for assessment in positives],
+        )
     if export in ("xlsx", "pdf"):
         reports.campaign_report_record_export(actor=request.user, campaign=campaign, file_format=export)
         if export == "xlsx":

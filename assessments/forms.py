@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from lib.dates import BoundedDateField
+from lib.dates import DATE_INPUT, BoundedDateField
 
 from .library import Instrument, available_instruments
 
@@ -76,12 +76,8 @@ class CampaignForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Leave empty for everyone in the target units."),
     )
-    starts_on = BoundedDateField(
-        label=_("Starts on"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
-    )
-    ends_on = BoundedDateField(
-        label=_("Ends on"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
-    )
+    starts_on = BoundedDateField(label=_("Starts on"), widget=DATE_INPUT)
+    ends_on = BoundedDateField(label=_("Ends on"), widget=DATE_INPUT)
     identification = forms.ChoiceField(label=_("Identification"), choices=[])
     allow_new_residents = forms.BooleanField(label=_("Register people not yet on file"), required=False)
     guardian_consent_method = forms.CharField(

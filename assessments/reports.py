@@ -8,6 +8,7 @@ from datetime import timedelta
 from io import BytesIO
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
@@ -15,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from archives.models import ResidentTag, SpecialGroup
+from confidentiality import policy
 from confidentiality.services import audit_record
 from lib.pdf import render_pdf
 from workflow.models import FollowUpTask
@@ -161,9 +163,12 @@ def _first_responsible(resident):
 
 @transaction.atomic
 def followups_create_for_positives(*, actor, campaign: Campaign) -> int:
-    """One follow-up task per positive person in the campaign (跟踪、回访); running it again adds
-    only the missing ones (the campaign is locked meanwhile, so two clicks add them once). Flagged
+    """One follow-up task per positive person in the campaign (跟踪、回访), made by someone who
+    may see the positives (policy.can_see_campaign_positives); running it again adds only the
+    missing ones (the campaign is locked meanwhile, so two clicks add them once). Flagged
     results are due sooner. Each task goes through workflow's ``follow_up_create`` (audited)."""
+    if not policy.can_see_campaign_positives(actor):
+        raise PermissionDenied
     Campaign.objects.select_for_update().filter(pk=campaign.pk).first()
     created = 0
     today = timezone.localdate()
@@ -177,10 +182,8 @@ def followups_create_for_positives(*, actor, campaign: Campaign) -> int:
             continue  # one follow-up per person, even when several of their results are positive
         due = today + timedelta(days=1 if assessment.flags else 7)
         reason = _("Screening positive: %(instrument)s %(band)s") % {
-            "instrument": get_instrument(assessment.instrument_code).data.get(
-                "short_name", assessment.instrument_code
-            ),
-            "band": band_label(get_instrument(assessment.instrument_code), assessment.band),
+            "instrument": assessment.instrument_name,
+            "band": assessment.band_name,
         }
         follow_up_create(
             actor=actor,

@@ -256,6 +256,15 @@ def filter_assessments(user, queryset):
     return queryset.filter(resident__archive__in=filter_clinical_archives(user, Archive.objects.all()))
 
 
+def can_see_campaign_positives(user) -> bool:
+    """The named list of a campaign's positive results (with bands and flags) is clinical: for
+    those who run campaigns and see clinical content. A project lead who runs a campaign sees
+    its distribution, not the people."""
+    from assessments.permissions import MANAGE_CAMPAIGNS
+
+    return has_permission(user, MANAGE_CAMPAIGNS) and sees_clinical_content(user)
+
+
 def filter_campaigns(user, queryset):
     """Campaigns whose target units are all in the person's scope (campaign managers only)."""
     from assessments.permissions import MANAGE_CAMPAIGNS

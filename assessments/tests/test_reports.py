@@ -117,3 +117,21 @@ def test_the_report_exports_as_xlsx_and_pdf(people, screened):
     pdf = client.get(report_url(screened, format="pdf"))
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
     assert "普查" in text
+
+
+def test_a_project_lead_who_runs_campaigns_sees_the_distribution_but_no_names(people, screened):
+    client = login_fully(Client(), people.lead)
+    response = client.get(report_url(screened))
+    assert response.status_code == 200
+    assert response.context["positives"] is None and "学生0" not in response.content.decode()
+    followups = client.post(reverse("assessments:campaign_followups", args=[screened.pk]))
+    assert followups.status_code == 403 and not FollowUpTask.objects.exists()
+
+
+def test_reading_the_named_positives_is_audited_by_id(people, screened):
+    from confidentiality.models import AuditEntry
+
+    response = login_fully(Client(), people.director).get(report_url(screened))
+    entry = AuditEntry.objects.get(action="list.viewed", object_type="assessments.assessment")
+    assert entry.actor == people.director and entry.details["page"] == "campaign_report"
+    assert sorted(entry.details["ids"]) == sorted(str(a.pk) for a in response.context["positives"])

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from lib.dates import DATE_INPUT, DATETIME_INPUT, BoundedDateField
-from workflow.models import Case, CaseAssessment, Modality, ServicePlan
+from workflow.models import REASON_MAX, Case, CaseAssessment, Modality, ServicePlan
 
 # ISO formats whatever the language: the browser's pickers read and write only these.
 
@@ -61,7 +61,7 @@ class CaseOpenForm(forms.Form):
 
 class CaseTransferForm(forms.Form):
     to_counsellor = PersonChoiceField(label=_("Transfer to"), queryset=User.objects.none())
-    reason = forms.CharField(label=_("Reason"), max_length=200)
+    reason = forms.CharField(label=_("Reason"), max_length=REASON_MAX)
 
     def __init__(self, *args, targets=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -74,7 +74,7 @@ class CaseCloseForm(forms.Form):
 
 
 class CaseReopenForm(forms.Form):
-    reason = forms.CharField(label=_("Reason for reopening"), max_length=500)
+    reason = forms.CharField(label=_("Reason for reopening"), max_length=REASON_MAX)
 
 
 class IntakeForm(forms.Form):
@@ -106,7 +106,9 @@ class ServicePlanForm(forms.Form):
         choices=[("", "—"), *ServicePlan.Agreement.choices],
         required=False,
     )
-    revision_reason = forms.CharField(label=_("Reason for the revision"), max_length=200, required=False)
+    revision_reason = forms.CharField(
+        label=_("Reason for the revision"), max_length=REASON_MAX, required=False
+    )
 
     def __init__(self, *args, revising: bool = False, **kwargs):
         super().__init__(*args, **kwargs)

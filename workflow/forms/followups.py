@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lib.dates import DATE_INPUT, DATETIME_INPUT, BoundedDateField
-from workflow.models import FollowUpTask
+from workflow.models import REASON_MAX, FollowUpTask
 
 # ISO format whatever the language: the browser's pickers read and write only this.
 
@@ -21,7 +21,7 @@ class StaffChoiceField(forms.ModelChoiceField):
 
 
 class FollowUpCreateForm(forms.Form):
-    reason = forms.CharField(label=_("What the follow-up is for"), max_length=200)
+    reason = forms.CharField(label=_("What the follow-up is for"), max_length=REASON_MAX)
     due_on = BoundedDateField(
         label=_("Due on"), widget=DATE_INPUT, initial=lambda: timezone.localdate() + timedelta(days=7)
     )
