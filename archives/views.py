@@ -56,7 +56,6 @@ from .permissions import (
     REVIEW_BREAK_GLASS,
     SET_RISK_LEVEL,
     VIEW_ACCESS_LIST,
-    VIEW_RESIDENTS,
 )
 from .selectors import (
     archive_access_list,
@@ -75,15 +74,11 @@ def _units(user):
     return policy.filter_org_units(user, OrgUnit.objects.filter(is_active=True)).order_by("path")
 
 
-def _may_search(user) -> bool:
-    return policy.has_permission(user, VIEW_RESIDENTS) or policy.sees_clinical_content(user)
-
-
 @login_required
 @require_http_methods(["GET"])
 def resident_list(request):
     user = request.user
-    if not _may_search(user):
+    if not policy.can_search_residents(user):
         raise PermissionDenied
     form = SearchForm(request.GET or None, units=_units(user), show_risk=policy.sees_clinical_content(user))
     residents = Resident.objects.none()

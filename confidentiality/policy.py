@@ -202,6 +202,22 @@ def filter_clinical_archives(user, queryset):
     return queryset.filter(pk__in=_team_archive_ids(user))
 
 
+def filter_clinical_residents(user, queryset):
+    """Residents the person sees whose archive's clinical content they see too."""
+    from archives.models import Archive
+
+    archives = filter_clinical_archives(user, Archive.objects.all())
+    return filter_residents(user, queryset).filter(archive__pk__in=archives.values("pk"))
+
+
+def can_search_residents(user) -> bool:
+    """Searching the resident register: those who may see residents, and clinical staff (who find
+    the people of their caseload)."""
+    from archives.permissions import VIEW_RESIDENTS
+
+    return has_permission(user, VIEW_RESIDENTS) or sees_clinical_content(user)
+
+
 def can_see_clinical(user, archive) -> bool:
     from archives.models import Archive
 
@@ -722,8 +738,16 @@ def can_add_to_watch_list(user, resident) -> bool:
 
 
 def can_manage_watch_entry(user, entry) -> bool:
-    """Reviewing or removing an entry: whoever the policy shows the entry to."""
-    return filter_watch_entries(user, type(entry).objects.filter(pk=entry.pk)).exists()
+    """Reviewing or removing an entry: those who see it because the person is in their scope, or
+    who work with the person's clinical content by role or assignment. An access grant shows the
+    entry but lets one read it, not act on it."""
+    if not filter_watch_entries(user, type(entry).objects.filter(pk=entry.pk)).exists():
+        return False
+    resident = entry.resident
+    if in_scope(user, resident.org_unit):
+        return True
+    archive = getattr(resident, "archive", None)
+    return archive is not None and clinical_basis(user, archive) in WORKING_BASES
 
 
 def filter_watch_entries(user, queryset):

@@ -14,7 +14,7 @@ from django.db.models import Case, Count, IntegerField, Q, Value, When
 from assessments.library import available_instruments
 from assessments.models import RiskSignal
 from confidentiality import policy
-from crisis.models import Alert, AlertEvent, AlertRule, Level
+from crisis.models import Alert, AlertEvent, AlertRule, CrisisCase, Level
 from crisis.rules import condition_phrases
 
 # The queue's filter on state: one state, or all open ones together.
@@ -99,6 +99,18 @@ def alert_signals(*, alert: Alert) -> list[RiskSignal]:
     for signal in signals:
         signal.band_label, signal.flag_names = signal_labels(signal)
     return signals
+
+
+def alert_actions(alert: Alert) -> tuple[str, ...]:
+    """What the alert's page offers: its state's actions (Alert.ACTIONS_BY_STATE), without
+    closing while its crisis case is open (the case closes it after the review)."""
+    actions = alert.actions()
+    if (
+        "close" in actions
+        and CrisisCase.objects.filter(alert=alert).exclude(status=CrisisCase.Status.CLOSED).exists()
+    ):
+        actions = tuple(action for action in actions if action != "close")
+    return actions
 
 
 def alert_owner_choices(*, alert: Alert) -> models.QuerySet:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from archives.models import Archive, Resident
+from archives.models import Resident
 from archives.selectors import resident_search
 from confidentiality import policy
 from crisis.models import ConcernReport
@@ -38,8 +38,7 @@ def my_concern_reports(*, user) -> QuerySet[ConcernReport]:
 def flag_resident(*, user, pk) -> Resident:
     """A resident whose clinical content the person sees (404 otherwise, the refusal audited)."""
 
-    def clinical_residents(viewer, queryset):
-        return queryset.filter(archive__in=policy.filter_clinical_archives(viewer, Archive.objects.all()))
-
     queryset = Resident.objects.select_related("archive", "org_unit")
-    return policy.fetch_or_404(user, Resident, queryset=queryset, policy_filter=clinical_residents, pk=pk)
+    return policy.fetch_or_404(
+        user, Resident, queryset=queryset, policy_filter=policy.filter_clinical_residents, pk=pk
+    )

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from confidentiality import policy
 from confidentiality.services import audit_record
-from crisis.models import Alert, AlertEvent
+from crisis.models import Alert, AlertEvent, CrisisCase
 from crisis.permissions import HANDLE_ALERTS
 
 from .notify import message_assigned
@@ -137,9 +137,14 @@ def alert_resolve(*, actor, alert: Alert, outcome: str, note: str = "") -> Alert
 @transaction.atomic
 def alert_close(*, actor, alert: Alert, note: str = "") -> Alert:
     """A resolved alert is closed: nothing more is expected on it. A later signal for the same
-    person opens a new alert."""
+    person opens a new alert. An alert with a crisis case that is not closed stays open: the case
+    closes it after its review, so the review cannot be gone around."""
     alert = _lock_and_check(actor, alert)
     _require_action(alert, "close", _("Only a resolved alert can be closed."))
+    if CrisisCase.objects.filter(alert=alert).exclude(status=CrisisCase.Status.CLOSED).exists():
+        raise ValidationError(
+            _("The alert's crisis case is still open: it closes the alert once its closing is reviewed.")
+        )
     now = timezone.now()
     alert.state = Alert.State.CLOSED
     alert.save(update_fields=["state"])

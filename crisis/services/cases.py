@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -381,14 +382,15 @@ def crisis_check_complete(*, actor, check: CrisisCheck, note: str) -> CrisisChec
 
 def crisis_checks_remind_due(*, now: datetime | None = None) -> int:
     """The periodic job: one outbox message to the assignee of every check not done that is due
-    within the hour (or overdue) on a case not closed. Each check is reminded once however often
-    the job runs (the outbox's dedupe key). The message names nobody and nothing clinical."""
+    within the hour (or overdue) on a case not closed — and of the task to inform the person,
+    which outlives the case's closing. Each check is reminded once however often the job runs
+    (the outbox's dedupe key). The message names nobody and nothing clinical."""
     now = now or timezone.now()
     due = (
         CrisisCheck.objects.filter(
             done_at__isnull=True, due_at__lte=now + CHECK_REMINDER_AHEAD, assignee__is_active=True
         )
-        .exclude(crisis_case__status=CrisisCase.Status.CLOSED)
+        .exclude(Q(crisis_case__status=CrisisCase.Status.CLOSED) & ~Q(kind=CrisisCheck.Kind.INFORM_PERSON))
         .select_related("assignee", "crisis_case")
         .order_by("due_at", "pk")
     )

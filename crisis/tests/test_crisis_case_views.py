@@ -424,3 +424,15 @@ def test_the_supervisor_acknowledges_opens_plans_notifies_the_guardian_and_close
 def test_the_menu_has_crisis_cases_for_those_who_handle_alerts(people):
     assert LIST in client_for(people.counsellor).get(reverse("core:home")).content.decode()
     assert LIST not in client_for(people.worker).get(reverse("core:home")).content.decode()
+
+
+def test_the_alert_page_offers_no_closing_while_its_crisis_case_is_open(people, crisis, red_case):
+    from django.test import Client
+    from django.urls import reverse
+
+    from conftest import login_fully
+    from crisis.services.alerts import alert_resolve
+
+    alert_resolve(actor=people.counsellor, alert=crisis.red, outcome="stabilised")
+    page = login_fully(Client(), people.counsellor).get(reverse("crisis:alert_detail", args=[crisis.red.pk]))
+    assert page.status_code == 200 and "close_form" not in page.context and "note_form" in page.context

@@ -17,7 +17,7 @@ from core.jobs import run_due_jobs
 from crisis.models import Alert, AlertEvent, CrisisAction, CrisisCase, CrisisCheck, SafetyPlan, WatchListEntry
 from crisis.selectors.cases import crisis_success_rate
 from crisis.services import cases as services
-from crisis.services.alerts import alert_resolve
+from crisis.services.alerts import alert_close, alert_resolve
 from notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
@@ -343,6 +343,16 @@ def test_done_checks_and_checks_of_closed_cases_are_not_reminded(people, red_cas
     assert services.crisis_checks_remind_due(now=late) == 0
 
 
+def test_the_task_to_inform_the_person_is_still_reminded_after_the_case_closed(people, crisis):
+    crisis_case = services.crisis_case_open(actor=people.counsellor, alert=crisis.red)
+    inform = crisis_case.checks.get(kind=CrisisCheck.Kind.INFORM_PERSON)
+    for check in crisis_case.checks.exclude(pk=inform.pk):
+        services.crisis_check_complete(actor=people.counsellor, check=check, note="做了")
+    CrisisCase.objects.filter(pk=crisis_case.pk).update(status=CrisisCase.Status.CLOSED)
+    assert services.crisis_checks_remind_due(now=inform.due_at) == 1
+    assert Notification.objects.get().dedupe_key == f"crisis_check:{inform.pk}:due"
+
+
 # ---------------------------------------------------------------------------------------------
 # Closing and its review
 
@@ -412,6 +422,16 @@ def test_a_case_whose_alert_was_resolved_meanwhile_only_closes_the_alert(people,
     services.crisis_case_review(actor=people.supervisor, crisis_case=red_case, approve=True, note="")
     alert = Alert.objects.get(pk=crisis.red.pk)
     assert alert.state == Alert.State.CLOSED and alert.outcome == Alert.Outcome.REFERRED
+
+
+def test_an_alert_with_an_open_crisis_case_cannot_be_closed_around_the_review(people, crisis, red_case):
+    alert_resolve(actor=people.counsellor, alert=crisis.red, outcome=Alert.Outcome.STABILISED)
+    with pytest.raises(ValidationError):
+        alert_close(actor=people.counsellor, alert=crisis.red)
+    assert Alert.objects.get(pk=crisis.red.pk).state == Alert.State.RESOLVED
+    request_close(people, red_case)
+    services.crisis_case_review(actor=people.supervisor, crisis_case=red_case, approve=True, note="")
+    assert Alert.objects.get(pk=crisis.red.pk).state == Alert.State.CLOSED
 
 
 def test_a_returned_closing_reopens_the_case_with_the_note_and_tells_the_owner(people, red_case):

@@ -26,6 +26,7 @@ from conftest import login_fully
 from core.jobs import run_due_jobs
 from core.navigation import nav_for
 from crisis.models import Alert, CrisisCase, WatchListEntry, WatchReview
+from crisis.selectors import watch as selectors
 from crisis.services.watch import (
     watch_entry_add,
     watch_entry_ensure,
@@ -286,6 +287,32 @@ def test_staff_who_do_not_see_the_entry_may_not_review_or_remove_it(folks):
             )
         with pytest.raises(PermissionDenied):
             watch_entry_remove(actor=who, entry=entry, reason="不需要")
+    assert snapshot(entry) == before
+
+
+def test_an_access_grant_shows_the_entry_but_lets_one_neither_review_nor_remove_it(folks):
+    from confidentiality.models import AccessGrant
+
+    entry = entry_for(folks.zhang)
+    AccessGrant.objects.create(
+        archive=folks.zhang.archive,
+        requester=folks.people.outsider,
+        kind=AccessGrant.Kind.REQUEST,
+        reason="会诊",
+        status=AccessGrant.Status.APPROVED,
+        expires_at=timezone.now() + timedelta(days=1),
+    )
+    before = snapshot(entry)
+    assert entry in selectors.watch_list(user=folks.people.outsider)
+    with pytest.raises(PermissionDenied):
+        watch_entry_review(
+            actor=folks.people.outsider,
+            entry=entry,
+            next_review_on=today() + timedelta(days=3),
+            note=REVIEW_NOTE,
+        )
+    with pytest.raises(PermissionDenied):
+        watch_entry_remove(actor=folks.people.outsider, entry=entry, reason="不需要")
     assert snapshot(entry) == before
 
 

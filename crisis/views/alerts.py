@@ -68,8 +68,8 @@ def alert_list(request):
 
 
 def _forms_for(alert: Alert, bound: dict) -> dict:
-    # The forms the state allows (Alert.ACTIONS_BY_STATE, which the services enforce).
-    offered = alert.actions()
+    # The forms the alert allows now (selectors.alert_actions; the services enforce the same).
+    offered = selectors.alert_actions(alert)
     builders = {
         "acknowledge": lambda: AlertAcknowledgeForm(),
         "assign": lambda: AlertAssignForm(
@@ -120,7 +120,7 @@ def _act(request, pk: int, *, name: str, form_class, run, done: str, **form_kwar
             messages.success(request, done)
             return redirect("crisis:alert_detail", pk=alert.pk)
     alert.refresh_from_db()
-    if name not in alert.actions():
+    if name not in selectors.alert_actions(alert):
         # The alert has moved on (e.g. acknowledged in another tab): its form is not on the page
         # any more, so its errors are said at the top of it.
         for errors in form.errors.values():

@@ -17,7 +17,6 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from archives.permissions import VIEW_RESIDENTS
 from archives.services import resident_search_record
 from confidentiality import policy
 from core.selectors import centre_profile
@@ -30,10 +29,6 @@ from lib.forms import apply_validation_error
 
 # ---------------------------------------------------------------------------------------------
 # Concern reports
-
-
-def _may_pick_residents(user) -> bool:
-    return policy.has_permission(user, VIEW_RESIDENTS) or policy.sees_clinical_content(user)
 
 
 def _matches(request, data, *, can_pick: bool) -> tuple[str, list]:
@@ -60,7 +55,7 @@ def _chosen(user, value) -> object | None:
 def concern_create(request):
     user = request.user
     policy.require_permission(user, REPORT_CONCERN)
-    can_pick = _may_pick_residents(user)
+    can_pick = policy.can_search_residents(user)
     residents = selectors.concern_residents(user=user) if can_pick else None
     data = request.POST if request.method == "POST" else request.GET
     query, matches = _matches(request, data, can_pick=can_pick)

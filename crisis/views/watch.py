@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from archives.models import Archive, Resident
+from archives.models import Resident
 from confidentiality import policy
 from crisis.forms.watch import WatchAddForm, WatchFilterForm, WatchRemoveForm, WatchReviewForm
 from crisis.models import WatchListEntry
@@ -88,11 +88,6 @@ def watch_list(request):
 # Adding someone by hand
 
 
-def _clinically_visible_residents(user, queryset):
-    archives = policy.filter_clinical_archives(user, Archive.objects.all())
-    return policy.filter_residents(user, queryset).filter(archive__pk__in=archives.values("pk"))
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def watch_add(request):
@@ -105,7 +100,7 @@ def watch_add(request):
         user,
         Resident,
         queryset=Resident.objects.select_related("archive"),
-        policy_filter=_clinically_visible_residents,
+        policy_filter=policy.filter_clinical_residents,
         pk=request.GET["resident"],
     )
     if not policy.can_add_to_watch_list(user, resident):
