@@ -36,6 +36,21 @@ def satisfaction_surveys_for(*, user, channel: str = "", state: str = "") -> mod
     ).order_by("-created_at", "-pk")
 
 
+def satisfaction_rows_with_offers(*, user, surveys) -> list:
+    """The page's surveys, each with ``offers``: ``qr`` for a waiting link, ``renew`` for an
+    expired link of a case — only where the person may collect feedback for the service."""
+    surveys = list(surveys)
+    links = [survey for survey in surveys if survey.channel == SatisfactionSurvey.Channel.LINK]
+    collectable = policy.satisfaction_collectable_ids(user, links)
+    for survey in surveys:
+        survey.offers = set()
+        if survey.pk in collectable and survey.state == WAITING:
+            survey.offers.add("qr")
+        if survey.pk in collectable and survey.state == EXPIRED and survey.case_id:
+            survey.offers.add("renew")
+    return surveys
+
+
 def satisfaction_summary(queryset) -> dict:
     """Average rating of the answers, and the share of online links that were answered (paper
     feedback is an answer by definition, so it is left out of the rate)."""

@@ -21,12 +21,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from confidentiality import policy
-from confidentiality.services import audit_record
+from confidentiality.services import audit_listing, audit_record
 from lib.forms import apply_validation_error
 from workflow.forms.satisfaction import PaperEntryForm, SatisfactionFilterForm
 from workflow.models import Case, SatisfactionSurvey
 from workflow.permissions import VIEW_SERVICE_QUALITY
-from workflow.selectors.satisfaction import satisfaction_summary, satisfaction_surveys_for
+from workflow.selectors.satisfaction import (
+    satisfaction_rows_with_offers,
+    satisfaction_summary,
+    satisfaction_surveys_for,
+)
 from workflow.services.satisfaction import (
     satisfaction_link,
     satisfaction_paper_entry,
@@ -73,15 +77,14 @@ def satisfaction_list(request):
     if commented:
         # Comments are the client's own words about their service.
         audit_record(actor=user, action="satisfaction.comments_read", details={"surveys": commented})
-    collectable = policy.satisfaction_collectable_ids(
-        user, [survey for survey in page if survey.channel == SatisfactionSurvey.Channel.LINK]
+    audit_listing(
+        actor=user, object_type="workflow.satisfactionsurvey", page="satisfaction", ids=[s.pk for s in page]
     )
     context = {
         "form": form,
         "page": page,
         "summary": satisfaction_summary(rows),
-        # A waiting link can be shown as a QR code; an expired one of a case renewed.
-        "collectable": collectable,
+        "rows": satisfaction_rows_with_offers(user=user, surveys=page),
         "filters": request.GET,
     }
     template = "workflow/satisfaction/_rows.html" if request.htmx else "workflow/satisfaction/list.html"
