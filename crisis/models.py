@@ -241,6 +241,14 @@ class CrisisCase(models.Model):
         AWAITING_REVIEW = "awaiting_review", _("Awaiting the supervisor's review")
         CLOSED = "closed", pgettext_lazy("crisis case status", "Closed")
 
+    # What can be done to a case in each status: crisis.services.cases enforces it and the case's
+    # page offers these forms (reviewing also needs the policy's can_review_crisis_case).
+    ACTIONS_BY_STATUS = {
+        Status.OPEN: ("risk", "plan", "action", "close"),
+        Status.AWAITING_REVIEW: ("risk", "plan", "action", "review"),
+        Status.CLOSED: (),
+    }
+
     class Outcome(models.TextChoices):
         STABILISED = "stabilised", _("Stabilised")
         REFERRED = "referred", _("Referred")
@@ -289,6 +297,10 @@ class CrisisCase(models.Model):
 
     def __str__(self) -> str:
         return f"crisis:{self.pk}"
+
+    def allowed_actions(self) -> tuple[str, ...]:
+        """The actions the case's status allows (ACTIONS_BY_STATUS; ``actions`` is its log)."""
+        return self.ACTIONS_BY_STATUS.get(self.status, ())
 
 
 class SafetyPlan(models.Model):

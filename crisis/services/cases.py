@@ -78,7 +78,7 @@ def _lock(actor, crisis_case: CrisisCase, *, writable: bool = True) -> CrisisCas
     # of=("self",): the person is a nullable join, which PostgreSQL will not lock.
     locked = CrisisCase.objects.select_for_update(of=("self",)).select_related("alert", "resident", "owner")
     crisis_case = locked.get(pk=crisis_case.pk)
-    if writable and crisis_case.status == CrisisCase.Status.CLOSED:
+    if writable and "action" not in crisis_case.allowed_actions():
         raise ValidationError(_("This crisis case is closed: nothing more can be recorded on it."))
     return crisis_case
 
@@ -464,7 +464,7 @@ def crisis_case_request_close(*, actor, crisis_case: CrisisCase, outcome: str, s
     contact, other) and a summary. The case waits for the review of a supervisor or director who
     is neither its owner nor the person asking; they are told through the outbox."""
     crisis_case = _lock(actor, crisis_case)
-    if crisis_case.status != CrisisCase.Status.OPEN:
+    if "close" not in crisis_case.allowed_actions():
         raise ValidationError(_("This crisis case is already waiting for its review."))
     errors = {}
     if outcome not in CrisisCase.Outcome.values:
@@ -520,7 +520,7 @@ def crisis_case_review(*, actor, crisis_case: CrisisCase, approve: bool, note: s
             raise ValidationError(_("You asked to close this case: someone else must review it."))
         raise PermissionDenied
     crisis_case = _lock(actor, crisis_case)
-    if crisis_case.status != CrisisCase.Status.AWAITING_REVIEW:  # changed while we waited
+    if "review" not in crisis_case.allowed_actions():  # changed while we waited
         raise ValidationError(_("Nobody has asked to close this crisis case."))
     note = (note or "").strip()
     if not approve and not note:

@@ -97,14 +97,11 @@ def _may_review(request, crisis_case: CrisisCase) -> bool:
 
 
 def _offered(request, crisis_case: CrisisCase) -> set[str]:
-    """The forms the case's page offers in its state; the services decide finally."""
-    offered = set()
-    if crisis_case.status != CrisisCase.Status.CLOSED:
-        offered |= {"risk", "plan", "action"}
-    if crisis_case.status == CrisisCase.Status.OPEN:
-        offered.add("close")
-    if _may_review(request, crisis_case):
-        offered.add("review")
+    """The forms the case's page offers: its status's actions (CrisisCase.ACTIONS_BY_STATUS, which
+    the services enforce), reviewing only for those the policy lets review it."""
+    offered = set(crisis_case.allowed_actions())
+    if not _may_review(request, crisis_case):
+        offered.discard("review")
     return offered
 
 
