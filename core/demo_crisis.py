@@ -55,10 +55,11 @@ def seed_crisis() -> dict[str, int]:
             location="柳岸社区第1网格",
             urgent=True,
         )
-        alert = report.signal.alert_events.first().alert
-        owner = alert.owner or counsellor
-        alert_acknowledge(actor=owner, alert=alert)
-        alert_start_intervention(actor=owner, alert=alert, note="已与网格员约定今天下午一同上门。")
+        event = report.signal.alert_events.first()  # none if the urgent-concern rule is off
+        if event is not None:
+            owner = event.alert.owner or counsellor
+            alert_acknowledge(actor=owner, alert=event.alert)
+            alert_start_intervention(actor=owner, alert=event.alert, note="已与网格员约定今天下午一同上门。")
     seed_closed_crisis_case(counsellor=counsellor, caseload=caseload)
     return {"alerts": Alert.objects.count()}
 

@@ -147,8 +147,10 @@ def risk_flag_raise(
         from workflow.models import SessionRecord
 
         visible = policy.filter_case_children(actor, SessionRecord.objects.filter(pk=session.pk))
-        if session.case.resident_id != resident.pk or not visible.exists():
+        if not visible.exists():
             raise PermissionDenied
+        if session.case.resident_id != resident.pk:
+            raise ValidationError({"session": _("This session is about someone else.")})
         note = _("Session %(number)s of case %(case)s: %(note)s") % {
             "number": session.number,
             "case": session.case.number,

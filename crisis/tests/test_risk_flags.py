@@ -96,9 +96,10 @@ def test_a_flag_from_a_session_names_the_session_in_the_note(people, clients, ca
     assert case.number in signal.note and NOTE in signal.note
 
 
-def test_a_session_of_another_person_is_refused(people, clients, case, session):
-    with pytest.raises(PermissionDenied):
+def test_a_session_of_another_person_is_refused_with_a_reason(people, clients, case, session):
+    with pytest.raises(ValidationError) as error:
         risk_flag_raise(actor=people.director, resident=clients.li, note=NOTE, session=session)
+    assert "session" in error.value.message_dict
     assert nothing_written()
 
 
