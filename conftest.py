@@ -12,8 +12,8 @@ from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.roles import Role
 from accounts.services import user_create
+from confidentiality.roles import Role
 from orgs.models import UnitKind
 from orgs.services import org_unit_create
 

@@ -7,4 +7,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Staff accounts")
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (login/logout audit receivers)
+        from . import (
+            access,  # noqa: F401  (registers this domain's access rules)
+            signals,  # noqa: F401  (login/logout audit receivers)
+        )

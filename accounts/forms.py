@@ -7,11 +7,11 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from confidentiality.roles import Role
 from orgs.forms import UnitChoiceField
 from orgs.models import OrgUnit
 
 from .models import User
-from .roles import Role
 
 
 class LoginForm(AuthenticationForm):

@@ -7,8 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from confidentiality.fields import BlindIndexField, EncryptedTextField
-
-from .roles import TWO_FACTOR_ROLES, Role
+from confidentiality.roles import TWO_FACTOR_ROLES, Role
 
 
 class User(AbstractUser):

@@ -3,8 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from confidentiality.permissions import declare
-
-from .roles import Role
+from confidentiality.roles import Role
 
 MANAGE_USERS = declare("accounts.manage_users", _("Create and manage staff accounts"), {Role.ADMIN})
 VIEW_STAFF_DIRECTORY = declare(

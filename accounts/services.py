@@ -13,11 +13,11 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 
+from confidentiality.roles import Role
 from confidentiality.services import audit_record
 from lib.encryption import blind_index
 
 from .models import LoginSession, User
-from .roles import Role
 
 PHONE_INDEX_PURPOSE = "staff.phone"
 

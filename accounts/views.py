@@ -21,6 +21,7 @@ from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from confidentiality import policy
+from confidentiality.roles import Role
 from lib.forms import apply_validation_error
 from orgs.models import OrgUnit
 
@@ -28,7 +29,6 @@ from . import services
 from .forms import LoginForm, OTPTokenForm, OwnPasswordChangeForm, ReasonForm, UserForm
 from .models import User
 from .permissions import MANAGE_USERS
-from .roles import Role
 from .security import two_factor_pending
 from .selectors import users_for_listing
 

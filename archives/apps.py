@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class ArchivesConfig(AppConfig):
     name = "archives"
     verbose_name = _("Residents and archives")
+
+    def ready(self) -> None:
+        from . import access  # noqa: F401  (registers this domain's access rules)

@@ -7,8 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from accounts.roles import Role
 from confidentiality.models import BreakGlassReason, Consent, ConsentKind, ConsentText, DisclosureBasis
+from confidentiality.roles import Role
 from lib.dates import DATE_INPUT, BoundedDateField
 from orgs.forms import UnitChoiceField
 from orgs.models import OrgUnit

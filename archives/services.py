@@ -397,7 +397,7 @@ def _require_manage(actor, archive: Archive) -> None:
 def archive_set_responsible(*, actor, archive: Archive, staff: list) -> None:
     """Make these counsellors or therapists responsible for the archive (they see its clinical content)."""
     _require_manage(actor, archive)
-    from accounts.roles import Role
+    from confidentiality.roles import Role
 
     for person in staff:
         if person.role not in (Role.COUNSELLOR, Role.THERAPIST) or not person.is_active:

@@ -19,6 +19,16 @@ from assessments.permissions import ADMINISTER_ASSESSMENTS
 from confidentiality import policy
 from confidentiality import services as conf_services
 from confidentiality.models import AccessGrant, Consent, ConsentText
+from confidentiality.permissions import (
+    BREAK_GLASS,
+    DECIDE_ACCESS,
+    MANAGE_CONSENT_TEXTS,
+    RECORD_CONSENT,
+    RECORD_DISCLOSURE,
+    REQUEST_ACCESS,
+    REVIEW_BREAK_GLASS,
+    VIEW_ACCESS_LIST,
+)
 from lib.forms import apply_validation_error
 from orgs.models import OrgUnit
 
@@ -43,19 +53,11 @@ from .forms import (
 from .models import Archive, Resident
 from .permissions import (
     ANONYMISE_RESIDENTS,
-    BREAK_GLASS,
     CORRECT_RESIDENTS,
-    DECIDE_ACCESS,
     EXPORT_ARCHIVE,
     MANAGE_ARCHIVES,
-    MANAGE_CONSENT_TEXTS,
-    RECORD_CONSENT,
-    RECORD_DISCLOSURE,
     REGISTER_RESIDENTS,
-    REQUEST_ACCESS,
-    REVIEW_BREAK_GLASS,
     SET_RISK_LEVEL,
-    VIEW_ACCESS_LIST,
 )
 from .selectors import (
     archive_access_list,

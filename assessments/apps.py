@@ -7,4 +7,7 @@ class AssessmentsConfig(AppConfig):
     verbose_name = _("Assessments and screening")
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401  (validates the instrument files at start-up)
+        from . import (
+            access,  # noqa: F401  (registers this domain's access rules)
+            checks,  # noqa: F401  (validates the instrument files at start-up)
+        )

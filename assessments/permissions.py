@@ -2,8 +2,8 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import Role
 from confidentiality.permissions import declare
+from confidentiality.roles import Role
 
 ADMINISTER_ASSESSMENTS = declare(
     "assessments.administer",

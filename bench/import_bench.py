@@ -57,11 +57,11 @@ def make_fixture(residents: int, days: int):
     from django.conf import settings
     from django.utils import timezone
 
-    from accounts.roles import Role
     from accounts.services import user_create
     from archives.models import Archive, DocumentType, Resident
     from archives.services import ID_INDEX_PURPOSE
     from assessments.campaigns import campaign_create, campaign_set_status
+    from confidentiality.roles import Role
     from lib.encryption import blind_index
     from lib.identity import prc_id_check_character
     from orgs.models import UnitKind

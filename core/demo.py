@@ -14,12 +14,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.roles import Role
 from accounts.services import user_create
 from archives.services import archive_set_responsible, resident_register, risk_level_set
 from assessments.campaigns import campaign_create, campaign_set_status
 from assessments.services import assessment_record
 from confidentiality.models import GUARDIAN_CONSENT_UNDER_AGE, ConsentKind, ConsentText
+from confidentiality.roles import Role
 from confidentiality.services import clinical_consent_missing, consent_record, consent_text_publish
 from lib.identity import prc_id_check_character
 from orgs.models import OrgUnit, Room, UnitKind

@@ -9,17 +9,17 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import MANAGE_USERS
-from archives.permissions import (
+from archives.permissions import MANAGE_ARCHIVES, VIEW_RESIDENTS
+from assessments.permissions import ADMINISTER_ASSESSMENTS, MANAGE_CAMPAIGNS, MANAGE_INSTRUMENTS
+from confidentiality import policy
+from confidentiality.permissions import (
     DECIDE_ACCESS,
-    MANAGE_ARCHIVES,
     MANAGE_CONSENT_TEXTS,
     REQUEST_ACCESS,
     REVIEW_BREAK_GLASS,
-    VIEW_RESIDENTS,
+    VIEW_AUDIT_LOG,
+    Permission,
 )
-from assessments.permissions import ADMINISTER_ASSESSMENTS, MANAGE_CAMPAIGNS, MANAGE_INSTRUMENTS
-from confidentiality import policy
-from confidentiality.permissions import VIEW_AUDIT_LOG, Permission
 from crisis.permissions import HANDLE_ALERTS, MANAGE_ALERT_RULES, REPORT_CONCERN
 from notifications.permissions import VIEW_OUTBOX
 from orgs.permissions import VIEW_ORG_TREE, VIEW_ROSTER

@@ -2,8 +2,8 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import ALL_STAFF, Role
 from confidentiality.permissions import declare
+from confidentiality.roles import ALL_STAFF, Role
 
 USE_STAFF_HOME = declare("core.use_staff_home", _("Use the staff area"), ALL_STAFF)
 MANAGE_CENTRE_PROFILE = declare(

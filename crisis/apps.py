@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class CrisisConfig(AppConfig):
     name = "crisis"
     verbose_name = _("Crisis early warning and intervention")
+
+    def ready(self) -> None:
+        from . import access  # noqa: F401  (registers this domain's access rules)

@@ -23,8 +23,8 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts.roles import Role
 from confidentiality import policy
+from confidentiality.roles import Role
 from crisis.permissions import HANDLE_ALERTS
 from orgs.models import OrgUnit
 from orgs.selectors import on_duty

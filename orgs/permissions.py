@@ -2,8 +2,8 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import ALL_STAFF, Role
 from confidentiality.permissions import declare
+from confidentiality.roles import ALL_STAFF, Role
 
 VIEW_ORG_TREE = declare("orgs.view_tree", _("See the organisation tree in scope"), ALL_STAFF)
 MANAGE_ORG_TREE = declare("orgs.manage_tree", _("Change the organisation tree"), {Role.ADMIN})

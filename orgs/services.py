@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounts.roles import CLINICAL_ROLES
+from confidentiality.roles import CLINICAL_ROLES
 from confidentiality.services import audit_record
 
 from .models import DutyException, DutyShift, OpeningHours, OrgUnit, Room, ServiceSite

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class WorkflowConfig(AppConfig):
     name = "workflow"
     verbose_name = _("Service workflow")
+
+    def ready(self) -> None:
+        from . import access  # noqa: F401  (registers this domain's access rules)

@@ -3,8 +3,8 @@ the policy (scope, case team); these only say what a role may do at all."""
 
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import Role
 from confidentiality.permissions import declare
+from confidentiality.roles import Role
 
 C, T, S, D = Role.COUNSELLOR, Role.THERAPIST, Role.SUPERVISOR, Role.DIRECTOR
 

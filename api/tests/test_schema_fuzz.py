@@ -30,9 +30,9 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 from schemathesis import GenerationMode
 
-from accounts.roles import Role
 from archives.models import Resident
 from archives.services import archive_set_responsible, resident_register
+from confidentiality.roles import Role
 from conftest import PASSWORD, make_user
 from lib.identity import prc_id_check_character
 from orgs.models import OrgUnit

@@ -18,9 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext, override
 from playwright.sync_api import Page, expect
 
-from accounts.roles import Role
 from archives.models import Archive, Resident
 from confidentiality.models import AccessGrant, ConsentKind
+from confidentiality.roles import Role
 from confidentiality.services import consent_text_publish
 from conftest import PASSWORD, make_user
 from lib.identity import prc_id_check_character

@@ -6,10 +6,10 @@ import pytest
 from django.http import Http404
 
 from accounts.models import User
-from accounts.roles import Role
 from confidentiality import policy
 from confidentiality.models import AuditEntry
 from confidentiality.permissions import REGISTRY
+from confidentiality.roles import Role
 from orgs.models import OrgUnit
 
 pytestmark = pytest.mark.django_db

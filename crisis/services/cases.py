@@ -22,9 +22,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.roles import Role
 from confidentiality import policy
 from confidentiality.models import DisclosureBasis
+from confidentiality.roles import Role
 from confidentiality.services import audit_record, clinical_consent_missing, disclosure_create
 from crisis.models import Alert, CrisisAction, CrisisCase, CrisisCheck, SafetyPlan
 from crisis.permissions import HANDLE_ALERTS

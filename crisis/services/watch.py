@@ -21,8 +21,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from accounts.roles import Role
 from confidentiality import policy
+from confidentiality.roles import Role
 from confidentiality.services import audit_record
 from crisis.models import Alert, CrisisCase, WatchListEntry, WatchReview
 from crisis.permissions import HANDLE_ALERTS

@@ -10,9 +10,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from accounts.roles import Role
 from confidentiality import policy
 from confidentiality.models import AccessGrant
+from confidentiality.roles import Role
 from conftest import make_user
 from crisis.models import AlertEvent
 from workflow.tests.followup_hotline_support import make_case

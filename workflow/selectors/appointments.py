@@ -15,9 +15,9 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.roles import Role
 from archives.models import Resident
 from confidentiality import policy
+from confidentiality.roles import Role
 from orgs.models import Room, ServiceSite
 from orgs.selectors import DutySlot, duty_between
 from workflow.models import Appointment, SlotClaim

@@ -8,8 +8,8 @@ from django.contrib.auth import get_user_model
 from django.db import models
 from django.utils import timezone
 
-from accounts.roles import Role
 from confidentiality import policy
+from confidentiality.roles import Role
 from workflow.models import Case, FollowUpTask
 from workflow.permissions import MANAGE_CASES, VIEW_SERVICE_QUALITY
 

@@ -12,8 +12,8 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from accounts.roles import Role
 from confidentiality import policy
+from confidentiality.roles import Role
 from confidentiality.services import audit_record, require_clinical_consent
 from workflow.models import Appointment, Case, Modality, PrivateNote, SessionRecord
 from workflow.services.cases import _lock_case, _require_open, _require_work, touch_archive

@@ -12,8 +12,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.roles import Role
 from confidentiality.models import AuditEntry
+from confidentiality.roles import Role
 from conftest import login_fully, make_user
 from notifications.models import Notification
 from workflow.models import FollowUpTask

@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from archives.models import Resident
-from archives.permissions import RECORD_CONSENT
 from assessments.permissions import ADMINISTER_ASSESSMENTS
 from confidentiality import policy
+from confidentiality.permissions import RECORD_CONSENT
 from confidentiality.services import audit_listing, clinical_consent_missing
 from lib.forms import apply_validation_error
 from workflow.forms.cases import (

@@ -4,8 +4,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from accounts.roles import Role
 from accounts.services import user_create
+from confidentiality.roles import Role
 from orgs.models import OrgUnit, UnitKind
 from orgs.services import org_unit_create
 
