@@ -8,7 +8,7 @@ from rest_framework import serializers
 
 from accounts.models import User
 from archives.models import ArchiveStatus, DocumentType, RiskLevel, Sex, SpecialGroup
-from core.templatetags.xinqiao import mask_id  # the web interface's masking of document numbers
+from lib.identity import mask_id_number  # the web interface's masking of document numbers
 from orgs.models import OrgUnit, UnitKind
 
 
@@ -173,7 +173,7 @@ class ResidentDetailSerializer(serializers.Serializer):
     clinical = serializers.SerializerMethodField()
 
     def get_id_number(self, obj) -> str:
-        return obj.id_number if self.context.get("full_id_number") else mask_id(obj.id_number)
+        return obj.id_number if self.context.get("full_id_number") else mask_id_number(obj.id_number)
 
     @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=SpecialGroup.choices)))
     def get_tags(self, obj) -> list[str]:
