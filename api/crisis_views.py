@@ -18,6 +18,7 @@ from crisis.selectors import alerts as selectors
 from crisis.services import alert_reads
 from crisis.services import alerts as services
 from crisis.services.signals import signal_raise
+from lib.api import ErrorSerializer
 
 from .crisis_serializers import (
     AlertAssignSerializer,
@@ -27,7 +28,6 @@ from .crisis_serializers import (
     SignalCreatedSerializer,
     SignalCreateSerializer,
 )
-from .serializers import ErrorSerializer
 
 FORBIDDEN = OpenApiResponse(ErrorSerializer, description="The role may not do this.")
 NOT_FOUND = OpenApiResponse(ErrorSerializer, description="No such alert, or not one the caller may see.")

@@ -280,12 +280,6 @@ class DuplicateResidentSerializer(serializers.Serializer):
     )
 
 
-class ErrorSerializer(serializers.Serializer):
-    """A refusal, with its reason."""
-
-    detail = serializers.CharField()
-
-
 class InstrumentSummarySerializer(serializers.Serializer):
     code = serializers.CharField()
     version = serializers.CharField()

@@ -24,13 +24,13 @@ from archives.permissions import CORRECT_RESIDENTS, REGISTER_RESIDENTS, VIEW_RES
 from archives.selectors import clinical_archive_ids, resident_search
 from confidentiality import policy
 from confidentiality.services import audit_record
+from lib.api import ErrorSerializer
 from orgs import services as org_services
 from orgs.models import OrgUnit
 from orgs.permissions import MANAGE_ORG_TREE, VIEW_ORG_TREE
 
 from .serializers import (
     DuplicateResidentSerializer,
-    ErrorSerializer,
     MeSerializer,
     OrgUnitCreateSerializer,
     OrgUnitSerializer,
