@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
-from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -184,12 +183,3 @@ class AppointmentReschedule(APIView):
             actor=request.user, appointment=appointment, counsellor=counsellor, room=room, **values
         )
         return _detail(appointment)
-
-
-urlpatterns = [
-    path("appointments/", AppointmentListCreate.as_view(), name="appointments"),
-    path("appointments/<int:pk>/", AppointmentDetail.as_view(), name="appointment"),
-    path("appointments/<int:pk>/confirm/", AppointmentConfirm.as_view(), name="appointment_confirm"),
-    path("appointments/<int:pk>/cancel/", AppointmentCancel.as_view(), name="appointment_cancel"),
-    path("appointments/<int:pk>/reschedule/", AppointmentReschedule.as_view(), name="appointment_reschedule"),
-]

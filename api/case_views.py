@@ -4,7 +4,6 @@ the staff pages. Private process notes are not in the API, in or out."""
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.urls import path
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
@@ -141,10 +140,3 @@ class CaseSessions(generics.GenericAPIView):
             actor=user, case=case, appointment=appointment, companions=companions, **values
         )
         return Response(SessionSerializer(session).data, status=status.HTTP_201_CREATED)
-
-
-urlpatterns = [
-    path("cases/", CaseListCreate.as_view(), name="cases"),
-    path("cases/<int:pk>/", CaseDetail.as_view(), name="case"),
-    path("cases/<int:pk>/sessions/", CaseSessions.as_view(), name="case_sessions"),
-]

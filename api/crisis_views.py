@@ -3,7 +3,6 @@ the staff pages. An alert out of the caller's reach is a 404, for reading and ac
 
 from __future__ import annotations
 
-from django.urls import path
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
@@ -134,12 +133,3 @@ class SignalCreate(APIView):
             shown = AlertSerializer(selectors.alert_for_page(user=user, pk=alert.pk)).data
         body = {"signal": signal.pk, "alert_raised": alert is not None, "alert": shown}
         return Response(body, status=status.HTTP_201_CREATED)
-
-
-urlpatterns = [
-    path("alerts/", AlertList.as_view(), name="alerts"),
-    path("alerts/<int:pk>/", AlertDetail.as_view(), name="alert"),
-    path("alerts/<int:pk>/acknowledge/", AlertAcknowledge.as_view(), name="alert_acknowledge"),
-    path("alerts/<int:pk>/assign/", AlertAssign.as_view(), name="alert_assign"),
-    path("signals/", SignalCreate.as_view(), name="signals"),
-]

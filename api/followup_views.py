@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.urls import path
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics
 from rest_framework.response import Response
@@ -83,10 +82,3 @@ class FollowUpComplete(APIView):
             method=data.validated_data.get("method"),
         )
         return _detail(request, task)
-
-
-urlpatterns = [
-    path("followups/", FollowUpList.as_view(), name="followups"),
-    path("followups/<int:pk>/", FollowUpDetail.as_view(), name="followup"),
-    path("followups/<int:pk>/complete/", FollowUpComplete.as_view(), name="followup_complete"),
-]

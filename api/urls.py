@@ -1,3 +1,5 @@
+"""The /api/v1/ URL list: every endpoint's path and name, each view from its app."""
+
 from django.urls import path
 
 from . import appointment_views, assessment_views, case_views, crisis_views, followup_views, views
@@ -18,8 +20,32 @@ urlpatterns = [
     path("instruments/<slug:code>/", assessment_views.InstrumentDetail.as_view(), name="instrument"),
     path("assessments/", assessment_views.AssessmentListCreate.as_view(), name="assessments"),
     path("public/selftests/<str:token>/", assessment_views.PublicSelfTest.as_view(), name="public_selftest"),
-    *appointment_views.urlpatterns,
-    *case_views.urlpatterns,
-    *followup_views.urlpatterns,
-    *crisis_views.urlpatterns,
+    path("appointments/", appointment_views.AppointmentListCreate.as_view(), name="appointments"),
+    path("appointments/<int:pk>/", appointment_views.AppointmentDetail.as_view(), name="appointment"),
+    path(
+        "appointments/<int:pk>/confirm/",
+        appointment_views.AppointmentConfirm.as_view(),
+        name="appointment_confirm",
+    ),
+    path(
+        "appointments/<int:pk>/cancel/",
+        appointment_views.AppointmentCancel.as_view(),
+        name="appointment_cancel",
+    ),
+    path(
+        "appointments/<int:pk>/reschedule/",
+        appointment_views.AppointmentReschedule.as_view(),
+        name="appointment_reschedule",
+    ),
+    path("cases/", case_views.CaseListCreate.as_view(), name="cases"),
+    path("cases/<int:pk>/", case_views.CaseDetail.as_view(), name="case"),
+    path("cases/<int:pk>/sessions/", case_views.CaseSessions.as_view(), name="case_sessions"),
+    path("followups/", followup_views.FollowUpList.as_view(), name="followups"),
+    path("followups/<int:pk>/", followup_views.FollowUpDetail.as_view(), name="followup"),
+    path("followups/<int:pk>/complete/", followup_views.FollowUpComplete.as_view(), name="followup_complete"),
+    path("alerts/", crisis_views.AlertList.as_view(), name="alerts"),
+    path("alerts/<int:pk>/", crisis_views.AlertDetail.as_view(), name="alert"),
+    path("alerts/<int:pk>/acknowledge/", crisis_views.AlertAcknowledge.as_view(), name="alert_acknowledge"),
+    path("alerts/<int:pk>/assign/", crisis_views.AlertAssign.as_view(), name="alert_assign"),
+    path("signals/", crisis_views.SignalCreate.as_view(), name="signals"),
 ]
