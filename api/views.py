@@ -4,26 +4,22 @@ from __future__ import annotations
 
 from django.contrib.auth import authenticate
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django_otp import match_token
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
-from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts import services as account_services
 from accounts.models import User
 from accounts.permissions import MANAGE_USERS
-from accounts.security import has_confirmed_device, two_factor_required
 from archives import services as archive_services
 from archives.models import Resident
 from archives.permissions import CORRECT_RESIDENTS, REGISTER_RESIDENTS, VIEW_RESIDENTS
 from archives.selectors import clinical_archive_ids, resident_search
 from confidentiality import policy
-from confidentiality.services import audit_record
 from lib.api import ErrorSerializer
 from orgs import services as org_services
 from orgs.models import OrgUnit
@@ -62,23 +58,11 @@ class TokenObtainView(APIView):
             username=data.validated_data["username"],
             password=data.validated_data["password"],
         )
-        if user is None or not policy.is_active_staff(user):
+        if user is None:
             raise serializers.ValidationError(
                 {"non_field_errors": [_("The user name or password is not correct.")]}
             )
-        if two_factor_required(user):
-            if not has_confirmed_device(user):
-                raise serializers.ValidationError(
-                    {"otp": [_("Set up two-factor authentication in the web interface first.")]}
-                )
-            code = data.validated_data.get("otp")
-            if not code or match_token(user, code) is None:
-                raise serializers.ValidationError(
-                    {"otp": [_("A valid six-digit authenticator code is required.")]}
-                )
-        with transaction.atomic():
-            token, _created = Token.objects.get_or_create(user=user)
-            audit_record(actor=user, action="api.token_issued", obj=user)
+        token = account_services.token_issue(user=user, otp=data.validated_data.get("otp"))
         return Response({"token": token.key})
 
 
@@ -89,9 +73,7 @@ class TokenRevokeView(APIView):
 
     @extend_schema(request=None, responses={204: None})
     def post(self, request):
-        with transaction.atomic():
-            Token.objects.filter(user=request.user).delete()
-            audit_record(actor=request.user, action="api.token_revoked", obj=request.user)
+        account_services.token_revoke(actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
