@@ -2,7 +2,9 @@
 
 from django.urls import path
 
-from . import appointment_views, assessment_views, case_views, crisis_views, followup_views, views
+from workflow.api import appointments, cases, followups
+
+from . import assessment_views, crisis_views, views
 
 app_name = "api"
 
@@ -20,29 +22,29 @@ urlpatterns = [
     path("instruments/<slug:code>/", assessment_views.InstrumentDetail.as_view(), name="instrument"),
     path("assessments/", assessment_views.AssessmentListCreate.as_view(), name="assessments"),
     path("public/selftests/<str:token>/", assessment_views.PublicSelfTest.as_view(), name="public_selftest"),
-    path("appointments/", appointment_views.AppointmentListCreate.as_view(), name="appointments"),
-    path("appointments/<int:pk>/", appointment_views.AppointmentDetail.as_view(), name="appointment"),
+    path("appointments/", appointments.AppointmentListCreate.as_view(), name="appointments"),
+    path("appointments/<int:pk>/", appointments.AppointmentDetail.as_view(), name="appointment"),
     path(
         "appointments/<int:pk>/confirm/",
-        appointment_views.AppointmentConfirm.as_view(),
+        appointments.AppointmentConfirm.as_view(),
         name="appointment_confirm",
     ),
     path(
         "appointments/<int:pk>/cancel/",
-        appointment_views.AppointmentCancel.as_view(),
+        appointments.AppointmentCancel.as_view(),
         name="appointment_cancel",
     ),
     path(
         "appointments/<int:pk>/reschedule/",
-        appointment_views.AppointmentReschedule.as_view(),
+        appointments.AppointmentReschedule.as_view(),
         name="appointment_reschedule",
     ),
-    path("cases/", case_views.CaseListCreate.as_view(), name="cases"),
-    path("cases/<int:pk>/", case_views.CaseDetail.as_view(), name="case"),
-    path("cases/<int:pk>/sessions/", case_views.CaseSessions.as_view(), name="case_sessions"),
-    path("followups/", followup_views.FollowUpList.as_view(), name="followups"),
-    path("followups/<int:pk>/", followup_views.FollowUpDetail.as_view(), name="followup"),
-    path("followups/<int:pk>/complete/", followup_views.FollowUpComplete.as_view(), name="followup_complete"),
+    path("cases/", cases.CaseListCreate.as_view(), name="cases"),
+    path("cases/<int:pk>/", cases.CaseDetail.as_view(), name="case"),
+    path("cases/<int:pk>/sessions/", cases.CaseSessions.as_view(), name="case_sessions"),
+    path("followups/", followups.FollowUpList.as_view(), name="followups"),
+    path("followups/<int:pk>/", followups.FollowUpDetail.as_view(), name="followup"),
+    path("followups/<int:pk>/complete/", followups.FollowUpComplete.as_view(), name="followup_complete"),
     path("alerts/", crisis_views.AlertList.as_view(), name="alerts"),
     path("alerts/<int:pk>/", crisis_views.AlertDetail.as_view(), name="alert"),
     path("alerts/<int:pk>/acknowledge/", crisis_views.AlertAcknowledge.as_view(), name="alert_acknowledge"),

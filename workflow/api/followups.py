@@ -12,14 +12,13 @@ from confidentiality.services import audit_listing
 from workflow.models import FollowUpTask
 from workflow.permissions import MANAGE_CASES
 from workflow.selectors.followups import visible_follow_ups
-from workflow.services import followups as services
-
-from .followup_serializers import (
+from workflow.serializers.followups import (
     FollowUpCompleteSerializer,
     FollowUpDetailSerializer,
     FollowUpFilterSerializer,
     FollowUpSerializer,
 )
+from workflow.services import followups as services
 
 
 def _task(request, pk: int) -> FollowUpTask:

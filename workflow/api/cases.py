@@ -16,10 +16,7 @@ from confidentiality.services import audit_listing, audit_record
 from workflow.models import Appointment, SessionRecord
 from workflow.permissions import MANAGE_CASES
 from workflow.selectors import cases as selectors
-from workflow.services import cases as case_services
-from workflow.services import sessions as session_services
-
-from .case_serializers import (
+from workflow.serializers.cases import (
     CaseCreateSerializer,
     CaseDetailSerializer,
     CaseFilterSerializer,
@@ -27,6 +24,8 @@ from .case_serializers import (
     SessionCreateSerializer,
     SessionSerializer,
 )
+from workflow.services import cases as case_services
+from workflow.services import sessions as session_services
 
 
 def _case(request, pk: int):

@@ -21,9 +21,7 @@ from orgs.models import Room
 from workflow.models import Appointment
 from workflow.permissions import MANAGE_APPOINTMENTS
 from workflow.selectors.appointments import bookable_counsellors, bookable_sites
-from workflow.services import appointments as services
-
-from .appointment_serializers import (
+from workflow.serializers.appointments import (
     AppointmentCancelSerializer,
     AppointmentConfirmSerializer,
     AppointmentCreateSerializer,
@@ -32,6 +30,7 @@ from .appointment_serializers import (
     AppointmentRescheduleSerializer,
     AppointmentSerializer,
 )
+from workflow.services import appointments as services
 
 REFUSED = OpenApiResponse(
     description="Field errors: {field: [messages]}; a double booking names the conflict."
