@@ -2,9 +2,10 @@
 
 from django.urls import path
 
+from crisis.api import alerts
 from workflow.api import appointments, cases, followups
 
-from . import assessment_views, crisis_views, views
+from . import assessment_views, views
 
 app_name = "api"
 
@@ -45,9 +46,9 @@ urlpatterns = [
     path("followups/", followups.FollowUpList.as_view(), name="followups"),
     path("followups/<int:pk>/", followups.FollowUpDetail.as_view(), name="followup"),
     path("followups/<int:pk>/complete/", followups.FollowUpComplete.as_view(), name="followup_complete"),
-    path("alerts/", crisis_views.AlertList.as_view(), name="alerts"),
-    path("alerts/<int:pk>/", crisis_views.AlertDetail.as_view(), name="alert"),
-    path("alerts/<int:pk>/acknowledge/", crisis_views.AlertAcknowledge.as_view(), name="alert_acknowledge"),
-    path("alerts/<int:pk>/assign/", crisis_views.AlertAssign.as_view(), name="alert_assign"),
-    path("signals/", crisis_views.SignalCreate.as_view(), name="signals"),
+    path("alerts/", alerts.AlertList.as_view(), name="alerts"),
+    path("alerts/<int:pk>/", alerts.AlertDetail.as_view(), name="alert"),
+    path("alerts/<int:pk>/acknowledge/", alerts.AlertAcknowledge.as_view(), name="alert_acknowledge"),
+    path("alerts/<int:pk>/assign/", alerts.AlertAssign.as_view(), name="alert_assign"),
+    path("signals/", alerts.SignalCreate.as_view(), name="signals"),
 ]

@@ -14,12 +14,7 @@ from confidentiality import policy
 from crisis.models import Alert
 from crisis.permissions import HANDLE_ALERTS, RAISE_EXTERNAL_SIGNALS
 from crisis.selectors import alerts as selectors
-from crisis.services import alert_reads
-from crisis.services import alerts as services
-from crisis.services.signals import signal_raise
-from lib.api import ErrorSerializer
-
-from .crisis_serializers import (
+from crisis.serializers.alerts import (
     AlertAssignSerializer,
     AlertDetailSerializer,
     AlertFilterSerializer,
@@ -27,6 +22,10 @@ from .crisis_serializers import (
     SignalCreatedSerializer,
     SignalCreateSerializer,
 )
+from crisis.services import alert_reads
+from crisis.services import alerts as services
+from crisis.services.signals import signal_raise
+from lib.api import ErrorSerializer
 
 FORBIDDEN = OpenApiResponse(ErrorSerializer, description="The role may not do this.")
 NOT_FOUND = OpenApiResponse(ErrorSerializer, description="No such alert, or not one the caller may see.")
