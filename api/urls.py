@@ -2,10 +2,11 @@
 
 from django.urls import path
 
+from assessments import api as assessments_api
 from crisis.api import alerts
 from workflow.api import appointments, cases, followups
 
-from . import assessment_views, views
+from . import views
 
 app_name = "api"
 
@@ -19,10 +20,10 @@ urlpatterns = [
     path("users/<int:pk>/", views.UserDetail.as_view(), name="user"),
     path("residents/", views.ResidentListCreate.as_view(), name="residents"),
     path("residents/<int:pk>/", views.ResidentDetail.as_view(), name="resident"),
-    path("instruments/", assessment_views.InstrumentList.as_view(), name="instruments"),
-    path("instruments/<slug:code>/", assessment_views.InstrumentDetail.as_view(), name="instrument"),
-    path("assessments/", assessment_views.AssessmentListCreate.as_view(), name="assessments"),
-    path("public/selftests/<str:token>/", assessment_views.PublicSelfTest.as_view(), name="public_selftest"),
+    path("instruments/", assessments_api.InstrumentList.as_view(), name="instruments"),
+    path("instruments/<slug:code>/", assessments_api.InstrumentDetail.as_view(), name="instrument"),
+    path("assessments/", assessments_api.AssessmentListCreate.as_view(), name="assessments"),
+    path("public/selftests/<str:token>/", assessments_api.PublicSelfTest.as_view(), name="public_selftest"),
     path("appointments/", appointments.AppointmentListCreate.as_view(), name="appointments"),
     path("appointments/<int:pk>/", appointments.AppointmentDetail.as_view(), name="appointment"),
     path(
