@@ -10,14 +10,17 @@ from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 
+from confidentiality import policy
 from confidentiality.roles import Role
 from confidentiality.services import audit_record
 from lib.encryption import blind_index
 
 from .models import LoginSession, User
+from .security import has_confirmed_device, two_factor_required
 
 PHONE_INDEX_PURPOSE = "staff.phone"
 
@@ -235,3 +238,43 @@ def login_session_track(*, user: User, session_key: str) -> None:
 @transaction.atomic
 def login_session_forget(*, session_key: str) -> None:
     LoginSession.objects.filter(session_key=session_key).delete()
+
+
+# ---------------------------------------------------------------------------------------------
+# API tokens
+
+
+def token_issue(*, user: User, otp: str | None = None) -> Token:
+    """Issue the API token of ``user``, whose password the caller has just checked (with
+    ``authenticate()`` and the request, so that django-axes counts the failures).
+
+    Rule: only active staff hold a token, and a role with two-factor authentication must have a
+    confirmed authenticator and give a current code from it. A person has one token: asking
+    again gives the same one until it is revoked. Issuing is audited as ``api.token_issued``; a
+    refusal issues and audits nothing.
+
+    The code is checked before the transaction rather than inside it: django-otp records a wrong
+    code (its throttling) and spends a right one, and refusing must not roll that back.
+    """
+    if not policy.is_active_staff(user):
+        raise ValidationError(_("The user name or password is not correct."))
+    if two_factor_required(user):
+        if not has_confirmed_device(user):
+            raise ValidationError({"otp": _("Set up two-factor authentication in the web interface first.")})
+        if not otp or match_token(user, otp) is None:
+            raise ValidationError({"otp": _("A valid six-digit authenticator code is required.")})
+    with transaction.atomic():
+        token, _created = Token.objects.get_or_create(user=user)
+        audit_record(actor=user, action="api.token_issued", obj=user)
+    return token
+
+
+@transaction.atomic
+def token_revoke(*, actor: User) -> None:
+    """Revoke ``actor``'s own API token (logging out of the API); a new one can then be issued.
+
+    Rule: a person revokes only their own token; another person's ends when their account is
+    deactivated (``user_deactivate``). Audited as ``api.token_revoked``.
+    """
+    Token.objects.filter(user=actor).delete()
+    audit_record(actor=actor, action="api.token_revoked", obj=actor)

@@ -85,3 +85,14 @@ def display_phone(e164: str) -> str:
     if parsed.country_code == 86:
         return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def mask_id_number(value: str) -> str:
+    """Show the first 4 and last 2 characters of an ID card number (first 2 of a shorter document
+    number): enough to tell records apart, never most of the number."""
+    if not value:
+        return ""
+    if len(value) <= 6:
+        return "*" * len(value)
+    head = 4 if len(value) >= 15 else 2
+    return f"{value[:head]}{'*' * (len(value) - head - 2)}{value[-2:]}"

@@ -210,6 +210,14 @@ def test_a_two_factor_role_with_a_wrong_code_gets_no_token(people):
     assert not Token.objects.exists()
 
 
+def test_a_wrong_code_counts_towards_the_authenticators_throttle(people):
+    device = TOTPDevice.objects.create(user=people.director, name="p", confirmed=True)
+    wrong = f"{(int(current_code(device)) + 1) % 1_000_000:06d}"
+    assert obtain(people.director.username, otp=wrong).status_code == 400
+    device.refresh_from_db()
+    assert device.throttling_failure_count == 1
+
+
 def test_a_code_that_is_not_six_digits_is_rejected(people):
     TOTPDevice.objects.create(user=people.director, name="p", confirmed=True)
     response = obtain(people.director.username, otp="12ab")

@@ -2,6 +2,8 @@ from datetime import timedelta
 
 from django import template
 
+from lib.identity import mask_id_number
+
 register = template.Library()
 
 
@@ -15,14 +17,8 @@ def minutes(value) -> int:
 
 @register.filter
 def mask_id(value: str) -> str:
-    """Show the first 4 and last 2 characters of an ID card number (first 2 of a shorter document
-    number): enough to tell records apart, never most of the number."""
-    if not value:
-        return ""
-    if len(value) <= 6:
-        return "*" * len(value)
-    head = 4 if len(value) >= 15 else 2
-    return f"{value[:head]}{'*' * (len(value) - head - 2)}{value[-2:]}"
+    """A document number masked for display (see lib.identity.mask_id_number)."""
+    return mask_id_number(value)
 
 
 @register.filter

@@ -8,8 +8,7 @@ from rest_framework import serializers
 
 from crisis.models import Alert, Level
 from crisis.selectors.alerts import OPEN
-
-from .appointment_serializers import id_field
+from lib.api import id_field
 
 STATE_FILTERS = [(OPEN, _("Open (new, acknowledged or intervening)")), *Alert.State.choices]
 NOTE_MAX = 4000

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.urls import path
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics
 from rest_framework.response import Response
@@ -13,14 +12,13 @@ from confidentiality.services import audit_listing
 from workflow.models import FollowUpTask
 from workflow.permissions import MANAGE_CASES
 from workflow.selectors.followups import visible_follow_ups
-from workflow.services import followups as services
-
-from .followup_serializers import (
+from workflow.serializers.followups import (
     FollowUpCompleteSerializer,
     FollowUpDetailSerializer,
     FollowUpFilterSerializer,
     FollowUpSerializer,
 )
+from workflow.services import followups as services
 
 
 def _task(request, pk: int) -> FollowUpTask:
@@ -83,10 +81,3 @@ class FollowUpComplete(APIView):
             method=data.validated_data.get("method"),
         )
         return _detail(request, task)
-
-
-urlpatterns = [
-    path("followups/", FollowUpList.as_view(), name="followups"),
-    path("followups/<int:pk>/", FollowUpDetail.as_view(), name="followup"),
-    path("followups/<int:pk>/complete/", FollowUpComplete.as_view(), name="followup_complete"),
-]

@@ -1,4 +1,5 @@
-"""API shapes. Input validation only: the rules are in the services the views call."""
+"""API shapes of residents and their archives. Input validation only: the rules are in
+archives.services, which the views call."""
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.utils.translation import gettext_lazy as _
@@ -6,66 +7,8 @@ from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from accounts.models import User
 from archives.models import ArchiveStatus, DocumentType, RiskLevel, Sex, SpecialGroup
-from core.templatetags.xinqiao import mask_id  # the web interface's masking of document numbers
-from orgs.models import OrgUnit, UnitKind
-
-
-class TokenRequestSerializer(serializers.Serializer):
-    username = serializers.CharField(max_length=150)
-    password = serializers.CharField(max_length=4096, trim_whitespace=False, style={"input_type": "password"})
-    otp = serializers.RegexField(
-        r"^[0-9]{6}$",
-        required=False,
-        help_text=_("Six-digit authenticator code; required for roles with two-factor authentication."),
-    )
-
-
-class TokenResponseSerializer(serializers.Serializer):
-    token = serializers.CharField()
-
-
-class MeSerializer(serializers.ModelSerializer):
-    permissions = serializers.SerializerMethodField()
-
-    class Meta:
-        model = User
-        fields = ["id", "username", "full_name", "role", "org_unit", "permissions"]
-
-    def get_permissions(self, obj) -> list[str]:
-        from confidentiality.policy import permissions_of
-
-        return sorted(permissions_of(obj))
-
-
-class OrgUnitSerializer(serializers.ModelSerializer):
-    parent = serializers.SerializerMethodField()
-
-    class Meta:
-        model = OrgUnit
-        fields = ["id", "name", "kind", "code", "is_active", "depth", "parent"]
-
-    def get_parent(self, obj) -> int | None:
-        parent_path = obj.path[: -obj.steplen]
-        return self.context.get("ids_by_path", {}).get(parent_path)
-
-
-class OrgUnitCreateSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=100)
-    kind = serializers.ChoiceField(choices=UnitKind.choices)
-    code = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
-    parent = serializers.IntegerField(required=False, allow_null=True, default=None)
-
-
-class UserSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = User
-        fields = ["id", "username", "full_name", "role", "org_unit", "is_active"]
-
-
-# ---------------------------------------------------------------------------------------------
-# Residents and their archives
+from lib.identity import mask_id_number  # the web interface's masking of document numbers
 
 
 class ResidentSearchSerializer(serializers.Serializer):
@@ -173,7 +116,7 @@ class ResidentDetailSerializer(serializers.Serializer):
     clinical = serializers.SerializerMethodField()
 
     def get_id_number(self, obj) -> str:
-        return obj.id_number if self.context.get("full_id_number") else mask_id(obj.id_number)
+        return obj.id_number if self.context.get("full_id_number") else mask_id_number(obj.id_number)
 
     @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=SpecialGroup.choices)))
     def get_tags(self, obj) -> list[str]:
@@ -228,7 +171,7 @@ class _ResidentFieldsSerializer(serializers.Serializer):
 class ClosedResidentBodyScheme(OpenApiSerializerExtension):
     """Document the refusal of unknown fields, so that clients and the fuzzer know it."""
 
-    target_class = "api.serializers._ResidentFieldsSerializer"
+    target_class = "archives.serializers._ResidentFieldsSerializer"
     match_subclasses = True
 
     def map_serializer(self, auto_schema, direction):
@@ -278,96 +221,3 @@ class DuplicateResidentSerializer(serializers.Serializer):
     existing = serializers.IntegerField(
         required=False, help_text=_("The registered resident, only when the caller may see them.")
     )
-
-
-class ErrorSerializer(serializers.Serializer):
-    """A refusal, with its reason."""
-
-    detail = serializers.CharField()
-
-
-class InstrumentSummarySerializer(serializers.Serializer):
-    code = serializers.CharField()
-    version = serializers.CharField()
-    name = serializers.DictField(child=serializers.CharField())
-    item_count = serializers.IntegerField()
-    response_type = serializers.CharField()
-    licence = serializers.DictField(child=serializers.CharField())
-    loinc = serializers.CharField(allow_null=True)
-
-
-class InstrumentDetailSerializer(InstrumentSummarySerializer):
-    items = serializers.ListField(child=serializers.DictField())
-    options = serializers.ListField(child=serializers.DictField(), required=False)
-    instructions = serializers.DictField(child=serializers.CharField(), required=False)
-
-
-@extend_schema_field(
-    {"oneOf": [{"type": "integer"}, {"type": "string", "enum": ["yes", "no"]}], "nullable": True}
-)
-class AnswerField(serializers.Field):
-    """An item's answer: option points, "yes"/"no", or null for unanswered."""
-
-    def to_internal_value(self, data):
-        if data is None or (isinstance(data, int) and not isinstance(data, bool)):
-            return data
-        if isinstance(data, str) and data in ("yes", "no"):
-            return data
-        raise serializers.ValidationError(_("Answer with option points, yes, no or null."))
-
-    def to_representation(self, value):
-        return value
-
-
-class AssessmentCreateSerializer(serializers.Serializer):
-    resident = serializers.IntegerField(min_value=1)
-    instrument = serializers.CharField(max_length=40)
-    answers = serializers.ListField(child=AnswerField(allow_null=True), max_length=200)
-
-
-class AssessmentSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    resident = serializers.IntegerField(source="resident_id")
-    instrument = serializers.CharField(source="instrument_code")
-    instrument_version = serializers.CharField()
-    administered_at = serializers.DateTimeField()
-    valid = serializers.BooleanField()
-    total = serializers.FloatField(allow_null=True)
-    band = serializers.CharField(allow_blank=True)
-    flags = serializers.ListField(child=serializers.CharField())
-    subscales = serializers.DictField(child=serializers.IntegerField())
-    supersedes = serializers.IntegerField(source="supersedes_id", allow_null=True)
-
-
-class SelfTestSubmitSerializer(serializers.Serializer):
-    consent = serializers.BooleanField(help_text=_("Must be true: the person agreed to the consent texts."))
-    idempotency_key = serializers.RegexField(r"^[A-Za-z0-9_-]{8,64}$")
-    name = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
-    id_number = serializers.CharField(max_length=18, required=False, allow_blank=True, default="")
-    student_number = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
-    answers = serializers.DictField(
-        child=serializers.ListField(child=AnswerField(allow_null=True), max_length=200),
-        help_text=_("Answers per instrument code, e.g. {'phq2': [2, 1]}."),
-    )
-
-    def validate_consent(self, value):
-        if not value:
-            raise serializers.ValidationError(_("Please read and agree to the consent before you start."))
-        return value
-
-
-class SelfTestResultSerializer(serializers.Serializer):
-    instrument = serializers.CharField()
-    valid = serializers.BooleanField()
-    total = serializers.FloatField(allow_null=True)
-    band = serializers.CharField(allow_blank=True)
-    flags = serializers.ListField(child=serializers.CharField())
-
-
-class SelfTestResponseSerializer(serializers.Serializer):
-    stored = serializers.BooleanField(
-        help_text=_("False when the same idempotency key was submitted before.")
-    )
-    needs_care = serializers.BooleanField()
-    hotline = serializers.CharField(allow_blank=True)
-    results = SelfTestResultSerializer(many=True)

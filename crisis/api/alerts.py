@@ -3,7 +3,6 @@ the staff pages. An alert out of the caller's reach is a 404, for reading and ac
 
 from __future__ import annotations
 
-from django.urls import path
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
@@ -15,11 +14,7 @@ from confidentiality import policy
 from crisis.models import Alert
 from crisis.permissions import HANDLE_ALERTS, RAISE_EXTERNAL_SIGNALS
 from crisis.selectors import alerts as selectors
-from crisis.services import alert_reads
-from crisis.services import alerts as services
-from crisis.services.signals import signal_raise
-
-from .crisis_serializers import (
+from crisis.serializers.alerts import (
     AlertAssignSerializer,
     AlertDetailSerializer,
     AlertFilterSerializer,
@@ -27,7 +22,10 @@ from .crisis_serializers import (
     SignalCreatedSerializer,
     SignalCreateSerializer,
 )
-from .serializers import ErrorSerializer
+from crisis.services import alert_reads
+from crisis.services import alerts as services
+from crisis.services.signals import signal_raise
+from lib.api import ErrorSerializer
 
 FORBIDDEN = OpenApiResponse(ErrorSerializer, description="The role may not do this.")
 NOT_FOUND = OpenApiResponse(ErrorSerializer, description="No such alert, or not one the caller may see.")
@@ -134,12 +132,3 @@ class SignalCreate(APIView):
             shown = AlertSerializer(selectors.alert_for_page(user=user, pk=alert.pk)).data
         body = {"signal": signal.pk, "alert_raised": alert is not None, "alert": shown}
         return Response(body, status=status.HTTP_201_CREATED)
-
-
-urlpatterns = [
-    path("alerts/", AlertList.as_view(), name="alerts"),
-    path("alerts/<int:pk>/", AlertDetail.as_view(), name="alert"),
-    path("alerts/<int:pk>/acknowledge/", AlertAcknowledge.as_view(), name="alert_acknowledge"),
-    path("alerts/<int:pk>/assign/", AlertAssign.as_view(), name="alert_assign"),
-    path("signals/", SignalCreate.as_view(), name="signals"),
-]

@@ -16,11 +16,7 @@ from assessments import services as assessment_services
 from assessments.library import available_instruments, get_instrument
 from assessments.models import Assessment, Campaign
 from assessments.permissions import ADMINISTER_ASSESSMENTS
-from confidentiality import policy
-from core.selectors import centre_profile
-from lib.request_context import client_ip_from_request
-
-from .serializers import (
+from assessments.serializers import (
     AssessmentCreateSerializer,
     AssessmentSerializer,
     InstrumentDetailSerializer,
@@ -28,6 +24,9 @@ from .serializers import (
     SelfTestResponseSerializer,
     SelfTestSubmitSerializer,
 )
+from confidentiality import policy
+from core.selectors import centre_profile
+from lib.request_context import client_ip_from_request
 
 
 def _summary(instrument) -> dict:

@@ -4,7 +4,6 @@ the staff pages. Private process notes are not in the API, in or out."""
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.urls import path
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
@@ -17,10 +16,7 @@ from confidentiality.services import audit_listing, audit_record
 from workflow.models import Appointment, SessionRecord
 from workflow.permissions import MANAGE_CASES
 from workflow.selectors import cases as selectors
-from workflow.services import cases as case_services
-from workflow.services import sessions as session_services
-
-from .case_serializers import (
+from workflow.serializers.cases import (
     CaseCreateSerializer,
     CaseDetailSerializer,
     CaseFilterSerializer,
@@ -28,6 +24,8 @@ from .case_serializers import (
     SessionCreateSerializer,
     SessionSerializer,
 )
+from workflow.services import cases as case_services
+from workflow.services import sessions as session_services
 
 
 def _case(request, pk: int):
@@ -141,10 +139,3 @@ class CaseSessions(generics.GenericAPIView):
             actor=user, case=case, appointment=appointment, companions=companions, **values
         )
         return Response(SessionSerializer(session).data, status=status.HTTP_201_CREATED)
-
-
-urlpatterns = [
-    path("cases/", CaseListCreate.as_view(), name="cases"),
-    path("cases/<int:pk>/", CaseDetail.as_view(), name="case"),
-    path("cases/<int:pk>/sessions/", CaseSessions.as_view(), name="case_sessions"),
-]

@@ -8,14 +8,9 @@ from datetime import datetime
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from lib.api import id_field
 from lib.dates import BoundedDateSerializerField
 from workflow.models import Appointment, AppointmentChange
-
-MAX_ID = 2**63 - 1  # a database id; larger numbers cannot even be looked up
-
-
-def id_field(**kwargs) -> serializers.IntegerField:
-    return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)
 
 
 class BoundedDateTimeField(serializers.DateTimeField):

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
-from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -22,9 +21,7 @@ from orgs.models import Room
 from workflow.models import Appointment
 from workflow.permissions import MANAGE_APPOINTMENTS
 from workflow.selectors.appointments import bookable_counsellors, bookable_sites
-from workflow.services import appointments as services
-
-from .appointment_serializers import (
+from workflow.serializers.appointments import (
     AppointmentCancelSerializer,
     AppointmentConfirmSerializer,
     AppointmentCreateSerializer,
@@ -33,6 +30,7 @@ from .appointment_serializers import (
     AppointmentRescheduleSerializer,
     AppointmentSerializer,
 )
+from workflow.services import appointments as services
 
 REFUSED = OpenApiResponse(
     description="Field errors: {field: [messages]}; a double booking names the conflict."
@@ -184,12 +182,3 @@ class AppointmentReschedule(APIView):
             actor=request.user, appointment=appointment, counsellor=counsellor, room=room, **values
         )
         return _detail(appointment)
-
-
-urlpatterns = [
-    path("appointments/", AppointmentListCreate.as_view(), name="appointments"),
-    path("appointments/<int:pk>/", AppointmentDetail.as_view(), name="appointment"),
-    path("appointments/<int:pk>/confirm/", AppointmentConfirm.as_view(), name="appointment_confirm"),
-    path("appointments/<int:pk>/cancel/", AppointmentCancel.as_view(), name="appointment_cancel"),
-    path("appointments/<int:pk>/reschedule/", AppointmentReschedule.as_view(), name="appointment_reschedule"),
-]
