@@ -9,5 +9,6 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from . import (
             access,  # noqa: F401  (registers this domain's access rules)
+            jobs,  # noqa: F401  (registers this domain's periodic jobs)
             signals,  # noqa: F401  (login/logout audit receivers)
         )

@@ -11,4 +11,6 @@ class ConfidentialityConfig(AppConfig):
         # fills the one registry that the policy module and the matrix tests read.
         from django.utils.module_loading import autodiscover_modules
 
+        from . import jobs  # noqa: F401  (registers this domain's periodic jobs)
+
         autodiscover_modules("permissions")

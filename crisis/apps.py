@@ -7,4 +7,7 @@ class CrisisConfig(AppConfig):
     verbose_name = _("Crisis early warning and intervention")
 
     def ready(self) -> None:
-        from . import access  # noqa: F401  (registers this domain's access rules)
+        from . import (
+            access,  # noqa: F401  (registers this domain's access rules)
+            jobs,  # noqa: F401  (registers this domain's periodic jobs)
+        )

@@ -7,4 +7,7 @@ class WorkflowConfig(AppConfig):
     verbose_name = _("Service workflow")
 
     def ready(self) -> None:
-        from . import access  # noqa: F401  (registers this domain's access rules)
+        from . import (
+            access,  # noqa: F401  (registers this domain's access rules)
+            jobs,  # noqa: F401  (registers this domain's periodic jobs)
+        )

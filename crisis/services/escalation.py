@@ -4,7 +4,7 @@ Deadlines (settings): red within ``XINQIAO_ALERT_RED_MINUTES`` (15), orange with
 ``XINQIAO_ALERT_ORANGE_MINUTES`` (240), yellow within ``XINQIAO_ALERT_YELLOW_WORKING_DAYS`` (3)
 working days, Monday to Friday, at the same time of day.
 
-The job "alerts.escalate" (core.jobs, every minute) escalates every alert still new (nobody has
+The job "alerts.escalate" (crisis.jobs, every minute) escalates every alert still new (nobody has
 acknowledged it) whose ``respond_by`` has passed: stage 1 to the duty supervisor, stage 2 to the
 director(s) in scope. Each escalation gives a new deadline of the same length from the moment of
 escalation, writes an ``escalated`` event per person and sends them a message. Running the job

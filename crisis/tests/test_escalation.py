@@ -10,11 +10,12 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from core.jobs import job_named, run_due_jobs
+from core.jobs import run_due_jobs
 from crisis.models import Alert
 from crisis.services.alerts import alert_acknowledge
 from crisis.services.escalation import add_working_days, alerts_escalate_due
 from crisis.services.signals import signal_raise
+from lib.jobs import job_named
 from notifications.models import Notification
 
 from .engine_helpers import PHQ9_ITEM9_1, PHQ9_ITEM9_2, PHQ9_MODERATELY_SEVERE, resident_in, scored

@@ -9,7 +9,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from core.jobs import job_named
+from lib.jobs import job_named
 from notifications.models import Notification
 from notifications.services import notification_deliver, notification_queue, notifications_retry_failed
 

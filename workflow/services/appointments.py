@@ -767,7 +767,7 @@ def appointments_record_listing(*, actor, page: str, filters: dict, ids: Iterabl
 
 
 # ---------------------------------------------------------------------------------------------
-# Reminders (a periodic job, core.jobs "appointments.remind")
+# Reminders (a periodic job, workflow.jobs "appointments.remind")
 
 
 def appointment_reminders_queue(*, now: datetime | None = None) -> int:

@@ -355,10 +355,10 @@ def test_a_reminder_is_queued_once_per_task_due_today_even_if_the_job_runs_twice
 
 
 def test_the_periodic_job_queues_the_reminders(people, team):
-    from core.jobs import JOBS
+    from lib.jobs import job_named
 
     make_task(team.zhang, due_on=timezone.localdate(), assignee=people.counsellor)
-    job = next(job for job in JOBS if job.name == "follow_ups.remind_due")
+    job = job_named("follow_ups.remind_due")
     assert job.run() == "1 follow-up reminders queued"
     assert job.run() == "0 follow-up reminders queued"
     assert Notification.objects.count() == 1
