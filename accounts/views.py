@@ -48,7 +48,7 @@ class LogoutView(auth_views.LogoutView):
 def two_factor_setup(request):
     user = request.user
     if not two_factor_pending(request):
-        return redirect("core:home")
+        return redirect("dashboard:home")
     device_id = request.session.get("otp_setup_device")
     device = (
         TOTPDevice.objects.filter(pk=device_id, user=user, confirmed=False).first() if device_id else None
@@ -62,7 +62,7 @@ def two_factor_setup(request):
             request.session.pop("otp_setup_device", None)
             otp_login(request, device)
             messages.success(request, _("Two-factor authentication is set up."))
-            return redirect("core:home")
+            return redirect("dashboard:home")
         form.add_error("token", _("That code is not valid. Check the time on your phone and try again."))
     image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
     buffer = BytesIO()
@@ -79,13 +79,13 @@ def two_factor_setup(request):
 @require_http_methods(["GET", "POST"])
 def two_factor_verify(request):
     if not two_factor_pending(request):
-        return redirect("core:home")
+        return redirect("dashboard:home")
     form = OTPTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         device = match_token(request.user, form.cleaned_data["token"])
         if device is not None:
             otp_login(request, device)
-            return redirect(request.GET.get("next") or "core:home")
+            return redirect(request.GET.get("next") or "dashboard:home")
         form.add_error("token", _("That code is not valid. Check the time on your phone and try again."))
     return render(request, "accounts/two_factor_verify.html", {"form": form})
 
@@ -106,7 +106,7 @@ def password_change(request):
         else:
             update_session_auth_hash(request, request.user)
             messages.success(request, _("Your password has been changed."))
-            return redirect("core:home")
+            return redirect("dashboard:home")
     return render(request, "accounts/password_change.html", {"form": form})
 
 

@@ -3,9 +3,8 @@
 from django.utils.translation import gettext_lazy as _
 
 from confidentiality.permissions import declare
-from confidentiality.roles import ALL_STAFF, Role
+from confidentiality.roles import Role
 
-USE_STAFF_HOME = declare("core.use_staff_home", _("Use the staff area"), ALL_STAFF)
 MANAGE_CENTRE_PROFILE = declare(
     "core.manage_centre_profile", _("Edit the centre's public profile"), {Role.ADMIN, Role.DIRECTOR}
 )

@@ -5,6 +5,5 @@ from . import views
 app_name = "core"
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("centre/", views.centre_profile_edit, name="centre_profile"),
 ]

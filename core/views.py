@@ -1,4 +1,4 @@
-"""The staff home page per role, and the centre profile."""
+"""The centre profile (the staff home page is the dashboard's)."""
 
 from __future__ import annotations
 
@@ -8,24 +8,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from accounts.security import has_confirmed_device
 from confidentiality import policy
 
 from .forms import CentreProfileForm
-from .permissions import MANAGE_CENTRE_PROFILE, USE_STAFF_HOME
-from .selectors import centre_profile, home_for
+from .permissions import MANAGE_CENTRE_PROFILE
+from .selectors import centre_profile
 from .services import centre_profile_update
-
-
-@login_required
-@require_http_methods(["GET"])
-def home(request):
-    user = request.user
-    policy.require_permission(user, USE_STAFF_HOME)
-    context = home_for(user)
-    context["has_two_factor"] = has_confirmed_device(user)
-    context["sees_clinical"] = policy.sees_clinical_content(user)
-    return render(request, "core/home.html", context)
 
 
 @login_required

@@ -33,7 +33,7 @@ NO_RED_ALERTS = _NoRedAlerts()
 
 def red_alerts(request) -> dict:
     user = getattr(request, "user", None)
-    # As in core.context_processors.layout: nothing before the second factor and a new password.
+    # As in dashboard.context_processors.layout: nothing before the second factor and a new password.
     if (
         not policy.has_permission(user, HANDLE_ALERTS)
         or two_factor_pending(request)

@@ -96,6 +96,8 @@ INSTALLED_APPS = [
     "crisis",
     "portal",
     "api",
+    "dashboard",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -130,7 +132,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "core.context_processors.layout",
+                "dashboard.context_processors.layout",
                 "crisis.context_processors.red_alerts",
             ],
         },
@@ -173,7 +175,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "dashboard:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Idle timeout: the session ends 30 minutes after the last request (each request renews it).

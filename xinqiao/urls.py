@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 urlpatterns = [
     path("", include("portal.urls")),
     path("accounts/", include("accounts.urls")),
+    path("staff/", include("dashboard.urls")),
     path("staff/", include("core.urls")),
     path("staff/org/", include("orgs.urls")),
     path("staff/confidentiality/", include("confidentiality.urls")),

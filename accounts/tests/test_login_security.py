@@ -19,7 +19,7 @@ from conftest import PASSWORD, login_fully
 pytestmark = pytest.mark.django_db
 
 LOGIN = reverse("accounts:login")
-HOME = reverse("core:home")
+HOME = reverse("dashboard:home")
 
 
 def post_login(client, username, password):

@@ -91,13 +91,13 @@ def test_state_changing_account_actions_refuse_get(as_user, people):
 def test_deactivating_an_account_ends_its_sessions_at_once(as_user, people):
     worker_client = Client()
     worker_client.post(url("login"), {"username": "worker_t", "password": PASSWORD})
-    assert worker_client.get(reverse("core:home")).status_code == 200
+    assert worker_client.get(reverse("dashboard:home")).status_code == 200
     key = worker_client.session.session_key
 
     response = as_user(people.admin).post(url("user_deactivate", people.worker.pk), {"reason": "离职"})
     assert response.status_code == 302
     assert not Session.objects.filter(session_key=key).exists()
-    assert worker_client.get(reverse("core:home")).status_code == 302
+    assert worker_client.get(reverse("dashboard:home")).status_code == 302
     assert Client().post(url("login"), {"username": "worker_t", "password": PASSWORD}).status_code == 200
     entry = AuditEntry.objects.get(action="user.deactivated")
     assert entry.reason == "离职" and entry.details["sessions_ended"] == 1

@@ -136,7 +136,7 @@ def test_a_red_self_test_answer_is_seen_at_once_and_escalates_until_acknowledged
     page.click("#acknowledge button")
     alert.refresh_from_db()
     assert (alert.state, alert.acknowledged_by) == ("acknowledged", people.supervisor)
-    page.goto(live_server.url + reverse("core:home"))
+    page.goto(live_server.url + reverse("dashboard:home"))
     expect(page.locator("a.red-banner")).to_have_count(0)
 
     # The supervisor takes it on: a crisis case, a safety plan, the guardian told, a closing asked.

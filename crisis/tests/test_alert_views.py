@@ -333,7 +333,7 @@ def test_actions_answer_only_post_and_need_a_login(people, alerts, name):
 
 def test_a_new_red_alert_shows_a_red_banner_on_every_staff_page(people, alerts):
     client = client_for(people.counsellor)
-    for url in (reverse("core:home"), reverse("archives:list"), QUEUE):
+    for url in (reverse("dashboard:home"), reverse("archives:list"), QUEUE):
         html = client.get(url).content.decode()
         assert 'class="red-banner"' in html, url
         assert f'href="{QUEUE}?state=new&amp;level=red"' in html
@@ -342,20 +342,20 @@ def test_a_new_red_alert_shows_a_red_banner_on_every_staff_page(people, alerts):
 def test_the_banner_goes_once_the_red_alert_is_acknowledged(people, alerts):
     client = client_for(people.counsellor)
     client.post(action("acknowledge", alerts.red))
-    assert "red-banner" not in client.get(reverse("core:home")).content.decode()
+    assert "red-banner" not in client.get(reverse("dashboard:home")).content.decode()
 
 
 def test_the_banner_counts_only_red_alerts_the_person_sees(people, tree, alerts):
     make_alert(level="red", org_unit=tree.willow)
     make_alert(level="red", org_unit=tree.pine)
-    html = client_for(people.counsellor).get(reverse("core:home")).content.decode()
+    html = client_for(people.counsellor).get(reverse("dashboard:home")).content.decode()
     assert "2 red alerts waiting to be acknowledged" in html
-    html = client_for(people.outsider).get(reverse("core:home")).content.decode()
+    html = client_for(people.outsider).get(reverse("dashboard:home")).content.decode()
     assert "1 red alert waiting to be acknowledged" in html
 
 
 def test_no_banner_for_roles_that_do_not_handle_alerts(people, alerts):
-    html = client_for(people.worker).get(reverse("core:home")).content.decode()
+    html = client_for(people.worker).get(reverse("dashboard:home")).content.decode()
     assert "red-banner" not in html
 
 
@@ -379,7 +379,7 @@ def test_the_banner_costs_one_query_and_none_for_other_roles(people, alerts, dja
 
 def test_the_home_page_counts_open_alerts_by_level(people, tree, alerts):
     make_alert(level="orange", org_unit=tree.grid, state=Alert.State.INTERVENING)
-    response = client_for(people.counsellor).get(reverse("core:home"))
+    response = client_for(people.counsellor).get(reverse("dashboard:home"))
     counts = response.context["alert_counts"]
     assert (counts["red"], counts["orange"], counts["yellow"], counts["red_new"], counts["total"]) == (
         1,
@@ -390,13 +390,14 @@ def test_the_home_page_counts_open_alerts_by_level(people, tree, alerts):
     )
     html = response.content.decode()
     assert 'id="alerts"' in html and f"{QUEUE}?state=open&amp;level=red" in html
-    assert "alert_counts" not in client_for(people.worker).get(reverse("core:home")).context
+    assert "alert_counts" not in client_for(people.worker).get(reverse("dashboard:home")).context
 
 
 def test_alerts_are_in_the_navigation_of_those_who_handle_them(people):
     def labels(user):
         return [
-            str(item["label"]) for item in client_for(user).get(reverse("core:home")).context["nav_items"]
+            str(item["label"])
+            for item in client_for(user).get(reverse("dashboard:home")).context["nav_items"]
         ]
 
     assert "Alerts" in labels(people.counsellor)

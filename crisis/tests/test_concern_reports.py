@@ -305,7 +305,7 @@ def _clinical_traces(alert: Alert) -> list[str]:
 
 def test_a_worker_reports_a_concern_and_sees_no_clinical_data_afterwards(people, zhang):
     client = client_for(people.worker)
-    home = client.get(reverse("core:home")).content.decode()
+    home = client.get(reverse("dashboard:home")).content.decode()
     assert url("concern_create") in home  # the "Worried about someone?" card and the menu
 
     response = client.post(url("concern_create"), form_data(resident=zhang.pk, urgent="on"))
@@ -319,7 +319,7 @@ def test_a_worker_reports_a_concern_and_sees_no_clinical_data_afterwards(people,
         "receipt": client.get(url("concern_received", report.pk)),
         "list": client.get(url("concern_list")),
         "archive": client.get(reverse("archives:detail", args=[zhang.pk])),
-        "home": client.get(reverse("core:home")),
+        "home": client.get(reverse("dashboard:home")),
         "form": client.get(url("concern_create")),
     }
     for name, page in pages.items():
@@ -335,16 +335,21 @@ def test_a_worker_reports_a_concern_and_sees_no_clinical_data_afterwards(people,
 
 @pytest.mark.parametrize("role", ["worker", "teacher", "volunteer"])
 def test_field_staff_see_the_worried_about_someone_card_on_the_home_page(people, role):
-    page = client_for(getattr(people, role)).get(reverse("core:home")).content.decode()
+    page = client_for(getattr(people, role)).get(reverse("dashboard:home")).content.decode()
     assert 'id="report-concern"' in page
 
 
 @pytest.mark.parametrize("role", ["counsellor", "admin", "finance"])
 def test_clinical_staff_and_those_who_may_not_report_do_not_get_the_card(people, role):
-    page = client_for(getattr(people, role)).get(reverse("core:home")).content.decode()
+    page = client_for(getattr(people, role)).get(reverse("dashboard:home")).content.decode()
     assert 'id="report-concern"' not in page
 
 
 def test_the_menu_offers_report_a_concern_only_to_those_who_may(people):
-    assert url("concern_create") in client_for(people.volunteer).get(reverse("core:home")).content.decode()
-    assert url("concern_create") not in client_for(people.finance).get(reverse("core:home")).content.decode()
+    assert (
+        url("concern_create") in client_for(people.volunteer).get(reverse("dashboard:home")).content.decode()
+    )
+    assert (
+        url("concern_create")
+        not in client_for(people.finance).get(reverse("dashboard:home")).content.decode()
+    )

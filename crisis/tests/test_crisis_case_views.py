@@ -422,8 +422,8 @@ def test_the_supervisor_acknowledges_opens_plans_notifies_the_guardian_and_close
 
 
 def test_the_menu_has_crisis_cases_for_those_who_handle_alerts(people):
-    assert LIST in client_for(people.counsellor).get(reverse("core:home")).content.decode()
-    assert LIST not in client_for(people.worker).get(reverse("core:home")).content.decode()
+    assert LIST in client_for(people.counsellor).get(reverse("dashboard:home")).content.decode()
+    assert LIST not in client_for(people.worker).get(reverse("dashboard:home")).content.decode()
 
 
 def test_the_alert_page_offers_no_closing_while_its_crisis_case_is_open(people, crisis, red_case):

@@ -24,7 +24,6 @@ from django.utils import timezone
 from confidentiality.models import AuditEntry
 from conftest import login_fully
 from core.jobs import run_due_jobs
-from core.navigation import nav_for
 from crisis.models import Alert, CrisisCase, WatchListEntry, WatchReview
 from crisis.selectors import watch as selectors
 from crisis.services.watch import (
@@ -35,6 +34,7 @@ from crisis.services.watch import (
     watch_reviews_remind_due,
 )
 from crisis.tests.alert_support import client_of, make_alert
+from dashboard.navigation import nav_for
 from notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
@@ -653,10 +653,10 @@ def test_the_home_page_counts_the_reviews_due(folks):
     entry_for(folks.wang, review_on=today() - timedelta(days=3))
     entry_for(folks.li, review_on=today())
 
-    counsellor = client_for(folks.people.counsellor).get(reverse("core:home"))
+    counsellor = client_for(folks.people.counsellor).get(reverse("dashboard:home"))
     assert counsellor.context["watch_reviews_due"] == 2
     assert 'id="watch-reviews"' in counsellor.content.decode()
-    worker = client_for(folks.people.worker).get(reverse("core:home"))
+    worker = client_for(folks.people.worker).get(reverse("dashboard:home"))
     assert "watch_reviews_due" not in worker.context
 
 

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from core.demo import DEMO_PASSWORD
+from demo.seed import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +46,7 @@ def walk(username: str) -> None:
     client = Client()
     response = client.post(reverse("accounts:login"), {"username": username, "password": DEMO_PASSWORD})
     assert response.status_code == 302, username
-    home = client.get(reverse("core:home"))
+    home = client.get(reverse("dashboard:home"))
     assert home.status_code == 200
     nav = re.findall(r'<nav class="mainnav".*?</nav>', home.content.decode(), re.S)[0]
     seen: set[str] = set()

@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
-from core.demo import DEMO_PASSWORD
+from demo.seed import DEMO_PASSWORD
 from orgs.models import OrgUnit, Room, ServiceSite
 
 pytestmark = pytest.mark.django_db
@@ -72,7 +72,7 @@ def test_each_demo_account_logs_in_and_lands_on_its_home_page(demo):
             reverse("accounts:login"), {"username": username, "password": DEMO_PASSWORD}, follow=True
         )
         assert response.status_code == 200, username
-        assert response.redirect_chain[-1][0] == reverse("core:home"), username
+        assert response.redirect_chain[-1][0] == reverse("dashboard:home"), username
         assert f"home-{User.objects.get(username=username).role}" in response.content.decode()
 
 
@@ -163,4 +163,4 @@ def test_demo_accounts_lose_their_two_factor_exemption_outside_demo_mode(demo, s
     settings.DEMO_MODE = False
     client = Client()
     client.post(reverse("accounts:login"), {"username": "counsellor", "password": DEMO_PASSWORD})
-    assert client.get(reverse("core:home")).url == reverse("accounts:two_factor_setup")
+    assert client.get(reverse("dashboard:home")).url == reverse("accounts:two_factor_setup")

@@ -20,6 +20,7 @@ from confidentiality.permissions import (
     VIEW_AUDIT_LOG,
     Permission,
 )
+from core.permissions import MANAGE_CENTRE_PROFILE
 from crisis.permissions import HANDLE_ALERTS, MANAGE_ALERT_RULES, REPORT_CONCERN
 from notifications.permissions import VIEW_OUTBOX
 from orgs.permissions import VIEW_ORG_TREE, VIEW_ROSTER
@@ -31,8 +32,6 @@ from workflow.permissions import (
     VIEW_SERVICE_QUALITY,
 )
 
-from .permissions import MANAGE_CENTRE_PROFILE
-
 
 @dataclass(frozen=True)
 class NavItem:
@@ -43,7 +42,7 @@ class NavItem:
 
 
 NAV_ITEMS = [
-    NavItem(_("Home"), "core:home"),
+    NavItem(_("Home"), "dashboard:home"),
     NavItem(_("Alerts"), "crisis:alert_list", (HANDLE_ALERTS,)),
     NavItem(_("Crisis cases"), "crisis:case_list", (HANDLE_ALERTS,)),
     NavItem(_("Watch list"), "crisis:watch_list", (HANDLE_ALERTS,)),

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from core.demo import DEMO_PASSWORD, DemoRefused, demo_is_seeded, demo_seed
+from demo.seed import DEMO_PASSWORD, DemoRefused, demo_is_seeded, demo_seed
 
 
 class Command(BaseCommand):

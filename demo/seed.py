@@ -21,13 +21,13 @@ from assessments.services import assessment_record
 from confidentiality.models import GUARDIAN_CONSENT_UNDER_AGE, ConsentKind, ConsentText
 from confidentiality.roles import Role
 from confidentiality.services import clinical_consent_missing, consent_record, consent_text_publish
+from core.services import centre_profile_update
 from lib.identity import prc_id_check_character
 from orgs.models import OrgUnit, Room, UnitKind
 from orgs.services import opening_hours_add, org_unit_create, room_create, service_site_create
 
-from .demo_crisis import seed_crisis
-from .demo_service import seed_service_workflow
-from .services import centre_profile_update
+from .crisis import seed_crisis
+from .service import seed_service_workflow
 
 DEMO_PASSWORD = "xinqiao-demo"  # noqa: S105 - public by design, demo mode only
 
