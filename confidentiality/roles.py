@@ -24,6 +24,9 @@ ALL_STAFF = frozenset(Role)
 # case assignment as confidentiality.policy decides. The administrator is deliberately absent.
 CLINICAL_ROLES = frozenset({Role.DIRECTOR, Role.COUNSELLOR, Role.THERAPIST, Role.SUPERVISOR})
 
+# Who can be put on the duty roster (ORG-3): the counselling staff.
+DUTY_ROLES = CLINICAL_ROLES
+
 # Roles that must pass a TOTP check at every login: everyone who sees clinical content, plus the
 # roles that hold identifying data or the keys to everyone else's access.
 TWO_FACTOR_ROLES = CLINICAL_ROLES | {Role.ARCHIVIST, Role.ADMIN}

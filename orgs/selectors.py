@@ -6,8 +6,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
+
+from confidentiality import policy
+from confidentiality.roles import DUTY_ROLES
 
 from .models import DutyException, DutyShift, OpeningHours, OrgUnit, Room, ServiceSite, Weekday
 
@@ -159,3 +163,12 @@ def public_duty_today(*, sites) -> dict[int, list[dict]]:
             }
         )
     return duty
+
+
+def roster_staff(*, user) -> QuerySet:
+    """Counselling staff a roster manager may put on duty: active, among the staff they see.
+
+    The user model comes through ``get_user_model``: accounts sit above the organisation tree.
+    """
+    staff = get_user_model().objects.filter(is_active=True, role__in=DUTY_ROLES).order_by("full_name", "pk")
+    return policy.filter_users(user, staff)

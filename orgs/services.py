@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from confidentiality.roles import CLINICAL_ROLES
+from confidentiality.roles import DUTY_ROLES
 from confidentiality.services import audit_record
 
 from .models import DutyException, DutyShift, OpeningHours, OrgUnit, Room, ServiceSite
@@ -128,8 +128,6 @@ def opening_hours_remove(*, actor, hours: OpeningHours) -> None:
 # ---------------------------------------------------------------------------------------------
 # Duty roster (ORG-3). Callers check MANAGE_ROSTER and the site's scope (confidentiality.policy);
 # these functions keep the roster consistent and audited, so that seeding can call them too.
-
-DUTY_ROLES = CLINICAL_ROLES
 
 
 def _periods_overlap(first_from, first_until, second_from, second_until) -> bool:

@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from accounts.models import User
 from confidentiality import policy
 from lib.dates import in_range
 from lib.forms import apply_validation_error
@@ -37,6 +36,7 @@ from .selectors import (
     org_tree_for,
     roster_exceptions,
     roster_shifts,
+    roster_staff,
     sites_with_rooms_and_hours,
 )
 
@@ -254,12 +254,6 @@ def hours_remove(request, pk: int, hours_pk: int):
 # Duty roster (ORG-3)
 
 
-def _roster_staff(user):
-    """Counselling staff a roster manager may put on duty: active, among the staff they see."""
-    staff = User.objects.filter(is_active=True, role__in=services.DUTY_ROLES).order_by("full_name", "pk")
-    return policy.filter_users(user, staff)
-
-
 def _roster_rooms(user):
     sites = policy.filter_service_sites(user, ServiceSite.objects.filter(is_active=True))
     return (
@@ -308,7 +302,7 @@ def _roster_context(request, **forms) -> dict:
         "can_manage": can_manage,
     }
     if can_manage:
-        staff, rooms = _roster_staff(user), _roster_rooms(user)
+        staff, rooms = roster_staff(user=user), _roster_rooms(user)
         context.update(
             shift_form=forms.get("shift_form")
             or DutyShiftForm(staff=staff, rooms=rooms, initial={"valid_from": today}),
@@ -341,7 +335,9 @@ def _roster_manager(request) -> None:
 @require_POST
 def roster_shift_add(request):
     _roster_manager(request)
-    form = DutyShiftForm(request.POST, staff=_roster_staff(request.user), rooms=_roster_rooms(request.user))
+    form = DutyShiftForm(
+        request.POST, staff=roster_staff(user=request.user), rooms=_roster_rooms(request.user)
+    )
     if form.is_valid():
         try:
             services.duty_shift_add(actor=request.user, **form.cleaned_data)
@@ -378,7 +374,7 @@ def roster_shift_end(request, pk: int):
 def roster_exception_add(request):
     _roster_manager(request)
     form = DutyExceptionForm(
-        request.POST, staff=_roster_staff(request.user), rooms=_roster_rooms(request.user)
+        request.POST, staff=roster_staff(user=request.user), rooms=_roster_rooms(request.user)
     )
     if form.is_valid():
         try:
