@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import re
 from contextlib import suppress
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from assessments.labels import band_label, flag_labels
-from assessments.library import get_instrument
 from confidentiality import policy
 from confidentiality.models import AccessGrant, AuditEntry
 from lib.encryption import blind_index
@@ -20,6 +17,7 @@ from lib.identity import InvalidPhone, normalise_id_number, normalise_phone
 
 from .models import Archive, Resident, ResidentTag
 from .services import ID_INDEX_PURPOSE, PHONE_INDEX_PURPOSE
+from .timeline import TimelineEntry, provided_entries
 
 _ASCII_LETTERS = re.compile(r"^[a-zA-Z ]+$")
 _DIGITS = re.compile(r"^[\d\sXx+-]{6,}$")
@@ -86,19 +84,9 @@ def consent_state(*, resident: Resident) -> dict:
     return valid
 
 
-@dataclass(frozen=True)
-class TimelineEntry:
-    at: datetime
-    kind: str
-    title: str
-    detail: str = ""
-    clinical: bool = False
-    url: str = ""
-
-
 def archive_timeline(*, user, archive: Archive, clinical: bool) -> list[TimelineEntry]:
     """The archive's one timeline, newest first. Clinical entries appear only to those who may
-    see clinical content; later domains (assessments, sessions, crises) add their entries here."""
+    see clinical content; the domains above add their entries through archives.timeline."""
     from django.utils.translation import gettext as _
 
     resident = archive.resident
@@ -156,31 +144,7 @@ def archive_timeline(*, user, archive: Archive, clinical: bool) -> list[Timeline
                 clinical=True,
             )
         )
-    if clinical:
-        for assessment in resident.assessments.filter(superseded_by__isnull=True):
-            instrument = get_instrument(assessment.instrument_code, assessment.instrument_version)
-            label = instrument.data.get("short_name") or assessment.instrument_code.upper()
-            band = band_label(instrument, assessment.band)
-            result = f"{assessment.display_total} · {band}" if assessment.valid else _("incomplete")
-            entries.append(
-                TimelineEntry(
-                    assessment.administered_at,
-                    "assessment",
-                    _("Assessment %(instrument)s: %(result)s") % {"instrument": label, "result": result},
-                    "、".join(label for _code, label in flag_labels(assessment.flags)),
-                    clinical=True,
-                    url=f"/staff/assessments/{assessment.pk}/",
-                )
-            )
-    if clinical:
-        # Cases, sessions, plans, referrals, follow-ups and hotline entries (service workflow).
-        from workflow.selectors.cases import archive_workflow_entries
-
-        entries.extend(archive_workflow_entries(resident=resident))
-        # Crisis cases opened and closed (CRI-3).
-        from crisis.selectors.cases import archive_crisis_entries
-
-        entries.extend(archive_crisis_entries(resident=resident))
+    entries.extend(provided_entries(resident=resident, clinical=clinical))
     visible = [entry for entry in entries if clinical or not entry.clinical]
     return sorted(visible, key=lambda entry: entry.at, reverse=True)
 

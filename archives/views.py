@@ -15,7 +15,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from assessments.permissions import ADMINISTER_ASSESSMENTS
 from confidentiality import policy
 from confidentiality import services as conf_services
 from confidentiality.models import AccessGrant, Consent, ConsentText
@@ -179,7 +178,7 @@ def _archive_context(request, resident: Resident, *, record_view: bool = True) -
         "can_consent": policy.has_permission(user, RECORD_CONSENT),
         "can_set_risk": clinical and policy.has_permission(user, SET_RISK_LEVEL),
         "can_disclose": clinical and policy.has_permission(user, RECORD_DISCLOSURE),
-        "can_assess": clinical and policy.has_permission(user, ADMINISTER_ASSESSMENTS),
+        "can_assess": clinical and policy.can_assess_resident(user, resident),
         "can_see_access_list": policy.has_permission(user, VIEW_ACCESS_LIST)
         and policy.in_scope(user, resident.org_unit),
         "can_request": not clinical and policy.has_permission(user, REQUEST_ACCESS),

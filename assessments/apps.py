@@ -7,7 +7,12 @@ class AssessmentsConfig(AppConfig):
     verbose_name = _("Assessments and screening")
 
     def ready(self) -> None:
+        from archives.timeline import register_timeline_provider
+
         from . import (
             access,  # noqa: F401  (registers this domain's access rules)
             checks,  # noqa: F401  (validates the instrument files at start-up)
         )
+        from .selectors import archive_assessment_entries
+
+        register_timeline_provider(archive_assessment_entries)

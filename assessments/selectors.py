@@ -6,10 +6,13 @@ import math
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
+from archives.timeline import TimelineEntry
 from confidentiality import policy
 
-from .library import Instrument
+from .labels import band_label, flag_labels
+from .library import Instrument, get_instrument
 from .models import Assessment
 
 
@@ -71,3 +74,26 @@ def trend(*, user, resident, instrument: Instrument) -> list[TrendPoint]:
                 reliable = "improved" if better else "worsened"
         points.append(TrendPoint(assessment=assessment, total=assessment.total, rci=rci, reliable=reliable))
     return points
+
+
+def archive_assessment_entries(resident, *, clinical: bool) -> list:
+    """The person's current assessments as archive timeline entries (clinical: none otherwise)."""
+    if not clinical:
+        return []
+    entries = []
+    for assessment in resident.assessments.filter(superseded_by__isnull=True):
+        instrument = get_instrument(assessment.instrument_code, assessment.instrument_version)
+        label = instrument.data.get("short_name") or assessment.instrument_code.upper()
+        band = band_label(instrument, assessment.band)
+        result = f"{assessment.display_total} · {band}" if assessment.valid else _("incomplete")
+        entries.append(
+            TimelineEntry(
+                assessment.administered_at,
+                "assessment",
+                _("Assessment %(instrument)s: %(result)s") % {"instrument": label, "result": result},
+                "、".join(label for _code, label in flag_labels(assessment.flags)),
+                clinical=True,
+                url=f"/staff/assessments/{assessment.pk}/",
+            )
+        )
+    return entries

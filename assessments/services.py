@@ -16,7 +16,6 @@ from confidentiality.services import audit_record, require_clinical_consent
 from .labels import answer_error
 from .library import get_instrument
 from .models import Assessment, RiskSignal
-from .permissions import ADMINISTER_ASSESSMENTS
 from .scoring import AnswerError, score
 
 
@@ -93,9 +92,7 @@ def _store(
 
 
 def _require_clinical(actor, resident) -> None:
-    if not policy.has_permission(actor, ADMINISTER_ASSESSMENTS) or not policy.can_see_clinical(
-        actor, resident.archive
-    ):
+    if not policy.can_assess_resident(actor, resident):
         raise PermissionDenied
 
 

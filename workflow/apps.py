@@ -7,7 +7,12 @@ class WorkflowConfig(AppConfig):
     verbose_name = _("Service workflow")
 
     def ready(self) -> None:
+        from archives.timeline import register_timeline_provider
+
         from . import (
             access,  # noqa: F401  (registers this domain's access rules)
             jobs,  # noqa: F401  (registers this domain's periodic jobs)
         )
+        from .selectors.cases import archive_workflow_entries
+
+        register_timeline_provider(archive_workflow_entries)

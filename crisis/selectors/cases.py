@@ -186,10 +186,12 @@ def crisis_success_rate(*, user, start: date, end: date) -> dict:
 # The archive's timeline
 
 
-def archive_crisis_entries(*, resident) -> list:
+def archive_crisis_entries(resident, *, clinical: bool = True) -> list:
     """Crisis cases of one resident (opened, closed) as archive timeline entries, in one query.
     Only what identifies the event: the assessment and the plan stay on the case's page."""
-    from archives.selectors import TimelineEntry
+    if not clinical:
+        return []
+    from archives.timeline import TimelineEntry
     from workflow.selectors.cases import url_or_blank
 
     entries = []

@@ -210,14 +210,16 @@ def case_for_assessment(*, user, resident, params) -> tuple[Case | None, str]:
 # The archive's timeline: the service workflow's clinical entries (archives.selectors calls this)
 
 
-def archive_workflow_entries(*, resident) -> list:
+def archive_workflow_entries(resident, *, clinical: bool = True) -> list:
     """Cases (opened, transferred, closed), sessions, plans, referrals, follow-ups and hotline
     entries of one resident, as archive timeline entries. One query per kind, whatever their
     number. Only what identifies an event is shown: session content stays on the session page,
     and private notes are never read here."""
+    if not clinical:
+        return []
     from django.utils.translation import gettext as _
 
-    from archives.selectors import TimelineEntry
+    from archives.timeline import TimelineEntry
     from workflow.models import CaseReopening, CaseTransfer, FollowUpTask, HotlineEntry
 
     entries = []
