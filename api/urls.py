@@ -7,6 +7,7 @@ from archives import api as archives_api
 from assessments import api as assessments_api
 from crisis.api import alerts as alerts_api
 from orgs import api as orgs_api
+from screening import api as screening_api
 from workflow.api import appointments as appointments_api
 from workflow.api import cases as cases_api
 from workflow.api import followups as followups_api
@@ -26,7 +27,7 @@ urlpatterns = [
     path("instruments/", assessments_api.InstrumentList.as_view(), name="instruments"),
     path("instruments/<slug:code>/", assessments_api.InstrumentDetail.as_view(), name="instrument"),
     path("assessments/", assessments_api.AssessmentListCreate.as_view(), name="assessments"),
-    path("public/selftests/<str:token>/", assessments_api.PublicSelfTest.as_view(), name="public_selftest"),
+    path("public/selftests/<str:token>/", screening_api.PublicSelfTest.as_view(), name="public_selftest"),
     path("appointments/", appointments_api.AppointmentListCreate.as_view(), name="appointments"),
     path("appointments/<int:pk>/", appointments_api.AppointmentDetail.as_view(), name="appointment"),
     path(

@@ -6,27 +6,21 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
-from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from archives.models import Resident
-from assessments import campaigns
 from assessments import services as assessment_services
 from assessments.library import available_instruments, get_instrument
-from assessments.models import Assessment, Campaign
+from assessments.models import Assessment
 from assessments.permissions import ADMINISTER_ASSESSMENTS
 from assessments.serializers import (
     AssessmentCreateSerializer,
     AssessmentSerializer,
     InstrumentDetailSerializer,
     InstrumentSummarySerializer,
-    SelfTestResponseSerializer,
-    SelfTestSubmitSerializer,
 )
 from confidentiality import policy
-from core.selectors import centre_profile
-from lib.request_context import client_ip_from_request
 
 
 def _summary(instrument) -> dict:
@@ -100,53 +94,3 @@ class AssessmentListCreate(generics.GenericAPIView):
             answers=data.validated_data["answers"],
         )
         return Response(AssessmentSerializer(assessment).data, status=status.HTTP_201_CREATED)
-
-
-class PublicSelfTest(APIView):
-    """Submit a whole self-test sitting for a running campaign (no login; e.g. a kiosk app).
-
-    Follows the same rules as the web self-test: consent first, identification as the campaign
-    says, the battery complete (a positive screener may bring its full instrument), one stored
-    sitting per idempotency key.
-    """
-
-    permission_classes = [AllowAny]
-    authentication_classes: list = []
-
-    @extend_schema(request=SelfTestSubmitSerializer, responses={201: SelfTestResponseSerializer})
-    def post(self, request, token: str):
-        campaign = Campaign.objects.filter(token=token).first()
-        if campaign is None:
-            raise Http404
-        data = SelfTestSubmitSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = data.validated_data
-        answers = values["answers"]
-        resident = None
-        if campaign.identification != Campaign.Identification.ANONYMOUS:
-            resident = campaigns.identify(
-                campaign=campaign,
-                name=values["name"],
-                id_number=values["id_number"],
-                student_number=values["student_number"],
-                client_ip=client_ip_from_request(request._request),
-            )
-        result = campaigns.selftest_submit(
-            campaign=campaign, resident=resident, answers=answers, idempotency_key=values["idempotency_key"]
-        )
-        body = {
-            "stored": result.created,
-            "needs_care": result.needs_care,
-            "hotline": centre_profile().hotline,
-            "results": [
-                {
-                    "instrument": a.instrument_code,
-                    "valid": a.valid,
-                    "total": a.total,
-                    "band": a.band,
-                    "flags": a.flags,
-                }
-                for a in result.assessments
-            ],
-        }
-        return Response(body, status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK)

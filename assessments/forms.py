@@ -6,8 +6,6 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from lib.dates import DATE_INPUT, BoundedDateField
-
 from .library import Instrument, available_instruments
 
 
@@ -56,49 +54,3 @@ class AnswerForm(forms.Form):
                 value = int(value)
             values.append(value)
         return values
-
-
-class CampaignForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=100)
-    description = forms.CharField(
-        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-    instruments = forms.MultipleChoiceField(
-        label=_("Battery"), choices=[], widget=forms.CheckboxSelectMultiple
-    )
-    target_units = forms.ModelMultipleChoiceField(
-        label=_("Target units"), queryset=None, widget=forms.CheckboxSelectMultiple
-    )
-    target_tags = forms.MultipleChoiceField(
-        label=_("Target groups"),
-        choices=[],
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("Leave empty for everyone in the target units."),
-    )
-    starts_on = BoundedDateField(label=_("Starts on"), widget=DATE_INPUT)
-    ends_on = BoundedDateField(label=_("Ends on"), widget=DATE_INPUT)
-    identification = forms.ChoiceField(label=_("Identification"), choices=[])
-    allow_new_residents = forms.BooleanField(label=_("Register people not yet on file"), required=False)
-    guardian_consent_method = forms.CharField(
-        label=_("How guardian consent was obtained for minors"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-
-    def __init__(self, *args, units, **kwargs):
-        from archives.models import SpecialGroup
-
-        from .models import Campaign
-
-        super().__init__(*args, **kwargs)
-        self.fields["instruments"].choices = instrument_choices(get_language() or "zh-hans")
-        self.fields["target_units"].queryset = units
-        self.fields["target_tags"].choices = SpecialGroup.choices
-        self.fields["identification"].choices = Campaign.Identification.choices
-
-    def clean(self):
-        data = super().clean()
-        if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
-            self.add_error("ends_on", _("The campaign cannot end before it starts."))
-        return data

@@ -60,12 +60,12 @@ def make_fixture(residents: int, days: int):
     from accounts.services import user_create
     from archives.models import Archive, DocumentType, Resident
     from archives.services import ID_INDEX_PURPOSE
-    from assessments.campaigns import campaign_create, campaign_set_status
     from confidentiality.roles import Role
     from lib.encryption import blind_index
     from lib.identity import prc_id_check_character
     from orgs.models import UnitKind
     from orgs.services import org_unit_create
+    from screening.services import campaign_create, campaign_set_status
 
     # Argon2 is deliberately slow and takes ~100 MB; the director's password is not what is measured.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -243,8 +243,8 @@ def main() -> None:
     from django.utils import timezone
 
     from archives.models import Resident
-    from assessments.imports import import_validate_and_store
     from assessments.models import Assessment
+    from screening.imports import import_validate_and_store
 
     started = time.perf_counter()
     director, people, new_campaign = make_fixture(args.residents, days)

@@ -60,7 +60,7 @@ NAV_ITEMS = [
         _("Access requests"), "archives:access_requests", (REQUEST_ACCESS, DECIDE_ACCESS, REVIEW_BREAK_GLASS)
     ),
     NavItem(_("Review list"), "archives:review_list", (MANAGE_ARCHIVES,)),
-    NavItem(_("Screening"), "assessments:campaigns", (MANAGE_CAMPAIGNS,)),
+    NavItem(_("Screening"), "screening:campaigns", (MANAGE_CAMPAIGNS,)),
     NavItem(_("Instruments"), "assessments:library", (MANAGE_INSTRUMENTS, ADMINISTER_ASSESSMENTS)),
     NavItem(_("Warning rules"), "crisis:rule_list", (MANAGE_ALERT_RULES,)),
     NavItem(_("Organisation"), "orgs:tree", (VIEW_ORG_TREE,)),

@@ -16,7 +16,6 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.services import user_create
 from archives.services import archive_set_responsible, resident_register, risk_level_set
-from assessments.campaigns import campaign_create, campaign_set_status
 from assessments.services import assessment_record
 from confidentiality.models import GUARDIAN_CONSENT_UNDER_AGE, ConsentKind, ConsentText
 from confidentiality.roles import Role
@@ -25,6 +24,7 @@ from core.services import centre_profile_update
 from lib.identity import prc_id_check_character
 from orgs.models import OrgUnit, Room, UnitKind
 from orgs.services import opening_hours_add, org_unit_create, room_create, service_site_create
+from screening.services import campaign_create, campaign_set_status
 
 from .crisis import seed_crisis
 from .service import seed_service_workflow

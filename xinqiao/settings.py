@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "workflow",
     "notifications",
     "crisis",
+    "screening",
     "portal",
     "api",
     "dashboard",

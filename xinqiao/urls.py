@@ -2,6 +2,8 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from screening.urls import selftest_patterns
+
 urlpatterns = [
     path("", include("portal.urls")),
     path("accounts/", include("accounts.urls")),
@@ -11,10 +13,11 @@ urlpatterns = [
     path("staff/confidentiality/", include("confidentiality.urls")),
     path("staff/residents/", include("archives.urls")),
     path("staff/assessments/", include("assessments.urls")),
+    path("staff/assessments/", include("screening.urls")),
     path("staff/service/", include("workflow.urls")),
     path("staff/outbox/", include("notifications.urls")),
     path("staff/crisis/", include("crisis.urls")),
-    path("t/", include("assessments.selftest_urls")),
+    path("t/", include(selftest_patterns)),
     path("", include("workflow.public_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

@@ -18,13 +18,13 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from archives.services import archive_set_responsible, resident_register
-from assessments.campaigns import campaign_create, campaign_set_status
 from confidentiality.models import Disclosure
 from conftest import PASSWORD
 from core.jobs import run_due_jobs
 from crisis.models import Alert, AlertEvent, AlertRule, CrisisCase
 from lib.identity import prc_id_check_character
 from notifications.models import Notification
+from screening.services import campaign_create, campaign_set_status
 
 pytestmark = pytest.mark.browser
 

@@ -15,14 +15,14 @@ from django.utils import timezone
 
 from archives.models import RiskLevelChange
 from archives.services import risk_level_set
-from assessments.campaigns import campaign_create, campaign_set_status, selftest_submit
-from assessments.imports import import_validate_and_store
 from assessments.models import RiskSignal
 from confidentiality.models import AuditEntry
 from crisis import routing
 from crisis.models import Alert, AlertEvent, AlertRule
 from crisis.services.signals import alert_from_signal, signal_raise
 from notifications.models import Notification
+from screening.imports import import_validate_and_store
+from screening.services import campaign_create, campaign_set_status, selftest_submit
 from workflow.services.hotline import hotline_entry_record
 
 from .engine_helpers import (
@@ -404,7 +404,7 @@ def _paper_campaign(people, tree):
 
 
 def _import(people, campaign, rows):
-    from assessments.tests.test_import import HEADER, as_csv
+    from screening.tests.test_import import HEADER, as_csv
 
     return import_validate_and_store(
         actor=people.director,

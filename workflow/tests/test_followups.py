@@ -93,8 +93,8 @@ def test_the_months_after_closing_are_a_setting(people, team, settings):
 
 
 def test_a_screening_follow_up_goes_to_the_first_responsible_counsellor_or_to_nobody(people, tree):
-    from assessments.campaigns import campaign_create, campaign_set_status, selftest_submit
-    from assessments.reports import followups_create_for_positives
+    from screening.reports import followups_create_for_positives
+    from screening.services import campaign_create, campaign_set_status, selftest_submit
 
     today = timezone.localdate()
     campaign = campaign_create(

@@ -16,15 +16,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from archives.models import ResidentTag, SpecialGroup
+from assessments.labels import band_label, flag_labels
+from assessments.library import get_instrument
+from assessments.models import Assessment, Campaign
 from confidentiality import policy
 from confidentiality.services import audit_record
 from lib.pdf import render_pdf
 from workflow.models import FollowUpTask
 from workflow.services.followups import follow_up_create
-
-from .labels import band_label, flag_labels
-from .library import get_instrument
-from .models import Assessment, Campaign
 
 SMALL_CELL = 5
 # Bands that call for a follow-up after screening (screener positives and the upper bands).
@@ -236,7 +235,7 @@ def report_xlsx(*, campaign: Campaign, distribution: list[dict], positives: list
 
 def report_pdf(*, campaign: Campaign, distribution: list[dict], suppressed: bool) -> bytes:
     html = render_to_string(
-        "assessments/report_pdf.html",
+        "screening/report_pdf.html",
         {
             "campaign": campaign,
             "distribution": distribution,

@@ -9,14 +9,14 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from assessments.library import get_instrument
+from assessments.models import Campaign, ImportJob
+from assessments.permissions import MANAGE_CAMPAIGNS
 from confidentiality import policy
 from lib.forms import apply_validation_error
 
-from . import imports
-from .import_forms import ImportForm
-from .library import get_instrument
-from .models import Campaign, ImportJob
-from .permissions import MANAGE_CAMPAIGNS
+from .. import imports
+from ..forms import ImportForm
 
 
 def _campaign(request, pk: int) -> Campaign:
@@ -48,11 +48,11 @@ def import_start(request, pk: int):
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
-            return redirect("assessments:campaign_import_job", pk=campaign.pk, job_pk=job.pk)
+            return redirect("screening:campaign_import_job", pk=campaign.pk, job_pk=job.pk)
     templates = [(code, get_instrument(code).text("name", request.LANGUAGE_CODE)) for code in codes]
     return render(
         request,
-        "assessments/import_form.html",
+        "screening/import_form.html",
         {
             "campaign": campaign,
             "form": form,
@@ -85,7 +85,7 @@ def import_job(request, pk: int, job_pk: int):
     instrument = get_instrument(job.instrument_code)
     return render(
         request,
-        "assessments/import_job.html",
+        "screening/import_job.html",
         {"campaign": campaign, "job": job, "instrument_name": instrument.text("name", request.LANGUAGE_CODE)},
     )
 
@@ -96,5 +96,5 @@ def import_job_status(request, pk: int, job_pk: int):
     """The status block alone: the job page polls it while the job is waiting or running."""
     campaign = _campaign(request, pk)
     return render(
-        request, "assessments/_import_status.html", {"campaign": campaign, "job": _job(campaign, job_pk)}
+        request, "screening/_import_status.html", {"campaign": campaign, "job": _job(campaign, job_pk)}
     )

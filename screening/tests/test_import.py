@@ -18,13 +18,13 @@ from openpyxl import Workbook, load_workbook
 
 from archives.models import Resident
 from archives.services import resident_register
-from assessments import imports
-from assessments.campaigns import campaign_coverage, campaign_create, campaign_set_status
-from assessments.imports import ImportRejected, import_template, import_validate_and_store
 from assessments.models import Assessment, CampaignResponse, ImportJob, RiskSignal
 from confidentiality.models import AuditEntry
 from conftest import login_fully
 from lib.identity import prc_id_check_character
+from screening import imports
+from screening.imports import ImportRejected, import_template, import_validate_and_store
+from screening.services import campaign_coverage, campaign_create, campaign_set_status
 
 pytestmark = pytest.mark.django_db
 
@@ -265,7 +265,7 @@ def upload(client, campaign, content: bytes, name: str, instrument: str = "phq9"
     file = io.BytesIO(content)
     file.name = name
     return client.post(
-        reverse("assessments:campaign_import", args=[campaign.pk]), {"instrument": instrument, "file": file}
+        reverse("screening:campaign_import", args=[campaign.pk]), {"instrument": instrument, "file": file}
     )
 
 
@@ -273,16 +273,16 @@ def test_upload_runs_a_job_and_the_job_page_reports_it(
     people, campaign, residents, django_capture_on_commit_callbacks
 ):
     client = login_fully(Client(), people.director)
-    assert client.get(reverse("assessments:campaign_import", args=[campaign.pk])).status_code == 200
+    assert client.get(reverse("screening:campaign_import", args=[campaign.pk])).status_code == 200
     with django_capture_on_commit_callbacks(execute=True):
         response = upload(client, campaign, as_xlsx(good_rows()), "筛查.xlsx")
     job = ImportJob.objects.get()
     assert response.status_code == 302
-    assert response.url == reverse("assessments:campaign_import_job", args=[campaign.pk, job.pk])
+    assert response.url == reverse("screening:campaign_import_job", args=[campaign.pk, job.pk])
     assert (job.status, job.rows_stored, job.signals_raised, job.payload) == ("done", 5, 2, b"")
     page = client.get(response.url)
     assert page.status_code == 200 and 'data-status="done"' in page.content.decode()
-    status = client.get(reverse("assessments:campaign_import_status", args=[campaign.pk, job.pk]))
+    status = client.get(reverse("screening:campaign_import_status", args=[campaign.pk, job.pk]))
     assert "hx-trigger" not in status.content.decode()
     assert Assessment.objects.filter(context="import").count() == 5
 
@@ -330,7 +330,7 @@ def test_a_running_job_polls_for_progress(people, campaign):
         created_by=people.director,
     )
     client = login_fully(Client(), people.director)
-    status = client.get(reverse("assessments:campaign_import_status", args=[campaign.pk, job.pk]))
+    status = client.get(reverse("screening:campaign_import_status", args=[campaign.pk, job.pk]))
     body = status.content.decode()
     assert 'hx-trigger="every 2s"' in body and 'value="25"' in body
 
@@ -347,7 +347,7 @@ def test_only_csv_and_xlsx_files_are_taken(people, campaign, name, content):
 
 
 def test_files_over_the_limit_are_refused(people, campaign, monkeypatch):
-    monkeypatch.setattr("assessments.import_forms.MAX_UPLOAD_BYTES", 10)
+    monkeypatch.setattr("screening.forms.MAX_UPLOAD_BYTES", 10)
     client = login_fully(Client(), people.director)
     response = upload(client, campaign, as_csv(good_rows()), "big.csv")
     assert response.status_code == 200 and "50 MB" in str(response.context["form"].errors["file"])
@@ -356,7 +356,7 @@ def test_files_over_the_limit_are_refused(people, campaign, monkeypatch):
 
 def test_templates_download_with_the_right_headers(people, campaign):
     client = login_fully(Client(), people.director)
-    url = reverse("assessments:campaign_import_template", args=[campaign.pk])
+    url = reverse("screening:campaign_import_template", args=[campaign.pk])
     response = client.get(url, {"instrument": "phq9", "format": "csv"})
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == f'attachment; filename="campaign-{campaign.pk}-phq9.csv"'
@@ -381,10 +381,10 @@ def test_the_screens_are_for_campaign_managers_in_scope(people, campaign):
         created_by=people.director,
     )
     urls = [
-        reverse("assessments:campaign_import", args=[campaign.pk]),
-        reverse("assessments:campaign_import_template", args=[campaign.pk]) + "?instrument=phq9&format=csv",
-        reverse("assessments:campaign_import_job", args=[campaign.pk, job.pk]),
-        reverse("assessments:campaign_import_status", args=[campaign.pk, job.pk]),
+        reverse("screening:campaign_import", args=[campaign.pk]),
+        reverse("screening:campaign_import_template", args=[campaign.pk]) + "?instrument=phq9&format=csv",
+        reverse("screening:campaign_import_job", args=[campaign.pk, job.pk]),
+        reverse("screening:campaign_import_status", args=[campaign.pk, job.pk]),
     ]
     for role, status in (("worker", 403), ("outsider", 404)):
         client = login_fully(Client(), getattr(people, role))
@@ -398,5 +398,5 @@ def test_the_screens_are_for_campaign_managers_in_scope(people, campaign):
 
 def test_the_campaign_page_links_to_the_bulk_entry(people, campaign):
     client = login_fully(Client(), people.director)
-    page = client.get(reverse("assessments:campaign", args=[campaign.pk])).content.decode()
-    assert reverse("assessments:campaign_import", args=[campaign.pk]) in page
+    page = client.get(reverse("screening:campaign", args=[campaign.pk])).content.decode()
+    assert reverse("screening:campaign_import", args=[campaign.pk]) in page

@@ -11,9 +11,9 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from archives.services import resident_register
-from assessments.campaigns import campaign_coverage, campaign_create, campaign_set_status
 from assessments.models import Assessment, CampaignResponse, RiskSignal
 from lib.identity import prc_id_check_character
+from screening.services import campaign_coverage, campaign_create, campaign_set_status
 
 pytestmark = pytest.mark.browser
 

@@ -12,10 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from archives.services import resident_register
-from assessments.campaigns import campaign_coverage, campaign_create, campaign_set_status, selftest_submit
 from assessments.models import Assessment, CampaignResponse, RiskSignal
 from conftest import login_fully
 from lib.identity import prc_id_check_character
+from screening.services import campaign_coverage, campaign_create, campaign_set_status, selftest_submit
 
 pytestmark = pytest.mark.django_db
 
@@ -141,19 +141,17 @@ def test_submitting_to_a_closed_campaign_is_refused(people, campaign, student):
 
 def test_staff_screens_show_coverage_and_a_qr_code(people, campaign, student):
     client = login_fully(Client(), people.director)
-    detail = client.get(reverse("assessments:campaign", args=[campaign.pk]))
+    detail = client.get(reverse("screening:campaign", args=[campaign.pk]))
     assert detail.status_code == 200 and campaign.token in detail.content.decode()
-    qr = client.get(reverse("assessments:campaign_qr", args=[campaign.pk]))
+    qr = client.get(reverse("screening:campaign_qr", args=[campaign.pk]))
     assert qr["Content-Type"] == "image/png" and qr.content[:4] == b"\x89PNG"
 
 
 def test_campaign_screens_are_for_campaign_managers(people, campaign):
     for role, status in (("worker", 403), ("finance", 403), ("outsider", 404)):
         client = login_fully(Client(), getattr(people, role))
-        assert client.get(reverse("assessments:campaign", args=[campaign.pk])).status_code == status
-    assert (
-        login_fully(Client(), people.worker).post(reverse("assessments:campaign_new"), {}).status_code == 403
-    )
+        assert client.get(reverse("screening:campaign", args=[campaign.pk])).status_code == status
+    assert login_fully(Client(), people.worker).post(reverse("screening:campaign_new"), {}).status_code == 403
 
 
 def test_a_campaign_outside_scope_cannot_be_created(people, tree):
@@ -174,7 +172,7 @@ def test_a_campaign_outside_scope_cannot_be_created(people, tree):
 def test_repeated_failed_identifications_are_stopped_for_a_while(client, campaign, student):
     from django.core.cache import cache
 
-    from assessments.campaigns import IDENTIFY_LIMIT
+    from screening.services import IDENTIFY_LIMIT
 
     cache.clear()
     for _ in range(IDENTIFY_LIMIT):

@@ -21,17 +21,16 @@ from django.utils.translation import gettext as _
 
 from archives.models import Resident, ResidentTag
 from archives.services import ID_INDEX_PURPOSE
+from assessments.labels import answer_error
+from assessments.library import available_instruments, get_instrument
+from assessments.models import Assessment, Campaign, CampaignResponse
+from assessments.permissions import MANAGE_CAMPAIGNS
+from assessments.scoring import AnswerError, score
+from assessments.services import _signal_if_needed
 from confidentiality import policy
 from confidentiality.services import audit_record
 from lib.encryption import blind_index
 from lib.identity import InvalidIdNumber, parse_prc_id_number
-
-from .labels import answer_error
-from .library import available_instruments, get_instrument
-from .models import Assessment, Campaign, CampaignResponse
-from .permissions import MANAGE_CAMPAIGNS
-from .scoring import AnswerError, score
-from .services import _signal_if_needed
 
 
 @transaction.atomic

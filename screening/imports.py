@@ -37,6 +37,11 @@ from django.utils.translation import gettext as _
 from archives.models import Archive, DocumentType, Resident
 from archives.permissions import REGISTER_RESIDENTS
 from archives.services import ADULT_AGE, ID_ERRORS, ID_INDEX_PURPOSE, DuplicateResident, resident_register
+from assessments.labels import answer_error
+from assessments.library import Instrument, get_instrument
+from assessments.models import Assessment, Campaign, CampaignResponse, ImportJob, RiskSignal
+from assessments.permissions import MANAGE_CAMPAIGNS
+from assessments.scoring import AnswerError, score
 from confidentiality import policy
 from confidentiality.services import audit_record
 from crisis import rules
@@ -44,12 +49,7 @@ from crisis.services.signals import alerts_from_signals
 from lib.encryption import _fernet, blind_index  # _fernet: the payload is bytes, not text
 from lib.identity import InvalidIdNumber, parse_prc_id_number
 
-from .campaigns import campaign_targets
-from .labels import answer_error
-from .library import Instrument, get_instrument
-from .models import Assessment, Campaign, CampaignResponse, ImportJob, RiskSignal
-from .permissions import MANAGE_CAMPAIGNS
-from .scoring import AnswerError, score
+from .services import campaign_targets
 
 log = logging.getLogger(__name__)
 

@@ -7,14 +7,14 @@ import re
 from datetime import timedelta
 
 import pytest
+from screening.tests.test_import import HEADER, as_csv, as_xlsx, id_number
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from archives.services import resident_register
-from assessments.campaigns import campaign_create, campaign_set_status
 from assessments.models import Assessment
-from assessments.tests.test_import import HEADER, as_csv, as_xlsx, id_number
 from conftest import PASSWORD
+from screening.services import campaign_create, campaign_set_status
 
 pytestmark = pytest.mark.browser
 

@@ -13,16 +13,17 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from assessments.models import Campaign
+from assessments.permissions import MANAGE_CAMPAIGNS, VIEW_SCREENING_SUMMARY
 from confidentiality import policy
 from confidentiality.services import audit_listing
 from lib.forms import apply_validation_error
 from lib.urls import absolute_reverse
 from orgs.models import OrgUnit
 
-from . import campaigns, reports
-from .forms import CampaignForm
-from .models import Campaign
-from .permissions import MANAGE_CAMPAIGNS, VIEW_SCREENING_SUMMARY
+from .. import reports
+from .. import services as campaigns
+from ..forms import CampaignForm
 
 
 def _campaign(request, pk: int) -> Campaign:
@@ -35,7 +36,7 @@ def _campaign(request, pk: int) -> Campaign:
 def campaign_list(request):
     policy.require_permission(request.user, MANAGE_CAMPAIGNS)
     items = policy.filter_campaigns(request.user, Campaign.objects.all()).prefetch_related("target_units")
-    return render(request, "assessments/campaign_list.html", {"campaigns": items})
+    return render(request, "screening/campaign_list.html", {"campaigns": items})
 
 
 @login_required
@@ -51,8 +52,8 @@ def campaign_new(request):
             apply_validation_error(form, exc)
         else:
             messages.success(request, _("The campaign is created as a draft; open it when it should start."))
-            return redirect("assessments:campaign", pk=campaign.pk)
-    return render(request, "assessments/campaign_form.html", {"form": form})
+            return redirect("screening:campaign", pk=campaign.pk)
+    return render(request, "screening/campaign_form.html", {"form": form})
 
 
 @login_required
@@ -62,7 +63,7 @@ def campaign_detail(request, pk: int):
     link = absolute_reverse("selftest:start", campaign.token)
     return render(
         request,
-        "assessments/campaign_detail.html",
+        "screening/campaign_detail.html",
         {
             "campaign": campaign,
             "link": link,
@@ -96,7 +97,7 @@ def campaign_status(request, pk: int):
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-    return redirect("assessments:campaign", pk=campaign.pk)
+    return redirect("screening:campaign", pk=campaign.pk)
 
 
 @login_required
@@ -138,7 +139,7 @@ def campaign_report(request, pk: int):
         return response
     return render(
         request,
-        "assessments/campaign_report.html",
+        "screening/campaign_report.html",
         {"campaign": campaign, "distribution": distribution, "positives": positives, "full": full},
     )
 
@@ -149,4 +150,4 @@ def campaign_followups(request, pk: int):
     campaign = _campaign(request, pk)
     created = reports.followups_create_for_positives(actor=request.user, campaign=campaign)
     messages.success(request, _("%(n)s follow-up tasks created.") % {"n": created})
-    return redirect("assessments:campaign_report", pk=campaign.pk)
+    return redirect("screening:campaign_report", pk=campaign.pk)

@@ -10,16 +10,16 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from archives.models import Resident
+from assessments.forms import AnswerForm
+from assessments.labels import band_label, flag_labels
+from assessments.library import get_instrument
+from assessments.models import Campaign, CampaignResponse
 from confidentiality.models import ConsentKind, ConsentText
 from core.selectors import centre_profile
 from lib.request_context import client_ip_from_request
 
-from . import campaigns
-from .forms import AnswerForm
-from .labels import band_label, flag_labels
-from .library import get_instrument
-from .models import Campaign, CampaignResponse
-from .selftest_forms import IdentifyForm
+from .. import services as campaigns
+from ..forms import IdentifyForm
 
 SESSION_KEY = "selftest"
 
@@ -36,7 +36,7 @@ def selftest_start(request, token: str):
     if problem:
         return render(
             request,
-            "assessments/selftest_closed.html",
+            "screening/selftest_closed.html",
             {"campaign": campaign, "problem": problem},
             status=410,
         )
@@ -67,7 +67,7 @@ def selftest_start(request, token: str):
     ).order_by("kind")
     return render(
         request,
-        "assessments/selftest_start.html",
+        "screening/selftest_start.html",
         {"campaign": campaign, "form": form, "texts": texts, "centre": centre_profile()},
     )
 
@@ -96,7 +96,7 @@ def selftest_step(request, token: str):
     language = request.LANGUAGE_CODE
     return render(
         request,
-        "assessments/selftest_step.html",
+        "screening/selftest_step.html",
         {
             "campaign": campaign,
             "instrument": instrument,
@@ -134,11 +134,11 @@ def selftest_finish(request, token: str):
             except ValidationError as exc:
                 return render(
                     request,
-                    "assessments/selftest_closed.html",
+                    "screening/selftest_closed.html",
                     {"campaign": campaign, "problem": " ".join(exc.messages)},
                 )
         return redirect("selftest:result", token=token, key=key)
-    return render(request, "assessments/selftest_finish.html", {"campaign": campaign, "key": state["key"]})
+    return render(request, "screening/selftest_finish.html", {"campaign": campaign, "key": state["key"]})
 
 
 @require_http_methods(["GET"])
@@ -163,7 +163,7 @@ def selftest_result(request, token: str, key: str):
     needs_care = any(row["assessment"].severe or row["assessment"].flags for row in rows)
     return render(
         request,
-        "assessments/selftest_result.html",
+        "screening/selftest_result.html",
         {
             "campaign": campaign,
             "rows": rows,

@@ -13,10 +13,10 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from archives.services import resident_register
-from assessments.campaigns import campaign_create, campaign_set_status, selftest_submit
-from assessments.reports import followups_create_for_positives
 from conftest import login_fully
 from lib.identity import prc_id_check_character
+from screening.reports import followups_create_for_positives
+from screening.services import campaign_create, campaign_set_status, selftest_submit
 from workflow.models import FollowUpTask
 
 pytestmark = pytest.mark.django_db
@@ -54,7 +54,7 @@ def screened(people, tree):
 
 
 def report_url(campaign, **query):
-    url = reverse("assessments:campaign_report", args=[campaign.pk])
+    url = reverse("screening:campaign_report", args=[campaign.pk])
     return url + ("?format=" + query["format"] if query else "")
 
 
@@ -99,7 +99,7 @@ def test_follow_up_tasks_are_created_once_per_positive_person(people, screened):
 
 
 def test_the_follow_up_button_refuses_get_and_non_managers(people, screened):
-    url = reverse("assessments:campaign_followups", args=[screened.pk])
+    url = reverse("screening:campaign_followups", args=[screened.pk])
     assert login_fully(Client(), people.director).get(url).status_code == 405
     assert login_fully(Client(), people.teacher).post(url).status_code == 403
     assert not FollowUpTask.objects.exists()
@@ -124,7 +124,7 @@ def test_a_project_lead_who_runs_campaigns_sees_the_distribution_but_no_names(pe
     response = client.get(report_url(screened))
     assert response.status_code == 200
     assert response.context["positives"] is None and "学生0" not in response.content.decode()
-    followups = client.post(reverse("assessments:campaign_followups", args=[screened.pk]))
+    followups = client.post(reverse("screening:campaign_followups", args=[screened.pk]))
     assert followups.status_code == 403 and not FollowUpTask.objects.exists()
 
 

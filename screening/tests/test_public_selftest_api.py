@@ -8,8 +8,8 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from assessments.campaigns import campaign_create, campaign_set_status
 from assessments.models import CampaignResponse, RiskSignal
+from screening.services import campaign_create, campaign_set_status
 
 pytestmark = pytest.mark.django_db
 
