@@ -13,37 +13,15 @@ from archives.models import Archive
 from confidentiality import policy
 from confidentiality.services import audit_record, require_clinical_consent
 
+from .handover import hand_over_result
 from .labels import answer_error
 from .library import get_instrument
-from .models import Assessment, RiskSignal
+from .models import Assessment
 from .scoring import AnswerError, score
 
 
 def _answers_json(answers) -> str:
     return json.dumps([None if a in (None, "-", "") else a for a in answers], ensure_ascii=False)
-
-
-def _signal_if_needed(assessment: Assessment, *, actor=None, org_unit=None, subject_note: str = ""):
-    """A severe band, a critical flag or a result an active warning rule matches (e.g. PHQ-9
-    moderately severe) raises a risk signal; the crisis domain turns it into an alert in the same
-    transaction. Returns (signal, alert), or None when the result raises nothing."""
-    from crisis import rules
-    from crisis.services.signals import signal_raise
-
-    if not (assessment.severe or assessment.flags) and (
-        rules.best_rule(rules.facts_for_assessment(assessment)) is None
-    ):
-        return None
-    return signal_raise(
-        source=RiskSignal.Source.ASSESSMENT,
-        resident=assessment.resident,
-        assessment=assessment,
-        flags=list(assessment.flags),
-        band=assessment.band,
-        reported_by=actor if getattr(actor, "is_authenticated", False) else None,
-        org_unit=org_unit,
-        subject_note=subject_note,
-    )
 
 
 def _store(
@@ -86,7 +64,7 @@ def _store(
     )
     assessment.full_clean(exclude=["resident", "administered_by", "supersedes"])
     assessment.save()
-    _signal_if_needed(assessment, actor=actor)
+    hand_over_result(assessment, actor=actor)
     Archive.objects.filter(resident=resident).update(last_activity_at=timezone.now())
     return assessment
 

@@ -16,12 +16,11 @@ from archives.models import Resident
 from confidentiality import policy
 from confidentiality.services import clinical_consent_missing
 from lib.forms import apply_validation_error
-from workflow.selectors.cases import case_for_assessment
-from workflow.services.cases import case_assessment_give
 
 from . import services
 from .charts import trend_svg
 from .forms import AnswerForm, InstrumentPickForm
+from .handover import giving_context
 from .labels import band_label, flag_labels
 from .library import get_instrument
 from .models import Assessment
@@ -58,20 +57,15 @@ def assessment_new(request, pk: int):
             {"resident": resident, "form": InstrumentPickForm(), "missing_consent": missing_consent},
         )
     instrument = _instrument_or_404(code)
-    # Given from a case (?case=<pk>&phase=…): stored the same way, and linked to the case (SVC-3).
-    case, phase = case_for_assessment(user=request.user, resident=resident, params=request.GET)
+    # Given within a higher domain's record (from a case: ?case=<pk>&phase=…, SVC-3): stored the
+    # same way, and linked to it (assessments.handover).
+    giving = giving_context(user=request.user, resident=resident, params=request.GET)
     form = AnswerForm(request.POST or None, instrument=instrument)
     if request.method == "POST" and form.is_valid():
         answers = form.answers()
         try:
-            if case is not None:
-                assessment = case_assessment_give(
-                    actor=request.user,
-                    case=case,
-                    phase=phase,
-                    instrument_code=instrument.code,
-                    answers=answers,
-                )
+            if giving is not None:
+                assessment = giving.give(actor=request.user, instrument_code=instrument.code, answers=answers)
             else:
                 assessment = services.assessment_record(
                     actor=request.user, resident=resident, instrument_code=instrument.code, answers=answers

@@ -16,3 +16,10 @@ class CrisisConfig(AppConfig):
         from .selectors.cases import archive_crisis_entries
 
         register_timeline_provider(archive_crisis_entries)
+        from assessments.handover import register_result_handler
+        from workflow.handover import register_hotline_risk_handler
+
+        from .services.signals import signal_for_hotline_entry, signal_for_result
+
+        register_result_handler(signal_for_result)
+        register_hotline_risk_handler(signal_for_hotline_entry)

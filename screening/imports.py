@@ -817,8 +817,8 @@ class _Import:
 
     def raise_signals(self, batch, resident_ids, response_ids, rule_set) -> int:
         """A risk signal for each severe band, critical flag or result a warning rule matches, as
-        ``_signal_if_needed`` raises it; the signals are written in bulk, then each one goes
-        through the warning rules, person by person (``alerts_from_signals``)."""
+        ``crisis.services.signals.signal_for_result`` raises it; the signals are written in bulk,
+        then each one goes through the warning rules, person by person (``alerts_from_signals``)."""
         matched: dict[tuple, bool] = {}
 
         def rule_matches(row) -> bool:

@@ -21,12 +21,12 @@ from django.utils.translation import gettext as _
 
 from archives.models import Resident, ResidentTag
 from archives.services import ID_INDEX_PURPOSE
+from assessments.handover import hand_over_result
 from assessments.labels import answer_error
 from assessments.library import available_instruments, get_instrument
 from assessments.models import Assessment, Campaign, CampaignResponse
 from assessments.permissions import MANAGE_CAMPAIGNS
 from assessments.scoring import AnswerError, score
-from assessments.services import _signal_if_needed
 from confidentiality import policy
 from confidentiality.services import audit_record
 from lib.encryption import blind_index
@@ -276,14 +276,14 @@ def selftest_submit(
         assessment.save()
         if resident is None:
             # An anonymous sitting: the alert goes to the campaign's unit and says where it came from.
-            _signal_if_needed(
+            hand_over_result(
                 assessment,
                 org_unit=campaign.target_units.order_by("path").first(),
                 subject_note=_("Anonymous self-test in the screening “%(campaign)s”, sitting #%(response)s")
                 % {"campaign": campaign.name, "response": response.pk},
             )
         else:
-            _signal_if_needed(assessment)
+            hand_over_result(assessment)
         stored.append(assessment)
     audit_record(
         actor=None,

@@ -16,3 +16,8 @@ class WorkflowConfig(AppConfig):
         from .selectors.cases import archive_workflow_entries
 
         register_timeline_provider(archive_workflow_entries)
+        from assessments.handover import register_giving_context
+
+        from .selectors.cases import case_giving_context
+
+        register_giving_context(case_giving_context)

@@ -27,6 +27,40 @@ from .escalation import respond_by_for
 from .notify import message_level_raised, message_raised
 
 
+def signal_for_result(assessment, *, actor=None, org_unit=None, subject_note: str = ""):
+    """What a stored result raises (assessments hand every result over here, see
+    ``assessments.handover``): a risk signal when the band is severe, a flag is critical or an
+    active warning rule matches it (e.g. PHQ-9 moderately severe), and the alert the rules make of
+    it, in the same transaction. Returns (signal, alert), or None when the result raises nothing."""
+    if not (assessment.severe or assessment.flags) and (
+        rules.best_rule(rules.facts_for_assessment(assessment)) is None
+    ):
+        return None
+    return signal_raise(
+        source=RiskSignal.Source.ASSESSMENT,
+        resident=assessment.resident,
+        assessment=assessment,
+        flags=list(assessment.flags),
+        band=assessment.band,
+        reported_by=actor if getattr(actor, "is_authenticated", False) else None,
+        org_unit=org_unit,
+        subject_note=subject_note,
+    )
+
+
+def signal_for_hotline_entry(entry, *, actor, subject_note: str = ""):
+    """A hotline entry that records a risk raises a signal (``workflow.handover``); returns it."""
+    signal, _alert = signal_raise(
+        source=RiskSignal.Source.HOTLINE,
+        resident=entry.resident,
+        flags=entry.risk_flags,
+        immediate_danger=entry.risk_immediate_danger,
+        reported_by=actor,
+        subject_note=subject_note,
+    )
+    return signal
+
+
 @transaction.atomic
 def signal_raise(
     *,

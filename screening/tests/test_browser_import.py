@@ -7,7 +7,6 @@ import re
 from datetime import timedelta
 
 import pytest
-from screening.tests.test_import import HEADER, as_csv, as_xlsx, id_number
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
@@ -15,6 +14,7 @@ from archives.services import resident_register
 from assessments.models import Assessment
 from conftest import PASSWORD
 from screening.services import campaign_create, campaign_set_status
+from screening.tests.test_import import HEADER, as_csv, as_xlsx, id_number
 
 pytestmark = pytest.mark.browser
 

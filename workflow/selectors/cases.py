@@ -206,6 +206,21 @@ def case_for_assessment(*, user, resident, params) -> tuple[Case | None, str]:
     return case, phase
 
 
+def case_giving_context(*, user, resident, params):
+    """An assessment given from a case (``?case=<pk>&phase=…``) is linked to it: the context that
+    ``assessments.handover`` asks for, or None when the page was not opened from a case."""
+    from functools import partial
+
+    from assessments.handover import GivingContext
+
+    from ..services.cases import case_assessment_give
+
+    case, phase = case_for_assessment(user=user, resident=resident, params=params)
+    if case is None:
+        return None
+    return GivingContext(give=partial(case_assessment_give, case=case, phase=phase))
+
+
 # ---------------------------------------------------------------------------------------------
 # The archive's timeline: the service workflow's clinical entries (archives.selectors calls this)
 

@@ -10,10 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from archives.models import Resident
-from assessments.models import RiskSignal
 from confidentiality import policy
 from confidentiality.services import audit_record
-from crisis.services.signals import signal_raise
+from workflow.handover import hand_over_hotline_risk
 from workflow.models import Case, HotlineEntry
 from workflow.permissions import LOG_HOTLINE
 
@@ -117,14 +116,7 @@ def hotline_entry_record(
     )
     entry.full_clean(exclude=["signal"])
     if entry.risk_positive:
-        entry.signal, _alert = signal_raise(
-            source=RiskSignal.Source.HOTLINE,
-            resident=resident,
-            flags=entry.risk_flags,
-            immediate_danger=entry.risk_immediate_danger,
-            reported_by=actor,
-            subject_note=_hotline_subject(entry),
-        )
+        entry.signal = hand_over_hotline_risk(entry, actor=actor, subject_note=_hotline_subject(entry))
     entry.save()
     audit_record(
         actor=actor,
