@@ -13,6 +13,7 @@ from collections.abc import Callable
 from django.db import models
 
 from confidentiality import policy
+from confidentiality.permissions import VIEW_ACCESS_LIST
 from confidentiality.policy import (
     active_grants,
     has_permission,
@@ -21,10 +22,17 @@ from confidentiality.policy import (
     register_filters,
     sees_clinical_content,
 )
-from confidentiality.roles import Role
+from confidentiality.roles import RESPONSIBLE_ROLES, Role
 
 from .models import Archive, Resident
-from .permissions import MANAGE_ARCHIVES, VIEW_RESIDENTS
+from .permissions import (
+    ANONYMISE_RESIDENTS,
+    CORRECT_RESIDENTS,
+    EXPORT_ARCHIVE,
+    MANAGE_ARCHIVES,
+    REGISTER_RESIDENTS,
+    VIEW_RESIDENTS,
+)
 
 # The bases of clinical_basis() on which a person works with the archive (rather than reads it
 # under a grant): those may act, e.g. plan a follow-up or put someone on the watch list.
@@ -124,7 +132,65 @@ def clinical_basis(user, archive) -> str:
 
 @policy.rule
 def can_manage_archive(user, archive) -> bool:
+    """Manage an archive (responsible staff, paper location, status): archive managers in scope."""
     return has_permission(user, MANAGE_ARCHIVES) and in_scope(user, archive.resident.org_unit)
+
+
+@policy.rule
+def can_register_resident_in(user, unit) -> bool:
+    """Register a resident (and open their archive) in a unit of one's scope."""
+    return has_permission(user, REGISTER_RESIDENTS) and in_scope(user, unit)
+
+
+@policy.rule
+def can_correct_resident(user, resident) -> bool:
+    """Correct a resident's details: those who may correct, for residents in their scope. (An
+    anonymised record can no longer be corrected; the service says so in words.)"""
+    return has_permission(user, CORRECT_RESIDENTS) and in_scope(user, resident.org_unit)
+
+
+@policy.rule
+def can_place_resident_in(user, unit) -> bool:
+    """Move a resident to a unit (when correcting their details): only to a unit in one's scope."""
+    return in_scope(user, unit)
+
+
+@policy.rule
+def can_export_archive(user, resident) -> bool:
+    return has_permission(user, EXPORT_ARCHIVE) and in_scope(user, resident.org_unit)
+
+
+@policy.rule
+def can_anonymise_resident(user, resident) -> bool:
+    return has_permission(user, ANONYMISE_RESIDENTS) and in_scope(user, resident.org_unit)
+
+
+@policy.rule
+def can_see_access_list(user, resident) -> bool:
+    """Who opened this archive (the resident's right of access): for its keepers in scope."""
+    return has_permission(user, VIEW_ACCESS_LIST) and in_scope(user, resident.org_unit)
+
+
+@policy.rule
+def can_be_responsible(person) -> bool:
+    """Only active counsellors and therapists can be made responsible for an archive."""
+    return person.is_active and person.role in RESPONSIBLE_ROLES
+
+
+@policy.rule
+def filter_responsible_candidates(user, queryset):
+    """Whom an archive manager may make responsible: active counsellors and therapists who serve
+    the manager's units, i.e. in one of them or in a unit above (a centre's counsellors serve its
+    streets). Nobody from another branch of the tree."""
+    if not is_active_staff(user) or user.org_unit_id is None:
+        return queryset.none()
+    path, steplen = user.org_unit.path, user.org_unit.steplen
+    above = [path[:end] for end in range(steplen, len(path) + 1, steplen)]
+    return queryset.filter(
+        models.Q(org_unit__path__startswith=path) | models.Q(org_unit__path__in=above),
+        is_active=True,
+        role__in=RESPONSIBLE_ROLES,
+    )
 
 
 register_filters({Resident: filter_residents, Archive: filter_archives})

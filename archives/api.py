@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 
 from archives import services as archive_services
 from archives.models import Resident
-from archives.permissions import CORRECT_RESIDENTS, REGISTER_RESIDENTS, VIEW_RESIDENTS
+from archives.permissions import REGISTER_RESIDENTS, VIEW_RESIDENTS
 from archives.selectors import clinical_archive_ids, resident_search
 from archives.serializers import (
     DuplicateResidentSerializer,
@@ -154,7 +154,7 @@ class ResidentDetail(APIView):
         """Correct the details given, with a reason; the old values are kept in the history."""
         user = request.user
         resident = self._resident(request, pk)
-        if not (policy.has_permission(user, CORRECT_RESIDENTS) and policy.in_scope(user, resident.org_unit)):
+        if not policy.can_correct_resident(user, resident):
             raise PermissionDenied
         data = ResidentCorrectionSerializer(data=request.data)
         data.is_valid(raise_exception=True)

@@ -8,7 +8,6 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from confidentiality.models import BreakGlassReason, Consent, ConsentKind, ConsentText, DisclosureBasis
-from confidentiality.roles import Role
 from lib.dates import DATE_INPUT, BoundedDateField
 from orgs.forms import UnitChoiceField
 from orgs.models import OrgUnit
@@ -104,11 +103,10 @@ class ResponsibleForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, candidates, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["staff"].queryset = User.objects.filter(
-            is_active=True, role__in=[Role.COUNSELLOR, Role.THERAPIST]
-        ).order_by("username")
+        # The choices come from the policy (archives.selectors.responsible_candidates).
+        self.fields["staff"].queryset = candidates
 
 
 class PaperLocationForm(forms.Form):

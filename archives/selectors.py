@@ -191,3 +191,10 @@ def break_glass_to_review(*, user) -> QuerySet[AccessGrant]:
 
 def my_access_grants(*, user) -> QuerySet[AccessGrant]:
     return AccessGrant.objects.filter(requester=user).select_related("archive").order_by("-requested_at")
+
+
+def responsible_candidates(*, user) -> QuerySet:
+    """The staff this archive manager may make responsible for an archive (the form's choices)."""
+    from django.contrib.auth import get_user_model
+
+    return policy.filter_responsible_candidates(user, get_user_model().objects.all()).order_by("username")

@@ -39,11 +39,6 @@ from .models import (
     Sex,
 )
 from .permissions import (
-    ANONYMISE_RESIDENTS,
-    CORRECT_RESIDENTS,
-    EXPORT_ARCHIVE,
-    MANAGE_ARCHIVES,
-    REGISTER_RESIDENTS,
     SET_RISK_LEVEL,
 )
 
@@ -209,7 +204,7 @@ def resident_register(
     sex; the phone must be a real number. A minor needs a guardian. A document number or phone
     that is already registered raises DuplicateResident and creates nothing: one person, one record.
     """
-    if not policy.has_permission(actor, REGISTER_RESIDENTS) or not policy.in_scope(actor, org_unit):
+    if not policy.can_register_resident_in(actor, org_unit):
         raise PermissionDenied
     id_number, birth_date, sex = _clean_identity(
         document_type=document_type, id_number=id_number, birth_date=birth_date, sex=sex
@@ -300,7 +295,7 @@ def resident_correct(*, actor, resident: Resident, changes: dict, reason: str) -
     The same validation as registration applies, and a correction may not turn the record into
     a duplicate of another resident.
     """
-    if not policy.has_permission(actor, CORRECT_RESIDENTS) or not policy.in_scope(actor, resident.org_unit):
+    if not policy.can_correct_resident(actor, resident):
         raise PermissionDenied
     if resident.is_anonymised:
         raise ValidationError(_("This resident is anonymised: their details can no longer be changed."))
@@ -308,7 +303,9 @@ def resident_correct(*, actor, resident: Resident, changes: dict, reason: str) -
         raise ValidationError({"reason": _("Give the reason for the correction.")})
     values = {field: getattr(resident, field) for field in CORRECTABLE_FIELDS}
     values.update({k: v for k, v in changes.items() if k in CORRECTABLE_FIELDS})
-    if values["org_unit"] != resident.org_unit and not policy.in_scope(actor, values["org_unit"]):
+    if values["org_unit"] != resident.org_unit and not policy.can_place_resident_in(
+        actor, values["org_unit"]
+    ):
         raise ValidationError({"org_unit": _("You can only move a resident to a unit in your scope.")})
     id_number, birth_date, sex = _clean_identity(
         document_type=values["document_type"],
@@ -387,9 +384,7 @@ def resident_set_tags(*, actor, resident: Resident, tags: list[str]) -> None:
 
 
 def _require_manage(actor, archive: Archive) -> None:
-    if not policy.has_permission(actor, MANAGE_ARCHIVES) or not policy.in_scope(
-        actor, archive.resident.org_unit
-    ):
+    if not policy.can_manage_archive(actor, archive):
         raise PermissionDenied
 
 
@@ -397,10 +392,8 @@ def _require_manage(actor, archive: Archive) -> None:
 def archive_set_responsible(*, actor, archive: Archive, staff: list) -> None:
     """Make these counsellors or therapists responsible for the archive (they see its clinical content)."""
     _require_manage(actor, archive)
-    from confidentiality.roles import Role
-
     for person in staff:
-        if person.role not in (Role.COUNSELLOR, Role.THERAPIST) or not person.is_active:
+        if not policy.can_be_responsible(person):
             raise ValidationError({"staff": _("Only active counsellors and therapists can be responsible.")})
     before = set(archive.responsible.values_list("pk", flat=True))
     archive.responsible.set(staff)
@@ -517,7 +510,7 @@ def archive_export(
     # Imported here: the export module reads through the selectors, which import this module.
     from .exports import archive_export_data, archive_export_pdf
 
-    if not policy.has_permission(actor, EXPORT_ARCHIVE) or not policy.in_scope(actor, resident.org_unit):
+    if not policy.can_export_archive(actor, resident):
         raise PermissionDenied
     if file_format not in ("pdf", "json"):
         raise ValidationError({"file_format": _("Choose PDF or JSON.")})
@@ -570,7 +563,7 @@ def resident_anonymise(*, actor, resident: Resident, reason: str) -> Resident:
     Identifying data is erased (name, document, contacts, corrections' old values); what remains
     (unit, tags, birth year, the archive's events) keeps statistics true without naming anyone.
     """
-    if not policy.has_permission(actor, ANONYMISE_RESIDENTS) or not policy.in_scope(actor, resident.org_unit):
+    if not policy.can_anonymise_resident(actor, resident):
         raise PermissionDenied
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason, e.g. the resident's written request.")})

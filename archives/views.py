@@ -26,7 +26,6 @@ from confidentiality.permissions import (
     RECORD_DISCLOSURE,
     REQUEST_ACCESS,
     REVIEW_BREAK_GLASS,
-    VIEW_ACCESS_LIST,
 )
 from lib.forms import apply_validation_error
 from orgs.models import OrgUnit
@@ -51,9 +50,6 @@ from .forms import (
 )
 from .models import Archive, Resident
 from .permissions import (
-    ANONYMISE_RESIDENTS,
-    CORRECT_RESIDENTS,
-    EXPORT_ARCHIVE,
     MANAGE_ARCHIVES,
     REGISTER_RESIDENTS,
     SET_RISK_LEVEL,
@@ -68,6 +64,7 @@ from .selectors import (
     my_access_grants,
     pending_access_requests,
     resident_search,
+    responsible_candidates,
 )
 
 
@@ -172,22 +169,18 @@ def _archive_context(request, resident: Resident, *, record_view: bool = True) -
         "responsible": archive.responsible.all(),
         "timeline": archive_timeline(user=user, archive=archive, clinical=clinical),
         "can_manage": policy.can_manage_archive(user, archive),
-        "can_correct": policy.has_permission(user, CORRECT_RESIDENTS)
-        and policy.in_scope(user, resident.org_unit)
-        and not resident.is_anonymised,
+        "can_correct": policy.can_correct_resident(user, resident) and not resident.is_anonymised,
         "can_consent": policy.has_permission(user, RECORD_CONSENT),
         "can_set_risk": clinical and policy.has_permission(user, SET_RISK_LEVEL),
         "can_disclose": clinical and policy.has_permission(user, RECORD_DISCLOSURE),
         "can_assess": clinical and policy.can_assess_resident(user, resident),
-        "can_see_access_list": policy.has_permission(user, VIEW_ACCESS_LIST)
-        and policy.in_scope(user, resident.org_unit),
+        "can_see_access_list": policy.can_see_access_list(user, resident),
         "can_request": not clinical and policy.has_permission(user, REQUEST_ACCESS),
-        "can_export": policy.has_permission(user, EXPORT_ARCHIVE)
-        and policy.in_scope(user, resident.org_unit),
-        "can_anonymise": policy.has_permission(user, ANONYMISE_RESIDENTS)
-        and policy.in_scope(user, resident.org_unit)
-        and not resident.is_anonymised,
-        "responsible_form": ResponsibleForm(initial={"staff": archive.responsible.all()}),
+        "can_export": policy.can_export_archive(user, resident),
+        "can_anonymise": policy.can_anonymise_resident(user, resident) and not resident.is_anonymised,
+        "responsible_form": ResponsibleForm(
+            initial={"staff": archive.responsible.all()}, candidates=responsible_candidates(user=user)
+        ),
         "paper_form": PaperLocationForm(initial={"paper_location": archive.paper_location}),
         "risk_form": RiskLevelForm(initial={"level": archive.risk_level}),
     }
@@ -213,10 +206,7 @@ def archive_print(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def resident_correct(request, pk: int):
     resident = policy.fetch_or_404(request.user, Resident, pk=pk)
-    if not (
-        policy.has_permission(request.user, CORRECT_RESIDENTS)
-        and policy.in_scope(request.user, resident.org_unit)
-    ):
+    if not policy.can_correct_resident(request.user, resident):
         raise PermissionDenied
     fields = [name for name in CorrectionForm.base_fields if name not in ("reason",)]
     initial = {name: getattr(resident, name) for name in fields if name != "tags"}
@@ -301,7 +291,7 @@ def _run(request, action, success: str, pk: int):
 @require_POST
 def archive_responsible(request, pk: int):
     archive = _managed_archive(request, pk)
-    form = ResponsibleForm(request.POST)
+    form = ResponsibleForm(request.POST, candidates=responsible_candidates(user=request.user))
     if not form.is_valid():
         messages.error(request, _("Choose counsellors from the list."))
         return redirect("archives:detail", pk=pk)
@@ -396,10 +386,7 @@ def disclosure_add(request, pk: int):
 @require_http_methods(["GET"])
 def archive_access_log(request, pk: int):
     resident = policy.fetch_or_404(request.user, Resident, pk=pk)
-    if not (
-        policy.has_permission(request.user, VIEW_ACCESS_LIST)
-        and policy.in_scope(request.user, resident.org_unit)
-    ):
+    if not policy.can_see_access_list(request.user, resident):
         raise PermissionDenied
     entries = archive_access_list(archive=resident.archive)
     services.archive_record_access_list(actor=request.user, archive=resident.archive)
@@ -566,8 +553,7 @@ def consent_texts(request):
 @require_http_methods(["GET", "POST"])
 def archive_export(request, pk: int):
     resident = policy.fetch_or_404(request.user, Resident, pk=pk)
-    policy.require_permission(request.user, EXPORT_ARCHIVE)
-    if not policy.in_scope(request.user, resident.org_unit):
+    if not policy.can_export_archive(request.user, resident):
         raise PermissionDenied
     form = ExportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -590,8 +576,7 @@ def archive_export(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def resident_anonymise(request, pk: int):
     resident = policy.fetch_or_404(request.user, Resident, pk=pk)
-    policy.require_permission(request.user, ANONYMISE_RESIDENTS)
-    if not policy.in_scope(request.user, resident.org_unit):
+    if not policy.can_anonymise_resident(request.user, resident):
         raise PermissionDenied
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

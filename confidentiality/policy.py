@@ -27,7 +27,7 @@ from django.http import Http404
 
 from .models import AccessGrant, AuditEntry
 from .permissions import DECIDE_ACCESS, REGISTRY, REVIEW_BREAK_GLASS, VIEW_AUDIT_LOG, Permission
-from .roles import CLINICAL_ROLES
+from .roles import CLINICAL_ROLES, Role
 
 # ---------------------------------------------------------------------------------------------
 # The registry: each domain's named rules and its model -> filter map
@@ -90,6 +90,16 @@ def sees_clinical_content(user) -> bool:
     return is_active_staff(user) and user.role in CLINICAL_ROLES
 
 
+def oversees_scope(user) -> bool:
+    """The director oversees all the work in their scope (not only their own and their team's)."""
+    return is_active_staff(user) and user.role == Role.DIRECTOR
+
+
+def is_supervisor(user) -> bool:
+    """A clinical supervisor, who oversees the counsellors assigned to them."""
+    return is_active_staff(user) and user.role == Role.SUPERVISOR
+
+
 # ---------------------------------------------------------------------------------------------
 # Scope: a person sees their own organisation unit and every unit below it.
 
@@ -141,6 +151,16 @@ def filter_access_grants(user, queryset):
     if has_permission(user, DECIDE_ACCESS) or has_permission(user, REVIEW_BREAK_GLASS):
         visible |= models.Q(archive__resident__org_unit__path__startswith=user.org_unit.path)
     return queryset.filter(visible)
+
+
+def can_decide_access_request(user, grant) -> bool:
+    """Approve or deny a request: approvers, for archives in their scope (never their own: the
+    service says so in words)."""
+    return has_permission(user, DECIDE_ACCESS) and in_scope(user, grant.archive.resident.org_unit)
+
+
+def can_review_break_glass(user, grant) -> bool:
+    return has_permission(user, REVIEW_BREAK_GLASS) and in_scope(user, grant.archive.resident.org_unit)
 
 
 register_filters({AuditEntry: filter_audit_entries, AccessGrant: filter_access_grants})

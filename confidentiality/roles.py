@@ -24,6 +24,9 @@ ALL_STAFF = frozenset(Role)
 # case assignment as confidentiality.policy decides. The administrator is deliberately absent.
 CLINICAL_ROLES = frozenset({Role.DIRECTOR, Role.COUNSELLOR, Role.THERAPIST, Role.SUPERVISOR})
 
+# Who can be made responsible for an archive (ARC-3): they see its clinical content.
+RESPONSIBLE_ROLES = frozenset({Role.COUNSELLOR, Role.THERAPIST})
+
 # Who can be put on the duty roster (ORG-3): the counselling staff.
 DUTY_ROLES = CLINICAL_ROLES
 

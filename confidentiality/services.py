@@ -32,12 +32,10 @@ from .models import (
 )
 from .permissions import (
     BREAK_GLASS,
-    DECIDE_ACCESS,
     MANAGE_CONSENT_TEXTS,
     RECORD_CONSENT,
     RECORD_DISCLOSURE,
     REQUEST_ACCESS,
-    REVIEW_BREAK_GLASS,
 )
 
 # Arbitrary constant naming the PostgreSQL advisory lock that serialises appends to the chain.
@@ -274,8 +272,7 @@ def access_request_decide(*, actor, grant, approve: bool, note: str = "", hours:
 
     Nobody decides their own request, and only requests for archives in the approver's scope.
     """
-    _permission_or_403(actor, DECIDE_ACCESS)
-    if not policy.in_scope(actor, grant.archive.resident.org_unit):
+    if not policy.can_decide_access_request(actor, grant):
         raise PermissionDenied
     if grant.requester_id == actor.pk:
         raise ValidationError(_("You cannot decide your own request."))
@@ -334,8 +331,7 @@ def break_glass_open(*, actor, archive, reason_code: str, reason: str):
 
 @transaction.atomic
 def break_glass_review(*, actor, grant, note: str):
-    _permission_or_403(actor, REVIEW_BREAK_GLASS)
-    if not policy.in_scope(actor, grant.archive.resident.org_unit):
+    if not policy.can_review_break_glass(actor, grant):
         raise PermissionDenied
     if grant.kind != grant.Kind.BREAK_GLASS or grant.reviewed_at is not None:
         raise ValidationError(_("Nothing to review here."))

@@ -46,7 +46,7 @@ def _service_work(user) -> dict:
     data: dict = {}
     if policy.has_permission(user, MANAGE_APPOINTMENTS):
         today = appointments_for_list(user=user, show="today").exclude(status__in=["cancelled"])
-        if user.role != Role.DIRECTOR:
+        if not policy.oversees_scope(user):
             today = today.filter(counsellor=user)
         data["appointments_today"] = list(today.order_by("starts_at")[:8])
         data["requests_waiting"] = appointments_for_list(user=user, show="requests").count()

@@ -6,7 +6,7 @@ from django.db import models
 
 from confidentiality import policy
 from confidentiality.policy import has_permission, in_scope
-from confidentiality.roles import Role
+from confidentiality.roles import DUTY_ROLES, Role
 
 from .models import DutyException, DutyShift, OrgUnit, ServiceSite
 from .permissions import MANAGE_ORG_TREE, MANAGE_ROSTER, MANAGE_SITES, VIEW_ORG_TREE, VIEW_ROSTER
@@ -75,6 +75,18 @@ def filter_duty_exceptions(user, queryset):
 @policy.rule
 def can_manage_roster(user) -> bool:
     return has_permission(user, MANAGE_ROSTER)
+
+
+@policy.rule
+def can_be_on_duty(person) -> bool:
+    """Only active counselling staff are put on the duty roster."""
+    return person.is_active and person.role in DUTY_ROLES
+
+
+@policy.rule
+def filter_duty_staff(user, queryset):
+    """Counselling staff a roster manager may put on duty: active, among the staff they see."""
+    return policy.filter_users(user, queryset.filter(is_active=True, role__in=DUTY_ROLES))
 
 
 policy.register_filters(

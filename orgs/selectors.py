@@ -11,7 +11,6 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from confidentiality import policy
-from confidentiality.roles import DUTY_ROLES
 
 from .models import DutyException, DutyShift, OpeningHours, OrgUnit, Room, ServiceSite, Weekday
 
@@ -170,5 +169,4 @@ def roster_staff(*, user) -> QuerySet:
 
     The user model comes through ``get_user_model``: accounts sit above the organisation tree.
     """
-    staff = get_user_model().objects.filter(is_active=True, role__in=DUTY_ROLES).order_by("full_name", "pk")
-    return policy.filter_users(user, staff)
+    return policy.filter_duty_staff(user, get_user_model().objects.order_by("full_name", "pk"))

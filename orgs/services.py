@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from confidentiality.roles import DUTY_ROLES
+from confidentiality import policy
 from confidentiality.services import audit_record
 
 from .models import DutyException, DutyShift, OpeningHours, OrgUnit, Room, ServiceSite
@@ -174,7 +174,7 @@ def duty_shift_add(
         valid_until=valid_until,
     )
     shift.full_clean()
-    if not counsellor.is_active or counsellor.role not in DUTY_ROLES:
+    if not policy.can_be_on_duty(counsellor):
         raise ValidationError({"counsellor": _("Only active counselling staff can be put on duty.")})
     if not room.is_active or not room.site.is_active:
         raise ValidationError({"room": _("This room is closed; choose an open room.")})

@@ -5,7 +5,7 @@ from __future__ import annotations
 from assessments.models import Campaign
 from assessments.permissions import MANAGE_CAMPAIGNS, VIEW_SCREENING_SUMMARY
 from confidentiality import policy
-from confidentiality.policy import has_permission, register_filters, sees_clinical_content
+from confidentiality.policy import has_permission, in_scope, register_filters, sees_clinical_content
 from orgs.models import OrgUnit
 
 
@@ -42,6 +42,12 @@ def filter_campaign_reports(user, queryset):
         if path and (mine.startswith(path) or path.startswith(mine))
     ]
     return queryset.filter(pk__in=reaching)
+
+
+@policy.rule
+def can_target_unit(user, unit) -> bool:
+    """A campaign is for units in its creator's scope."""
+    return in_scope(user, unit)
 
 
 register_filters({Campaign: filter_campaigns})

@@ -55,7 +55,7 @@ def campaign_create(
     if not instruments or unknown:
         raise ValidationError({"instruments": _("Choose instruments from the library.")})
     units = list(target_units)
-    if not units or any(not policy.in_scope(actor, unit) for unit in units):
+    if not units or any(not policy.can_target_unit(actor, unit) for unit in units):
         raise ValidationError({"target_units": _("Choose target units in your scope.")})
     campaign = Campaign(
         name=name.strip(),

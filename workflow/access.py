@@ -8,6 +8,7 @@ archive.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 from archives.access import (
@@ -171,6 +172,31 @@ def can_keep_private_note(user, session) -> bool:
     if user.pk not in (session.recorded_by_id, session.case.counsellor_id):
         return False
     return can_work_on_case(user, session.case)
+
+
+@policy.rule
+def filter_transfer_targets(actor, queryset):
+    """The active case holders in the transferring person's scope (a transfer's choices)."""
+    if not is_active_staff(actor) or actor.org_unit_id is None:
+        return queryset.none()
+    return queryset.filter(
+        is_active=True, role__in=CASE_HOLDER_ROLES, org_unit__path__startswith=actor.org_unit.path
+    )
+
+
+@policy.rule
+def counts_toward_home_visit(person) -> bool:
+    """Who counts towards the people of a home visit: active staff, and a volunteer only when
+    XINQIAO_HOME_VISIT_VOLUNTEER_COUNTS is on."""
+    if not is_active_staff(person):
+        return False
+    return person.role != Role.VOLUNTEER or settings.XINQIAO_HOME_VISIT_VOLUNTEER_COUNTS
+
+
+@policy.rule
+def can_transfer_case_to(actor, counsellor) -> bool:
+    """A case goes only to a counsellor in the transferring person's unit or below."""
+    return in_scope(actor, counsellor.org_unit)
 
 
 @policy.rule

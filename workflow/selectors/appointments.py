@@ -17,7 +17,6 @@ from django.utils import timezone
 from accounts.models import User
 from archives.models import Resident
 from confidentiality import policy
-from confidentiality.roles import Role
 from orgs.models import Room, ServiceSite
 from orgs.selectors import DutySlot, duty_between
 from workflow.models import Appointment, SlotClaim
@@ -144,7 +143,7 @@ def calendar_counsellors(*, user) -> QuerySet[User]:
     """Whose calendar a person may open: the counsellors they may book, and for a supervisor the
     counsellors they supervise."""
     base = bookable_counsellors(user=user)
-    if user.role == Role.SUPERVISOR:
+    if policy.is_supervisor(user):
         supervised = User.objects.filter(supervisor=user, is_active=True)
         return (
             User.objects.filter(Q(pk__in=base.values("pk")) | Q(pk__in=supervised.values("pk")))

@@ -21,7 +21,6 @@ from workflow.models import (
     ServicePlan,
     SessionRecord,
 )
-from workflow.permissions import CASE_HOLDER_ROLES
 
 
 def url_or_blank(name: str, *args, query: str = "") -> str:
@@ -141,14 +140,8 @@ def assignable_counsellors(*, user, resident=None) -> QuerySet[User]:
 
 def transfer_targets(*, user, case: Case) -> QuerySet[User]:
     """Active case holders in the transferring person's scope, other than the current counsellor."""
-    if not user.org_unit_id:
-        return User.objects.none()
     return (
-        User.objects.filter(
-            is_active=True,
-            role__in=CASE_HOLDER_ROLES,
-            org_unit__path__startswith=user.org_unit.path,
-        )
+        policy.filter_transfer_targets(user, User.objects.all())
         .exclude(pk=case.counsellor_id)
         .order_by("full_name", "pk")
     )

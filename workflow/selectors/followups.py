@@ -9,7 +9,6 @@ from django.db import models
 from django.utils import timezone
 
 from confidentiality import policy
-from confidentiality.roles import Role
 from workflow.models import Case, FollowUpTask
 from workflow.permissions import MANAGE_CASES, VIEW_SERVICE_QUALITY
 
@@ -44,7 +43,7 @@ def team_overdue_follow_ups(*, user, today: date | None = None) -> models.QueryS
         return FollowUpTask.objects.none()
     today = today or timezone.localdate()
     team = models.Q(assignee__supervisor=user)
-    if user.role == Role.DIRECTOR:
+    if policy.oversees_scope(user):
         team |= models.Q(resident__org_unit__path__startswith=user.org_unit.path)
     return _open(FollowUpTask.objects.filter(team, due_on__lt=today)).order_by("due_on", "pk")
 

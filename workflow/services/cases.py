@@ -31,7 +31,6 @@ from workflow.models import (
 
 # Roles a case can be assigned to: those who work cases themselves.
 from workflow.permissions import (
-    CASE_HOLDER_ROLES,  # noqa: F401 - kept importable here
     MANAGE_CASES,
 )
 
@@ -198,7 +197,7 @@ def case_transfer(*, actor, case: Case, to_counsellor, reason: str) -> CaseTrans
         raise ValidationError({"to_counsellor": _("Choose an active counsellor or therapist.")})
     if to_counsellor.pk == case.counsellor_id:
         raise ValidationError({"to_counsellor": _("The case is already with this counsellor.")})
-    if not policy.in_scope(actor, to_counsellor.org_unit):
+    if not policy.can_transfer_case_to(actor, to_counsellor):
         raise ValidationError({"to_counsellor": _("Choose a counsellor in your organisation unit.")})
     transfer = CaseTransfer(
         case=case,

@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from confidentiality import policy
-from confidentiality.roles import Role
 from confidentiality.services import audit_record, require_clinical_consent
 from workflow.models import Appointment, Case, Modality, PrivateNote, SessionRecord
 from workflow.services.cases import _lock_case, _require_open, _require_work, touch_archive
@@ -24,11 +23,8 @@ def home_visit_people(*, recorder, companions: Iterable) -> int:
     who is active staff (a volunteer only when XINQIAO_HOME_VISIT_VOLUNTEER_COUNTS is on)."""
     counted = {recorder.pk}
     for person in companions:
-        if not policy.is_active_staff(person):
-            continue
-        if person.role == Role.VOLUNTEER and not settings.XINQIAO_HOME_VISIT_VOLUNTEER_COUNTS:
-            continue
-        counted.add(person.pk)
+        if policy.counts_toward_home_visit(person):
+            counted.add(person.pk)
     return len(counted)
 
 
