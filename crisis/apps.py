@@ -19,7 +19,7 @@ class CrisisConfig(AppConfig):
         from assessments.handover import register_result_handler
         from workflow.handover import register_hotline_risk_handler
 
-        from .services.signals import signal_for_hotline_entry, signal_for_result
+        from .services.intake import signal_for_hotline_entry, signal_for_result
 
         register_result_handler(signal_for_result)
         register_hotline_risk_handler(signal_for_hotline_entry)

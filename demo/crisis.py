@@ -22,7 +22,7 @@ from crisis.services.cases import (
     crisis_risk_assessment_record,
     safety_plan_save,
 )
-from crisis.services.reports import concern_report_submit, risk_flag_raise
+from crisis.services.concerns import concern_report_submit, risk_flag_raise
 from crisis.services.watch import watch_entry_review
 
 

@@ -11,7 +11,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import render
-from django.urls import path
 from django.views.decorators.http import require_http_methods
 
 from confidentiality import policy
@@ -50,9 +49,3 @@ def detail(request, pk: int):
     )
     notification_record_read(actor=request.user, notification=notification)
     return render(request, "notifications/detail.html", {"notification": notification})
-
-
-urlpatterns = [
-    path("", outbox, name="outbox"),
-    path("<int:pk>/", detail, name="detail"),
-]

@@ -45,7 +45,7 @@ from assessments.scoring import AnswerError, score
 from confidentiality import policy
 from confidentiality.services import audit_record
 from crisis import rules
-from crisis.services.signals import alerts_from_signals
+from crisis.services.intake import alerts_from_signals
 from lib.encryption import _fernet, blind_index  # _fernet: the payload is bytes, not text
 from lib.identity import InvalidIdNumber, parse_prc_id_number
 
@@ -817,7 +817,7 @@ class _Import:
 
     def raise_signals(self, batch, resident_ids, response_ids, rule_set) -> int:
         """A risk signal for each severe band, critical flag or result a warning rule matches, as
-        ``crisis.services.signals.signal_for_result`` raises it; the signals are written in bulk,
+        ``crisis.services.intake.signal_for_result`` raises it; the signals are written in bulk,
         then each one goes through the warning rules, person by person (``alerts_from_signals``)."""
         matched: dict[tuple, bool] = {}
 

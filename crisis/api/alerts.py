@@ -24,7 +24,7 @@ from crisis.serializers.alerts import (
 )
 from crisis.services import alert_reads
 from crisis.services import alerts as services
-from crisis.services.signals import signal_raise
+from crisis.services.intake import signal_raise
 from lib.api import ErrorSerializer
 
 FORBIDDEN = OpenApiResponse(ErrorSerializer, description="The role may not do this.")

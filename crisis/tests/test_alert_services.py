@@ -19,7 +19,7 @@ from crisis.services.alerts import (
     alert_resolve,
     alert_start_intervention,
 )
-from crisis.services.signals import signal_raise
+from crisis.services.intake import signal_raise
 from notifications.models import Notification
 
 from .engine_helpers import PHQ9_ITEM9_2, resident_in, scored

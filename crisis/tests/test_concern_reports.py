@@ -18,7 +18,7 @@ from archives.tests.conftest import client_for, register, valid_id
 from assessments.models import RiskSignal
 from confidentiality.models import AuditEntry
 from crisis.models import Alert, ConcernReport, Level
-from crisis.services.reports import concern_report_submit
+from crisis.services.concerns import concern_report_submit
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from core.jobs import run_due_jobs
 from crisis.models import Alert
 from crisis.services.alerts import alert_acknowledge
 from crisis.services.escalation import add_working_days, alerts_escalate_due
-from crisis.services.signals import signal_raise
+from crisis.services.intake import signal_raise
 from lib.jobs import job_named
 from notifications.models import Notification
 

@@ -16,7 +16,7 @@ from assessments.models import RiskSignal
 from confidentiality.models import AuditEntry
 from core.models import CentreProfile
 from crisis.models import Alert, Level
-from crisis.services.reports import risk_flag_raise
+from crisis.services.concerns import risk_flag_raise
 from workflow.services.sessions import session_record_create
 from workflow.tests.case_support import client_for
 

@@ -11,8 +11,8 @@ from django.urls import reverse
 from confidentiality.models import AuditEntry
 from conftest import login_fully
 from crisis.models import AlertRule
+from crisis.services.intake import signal_raise
 from crisis.services.rules_admin import alert_rule_update
-from crisis.services.signals import signal_raise
 
 pytestmark = pytest.mark.django_db
 

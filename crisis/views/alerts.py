@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -329,19 +329,3 @@ def rule_create(request):
 def rule_change(request, pk: int):
     _require_rule_manager(request.user)
     return _rule_editor(request, get_object_or_404(AlertRule, pk=pk))
-
-
-urlpatterns = [
-    path("alerts/", alert_list, name="alert_list"),
-    path("alerts/<int:pk>/", alert_detail, name="alert_detail"),
-    path("alerts/<int:pk>/acknowledge/", alert_acknowledge, name="alert_acknowledge"),
-    path("alerts/<int:pk>/assign/", alert_assign, name="alert_assign"),
-    path("alerts/<int:pk>/intervene/", alert_intervene, name="alert_intervene"),
-    path("alerts/<int:pk>/resolve/", alert_resolve, name="alert_resolve"),
-    path("alerts/<int:pk>/close/", alert_close, name="alert_close"),
-    path("alerts/<int:pk>/note/", alert_add_note, name="alert_add_note"),
-    path("rules/", rule_list, name="rule_list"),
-    path("rules/<int:pk>/", rule_edit, name="rule_edit"),
-    path("rules/new/", rule_create, name="rule_create"),
-    path("rules/<int:pk>/change/", rule_change, name="rule_change"),
-]

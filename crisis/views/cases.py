@@ -14,7 +14,6 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -354,18 +353,3 @@ def safety_plan_pdf(request, pk: int):
     )
     response["Cache-Control"] = "no-store"
     return response
-
-
-urlpatterns = [
-    path("cases/", case_list, name="case_list"),
-    path("alerts/<int:pk>/crisis-case/", case_open, name="case_open"),
-    path("cases/<int:pk>/", case_detail, name="case_detail"),
-    path("cases/<int:pk>/risk-assessment/", case_risk_assessment, name="case_risk_assessment"),
-    path("cases/<int:pk>/safety-plan/", case_safety_plan, name="case_safety_plan"),
-    path("cases/<int:pk>/safety-plan/print/", safety_plan_print, name="safety_plan_print"),
-    path("cases/<int:pk>/safety-plan/pdf/", safety_plan_pdf, name="safety_plan_pdf"),
-    path("cases/<int:pk>/actions/", case_action, name="case_action"),
-    path("cases/<int:pk>/checks/<int:check_pk>/done/", case_check_complete, name="case_check_complete"),
-    path("cases/<int:pk>/request-close/", case_request_close, name="case_request_close"),
-    path("cases/<int:pk>/review/", case_review, name="case_review"),
-]

@@ -13,7 +13,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -174,11 +173,3 @@ def watch_remove(request, pk: int):
         ),
         done=_("%(name)s is no longer on the watch list."),
     )
-
-
-urlpatterns = [
-    path("watch/", watch_list, name="watch_list"),
-    path("watch/add/", watch_add, name="watch_add"),
-    path("watch/<int:pk>/review/", watch_review, name="watch_review"),
-    path("watch/<int:pk>/remove/", watch_remove, name="watch_remove"),
-]

@@ -15,7 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -401,16 +401,3 @@ def appointment_calendar(request):
         "query": urlencode({key: value for key, value in query.items() if key != "day" and value}),
     }
     return render(request, "workflow/appointments/calendar.html", context)
-
-
-urlpatterns = [
-    path("appointments/", appointment_list, name="appointment_list"),
-    path("appointments/new/", appointment_create, name="appointment_create"),
-    path("appointments/calendar/", appointment_calendar, name="appointment_calendar"),
-    path("appointments/<int:pk>/", appointment_detail, name="appointment_detail"),
-    path("appointments/<int:pk>/confirm/", appointment_confirm, name="appointment_confirm"),
-    path("appointments/<int:pk>/reschedule/", appointment_reschedule, name="appointment_reschedule"),
-    path("appointments/<int:pk>/check-in/", appointment_check_in, name="appointment_check_in"),
-    path("appointments/<int:pk>/cancel/", appointment_cancel, name="appointment_cancel"),
-    path("appointments/<int:pk>/no-show/", appointment_no_show, name="appointment_no_show"),
-]

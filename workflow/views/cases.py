@@ -13,7 +13,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -38,7 +37,6 @@ from workflow.models import Appointment, Case, Intake, ServicePlan
 from workflow.permissions import MANAGE_CASES
 from workflow.selectors import cases as selectors
 from workflow.services import cases as services
-from workflow.views import sessions
 
 
 def _case_to_work_on(request, pk: int) -> Case:
@@ -297,17 +295,3 @@ def plan_agreement(request, pk: int):
     else:
         messages.success(request, _("The client's agreement is recorded."))
     return redirect("workflow:case_detail", pk=plan.case_id)
-
-
-urlpatterns = [
-    path("cases/", case_list, name="case_list"),
-    path("cases/open/", case_open, name="case_open"),
-    path("cases/<int:pk>/", case_detail, name="case_detail"),
-    path("cases/<int:pk>/transfer/", case_transfer, name="case_transfer"),
-    path("cases/<int:pk>/close/", case_close, name="case_close"),
-    path("cases/<int:pk>/reopen/", case_reopen, name="case_reopen"),
-    path("cases/<int:pk>/intake/", intake_edit, name="intake_edit"),
-    path("cases/<int:pk>/plan/", plan_create, name="plan_create"),
-    path("plans/<int:pk>/agreement/", plan_agreement, name="plan_agreement"),
-    *sessions.urlpatterns,
-]

@@ -9,7 +9,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -220,13 +219,3 @@ def followup_create(request):
             return redirect("workflow:followup_detail", pk=task.pk)
     context = {"form": form, "resident": resident, "case": case}
     return render(request, "workflow/followups/form.html", context)
-
-
-urlpatterns = [
-    path("follow-ups/", followup_list, name="followup_list"),
-    path("follow-ups/new/", followup_create, name="followup_create"),
-    path("follow-ups/<int:pk>/", followup_detail, name="followup_detail"),
-    path("follow-ups/<int:pk>/complete/", followup_complete, name="followup_complete"),
-    path("follow-ups/<int:pk>/reassign/", followup_reassign, name="followup_reassign"),
-    path("follow-ups/<int:pk>/cancel/", followup_cancel, name="followup_cancel"),
-]

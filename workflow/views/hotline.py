@@ -9,7 +9,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -122,10 +121,3 @@ def hotline_detail(request, pk: int):
     services.hotline_entry_record_view(actor=request.user, entry=entry)
     context = {"entry": entry, "centre": centre_profile()}
     return render(request, "workflow/hotline/detail.html", context)
-
-
-urlpatterns = [
-    path("hotline/", hotline_list, name="hotline_list"),
-    path("hotline/new/", hotline_create, name="hotline_create"),
-    path("hotline/<int:pk>/", hotline_detail, name="hotline_detail"),
-]

@@ -13,7 +13,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -229,16 +228,3 @@ def referral_record_outcome(request, pk: int):
         ),
         _("The outcome of the referral is recorded."),
     )
-
-
-urlpatterns = [
-    path("institutions/", institution_list, name="institution_list"),
-    path("institutions/new/", institution_create, name="institution_create"),
-    path("institutions/<int:pk>/edit/", institution_edit, name="institution_edit"),
-    path("referrals/", referral_list, name="referral_list"),
-    path("cases/<int:case_pk>/referrals/new/", referral_create, name="referral_create"),
-    path("referrals/<int:pk>/", referral_detail, name="referral_detail"),
-    path("referrals/<int:pk>/letter/", referral_letter, name="referral_letter"),
-    path("referrals/<int:pk>/receipt/", referral_confirm_receipt, name="referral_confirm_receipt"),
-    path("referrals/<int:pk>/outcome/", referral_record_outcome, name="referral_outcome"),
-]

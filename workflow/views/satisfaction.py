@@ -16,7 +16,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -142,11 +141,3 @@ def satisfaction_issue(request):
             % {"number": case.number, "link": satisfaction_link(survey)},
         )
     return redirect("workflow:satisfaction_list")
-
-
-urlpatterns = [
-    path("satisfaction/", satisfaction_list, name="satisfaction_list"),
-    path("satisfaction/paper/", satisfaction_paper, name="satisfaction_paper_entry"),
-    path("satisfaction/issue/", satisfaction_issue, name="satisfaction_issue"),
-    path("satisfaction/<int:pk>/qr.png", satisfaction_qr, name="satisfaction_qr"),
-]

@@ -11,7 +11,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -125,10 +124,3 @@ def private_note(request, pk: int):
     context = {"session": session, "case": session.case, "form": form, "saved": saved}
     template = "workflow/cases/_private_note.html" if request.htmx else "workflow/cases/private_note.html"
     return render(request, template, context)
-
-
-urlpatterns = [
-    path("cases/<int:case_pk>/sessions/new/", session_create, name="session_create"),
-    path("sessions/<int:pk>/", session_detail, name="session_detail"),
-    path("sessions/<int:pk>/note/", private_note, name="private_note"),
-]

@@ -19,7 +19,7 @@ from assessments.models import RiskSignal
 from confidentiality.models import AuditEntry
 from crisis import routing
 from crisis.models import Alert, AlertEvent, AlertRule
-from crisis.services.signals import alert_from_signal, signal_raise
+from crisis.services.intake import alert_from_signal, signal_raise
 from notifications.models import Notification
 from screening.imports import import_validate_and_store
 from screening.services import campaign_create, campaign_set_status, selftest_submit
@@ -180,7 +180,7 @@ def test_after_an_alert_is_closed_a_new_signal_opens_a_new_alert(people, tree):
 def test_a_concurrent_alert_for_the_same_person_is_joined_not_duplicated(people, tree, monkeypatch):
     resident = resident_in(people, tree.grid)
     _signal, existing = raise_assessment(resident, PHQ9_ITEM9_1)
-    from crisis.services import signals as module
+    from crisis.services import intake as module
 
     # As if another request had opened the alert between our look and our insert.
     looks = iter([None])
@@ -502,7 +502,7 @@ def test_callers_get_the_signal_and_the_alert_back(people, tree):
 
 
 def test_nothing_is_half_written_when_the_alert_cannot_be_made(people, tree, monkeypatch):
-    from crisis.services import signals as module
+    from crisis.services import intake as module
 
     def broken(*args, **kwargs):
         raise RuntimeError("routing failed")

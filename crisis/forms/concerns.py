@@ -1,5 +1,5 @@
 """Forms of the concern report and the counsellor's risk flag: input shape only; the rules live in
-crisis.services.reports."""
+crisis.services.concerns."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from archives.models import Resident
-from crisis.services.reports import DESCRIPTION_MAX, SHORT_MAX
+from crisis.services.concerns import DESCRIPTION_MAX, SHORT_MAX
 
 
 class ResidentPickField(forms.ModelChoiceField):

@@ -1,7 +1,7 @@
 """Writes of the crisis domain that start from people, not results (CRI-1): concern reports from
 field staff and a counsellor's flag on an archive or a session.
 
-Both only raise a risk signal (``crisis.services.signals.signal_raise``); the warning rules decide
+Both only raise a risk signal (``crisis.services.intake.signal_raise``); the warning rules decide
 what alert follows. A concern report's author sees nothing of that: the report is theirs, the
 signal and its alert are clinical.
 """
@@ -88,7 +88,7 @@ def concern_report_submit(
     if actor.org_unit_id is None and resident is None:
         raise ValidationError(_("Your account has no organisation unit; ask the administrator."))
 
-    from crisis.services.signals import signal_raise
+    from crisis.services.intake import signal_raise
 
     signal, _alert = signal_raise(
         source=RiskSignal.Source.CONCERN,
@@ -157,7 +157,7 @@ def risk_flag_raise(
             "note": note,
         }
 
-    from crisis.services.signals import signal_raise
+    from crisis.services.intake import signal_raise
 
     signal, alert = signal_raise(
         source=RiskSignal.Source.COUNSELLOR,

@@ -13,18 +13,17 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from archives.services import resident_search_record
 from confidentiality import policy
 from core.selectors import centre_profile
-from crisis.forms.reports import ConcernReportForm, ResidentSearchForm, RiskFlagForm
+from crisis.forms.concerns import ConcernReportForm, ResidentSearchForm, RiskFlagForm
 from crisis.models import ConcernReport
 from crisis.permissions import FLAG_RISK, REPORT_CONCERN
-from crisis.selectors import reports as selectors
-from crisis.services import reports as services
+from crisis.selectors import concerns as selectors
+from crisis.services import concerns as services
 from lib.forms import apply_validation_error
 
 # ---------------------------------------------------------------------------------------------
@@ -163,11 +162,3 @@ def flag_create(request):
             return redirect("archives:detail", pk=resident.pk)
     context = {"form": form, "resident": resident, "session": session, "centre": centre_profile()}
     return render(request, "crisis/flag_form.html", context)
-
-
-urlpatterns = [
-    path("concerns/", concern_list, name="concern_list"),
-    path("concerns/new/", concern_create, name="concern_create"),
-    path("concerns/<int:pk>/received/", concern_received, name="concern_received"),
-    path("flags/new/", flag_create, name="flag_create"),
-]
