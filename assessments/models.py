@@ -149,44 +149,6 @@ class CampaignResponse(models.Model):
         return f"{self.campaign_id}:{self.pk}"
 
 
-class RiskSignal(models.Model):
-    """A warning raised by a result (a critical flag or a severe band). The crisis domain turns
-    these into alerts; until then they are listed for the clinical team."""
-
-    class Source(models.TextChoices):
-        ASSESSMENT = "assessment", _("Assessment")
-        HOTLINE = "hotline", _("Hotline or online consultation")
-        COUNSELLOR = "counsellor", _("Counsellor's flag")
-        CONCERN = "concern", _("Concern report")
-        EXTERNAL = "external", _("External system")
-
-    resident = models.ForeignKey(
-        "archives.Resident", on_delete=models.PROTECT, null=True, blank=True, related_name="risk_signals"
-    )
-    source = models.CharField(max_length=20, choices=Source.choices)
-    assessment = models.ForeignKey(
-        Assessment, on_delete=models.PROTECT, null=True, blank=True, related_name="signals"
-    )
-    flags = models.JSONField(default=list, blank=True)
-    band = models.CharField(max_length=40, blank=True)
-    # Counsellor flags, concern reports and external systems: who raised it, whether they marked
-    # it urgent or as immediate danger, and what they wrote (clinical: encrypted).
-    urgent = models.BooleanField(default=False)
-    immediate_danger = models.BooleanField(default=False)
-    note = EncryptedTextField(blank=True)
-    reported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    handled_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-
-    def __str__(self) -> str:
-        return f"{self.source}:{self.band}:{','.join(self.flags)}"
-
-
 class ImportJob(models.Model):
     """A bulk entry of paper results into a campaign (SCR-2), run in the background.
 

@@ -1,7 +1,7 @@
 """Crisis early warning (CRI-1, CRI-2, CRI-4): warning rules, alerts with response deadlines and
 escalation, and concern reports from field staff.
 
-Signals (``assessments.RiskSignal``) come from assessments, the hotline, counsellors' flags,
+Signals (``RiskSignal``) come from assessments, the hotline, counsellors' flags,
 concern reports and external systems. ``AlertRule`` rows decide which signal raises which level;
 one open alert per person collects every later signal (raising its level if higher). Every step
 of an alert is an ``AlertEvent``: the alert's history.
@@ -17,6 +17,47 @@ from django.utils.translation import pgettext_lazy
 from confidentiality.fields import EncryptedTextField
 
 USER = settings.AUTH_USER_MODEL
+
+
+class RiskSignal(models.Model):
+    """A warning signal (CRI-1): from a result (a critical flag or a severe band), the hotline, a
+    counsellor's flag, a concern report or an external system. The warning rules turn signals
+    into alerts (``crisis.services.intake``); until then they are listed for the clinical team."""
+
+    class Source(models.TextChoices):
+        ASSESSMENT = "assessment", _("Assessment")
+        HOTLINE = "hotline", _("Hotline or online consultation")
+        COUNSELLOR = "counsellor", _("Counsellor's flag")
+        CONCERN = "concern", _("Concern report")
+        EXTERNAL = "external", _("External system")
+
+    resident = models.ForeignKey(
+        "archives.Resident", on_delete=models.PROTECT, null=True, blank=True, related_name="risk_signals"
+    )
+    source = models.CharField(max_length=20, choices=Source.choices)
+    assessment = models.ForeignKey(
+        "assessments.Assessment", on_delete=models.PROTECT, null=True, blank=True, related_name="signals"
+    )
+    flags = models.JSONField(default=list, blank=True)
+    band = models.CharField(max_length=40, blank=True)
+    # Counsellor flags, concern reports and external systems: who raised it, whether they marked
+    # it urgent or as immediate danger, and what they wrote (clinical: encrypted).
+    urgent = models.BooleanField(default=False)
+    immediate_danger = models.BooleanField(default=False)
+    note = EncryptedTextField(blank=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    handled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        # The table keeps the name it had while the model lived in assessments.
+        db_table = "assessments_risksignal"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.band}:{','.join(self.flags)}"
 
 
 class Level(models.TextChoices):
@@ -175,7 +216,7 @@ class AlertEvent(models.Model):
     at = models.DateTimeField()
     by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     signal = models.ForeignKey(
-        "assessments.RiskSignal", on_delete=models.PROTECT, null=True, blank=True, related_name="alert_events"
+        "crisis.RiskSignal", on_delete=models.PROTECT, null=True, blank=True, related_name="alert_events"
     )
     rule = models.ForeignKey(AlertRule, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     from_level = models.CharField(max_length=10, choices=Level.choices, blank=True)
@@ -208,7 +249,7 @@ class ConcernReport(models.Model):
     description = EncryptedTextField(_("what you saw or heard"))
     urgent = models.BooleanField(_("urgent: the person may be in danger now"), default=False)
     signal = models.OneToOneField(
-        "assessments.RiskSignal",
+        "crisis.RiskSignal",
         on_delete=models.PROTECT,
         null=True,
         blank=True,

@@ -12,12 +12,12 @@ from archives.models import Archive, Resident
 from archives.permissions import MANAGE_ARCHIVES, VIEW_RESIDENTS
 from archives.selectors import archives_due_for_review, break_glass_to_review, pending_access_requests
 from assessments.labels import signal_labels
-from assessments.models import RiskSignal
 from confidentiality import policy
 from confidentiality.models import AuditEntry
 from confidentiality.permissions import DECIDE_ACCESS, REVIEW_BREAK_GLASS
 from confidentiality.roles import Role
 from core.models import JobRun
+from crisis.models import RiskSignal
 from crisis.permissions import HANDLE_ALERTS
 from crisis.selectors.alerts import open_alert_counts
 from orgs.models import OrgUnit, ServiceSite

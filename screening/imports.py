@@ -39,12 +39,13 @@ from archives.permissions import REGISTER_RESIDENTS
 from archives.services import ADULT_AGE, ID_ERRORS, ID_INDEX_PURPOSE, DuplicateResident, resident_register
 from assessments.labels import answer_error
 from assessments.library import Instrument, get_instrument
-from assessments.models import Assessment, Campaign, CampaignResponse, ImportJob, RiskSignal
+from assessments.models import Assessment, Campaign, CampaignResponse, ImportJob
 from assessments.permissions import MANAGE_CAMPAIGNS
 from assessments.scoring import AnswerError, score
 from confidentiality import policy
 from confidentiality.services import audit_record
 from crisis import rules
+from crisis.models import RiskSignal
 from crisis.services.intake import alerts_from_signals
 from lib.encryption import _fernet, blind_index  # _fernet: the payload is bytes, not text
 from lib.identity import InvalidIdNumber, parse_prc_id_number

@@ -666,7 +666,7 @@ class HotlineEntry(models.Model):
         verbose_name=_("case"),
     )
     signal = models.ForeignKey(
-        "assessments.RiskSignal",
+        "crisis.RiskSignal",
         on_delete=models.PROTECT,
         null=True,
         blank=True,

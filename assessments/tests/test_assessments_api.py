@@ -7,9 +7,10 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from archives.services import archive_set_responsible, resident_register
-from assessments.models import Assessment, RiskSignal
+from assessments.models import Assessment
 from confidentiality.models import ConsentKind
 from confidentiality.services import consent_record, consent_text_publish
+from crisis.models import RiskSignal
 
 pytestmark = pytest.mark.django_db
 

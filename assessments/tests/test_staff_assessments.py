@@ -10,11 +10,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from archives.services import archive_set_responsible, resident_register
-from assessments.models import AppendOnlyError, Assessment, RiskSignal
+from assessments.models import AppendOnlyError, Assessment
 from assessments.services import assessment_record
 from confidentiality.models import AuditEntry, ConsentKind
 from confidentiality.services import consent_record, consent_text_publish
 from conftest import login_fully
+from crisis.models import RiskSignal
 from lib.identity import prc_id_check_character
 
 pytestmark = pytest.mark.django_db

@@ -12,9 +12,8 @@ from django.db import models
 from django.db.models import Case, Count, IntegerField, Q, Value, When
 
 from assessments.library import available_instruments
-from assessments.models import RiskSignal
 from confidentiality import policy
-from crisis.models import Alert, AlertEvent, AlertRule, CrisisCase, Level
+from crisis.models import Alert, AlertEvent, AlertRule, CrisisCase, Level, RiskSignal
 from crisis.rules import condition_phrases
 
 # The queue's filter on state: one state, or all open ones together.

@@ -13,10 +13,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from archives.models import Resident
-from assessments.models import RiskSignal
 from confidentiality import policy
 from confidentiality.services import audit_record
-from crisis.models import Alert, ConcernReport
+from crisis.models import Alert, ConcernReport, RiskSignal
 from crisis.permissions import REPORT_CONCERN
 
 # Long enough for a careful account, short enough that a paste of a whole chat log is refused.

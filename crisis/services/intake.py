@@ -18,10 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from archives.models import RISK_ORDER, Archive, RiskLevelChange
-from assessments.models import RiskSignal
 from confidentiality.services import audit_record
 from crisis import routing, rules
-from crisis.models import LEVEL_ORDER, Alert, AlertEvent, AlertRule
+from crisis.models import LEVEL_ORDER, Alert, AlertEvent, AlertRule, RiskSignal
 
 from .escalation import respond_by_for
 from .notify import message_level_raised, message_raised

@@ -9,8 +9,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from archives.services import archive_set_responsible, resident_register
-from assessments.models import RiskSignal
-from crisis.models import Alert, AlertEvent
+from crisis.models import Alert, AlertEvent, RiskSignal
 
 
 def client_of(people, unit, name: str, responsible=()):

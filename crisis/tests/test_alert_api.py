@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 from rest_framework.test import APIClient
 
-from assessments.models import RiskSignal
 from confidentiality.models import AuditEntry
-from crisis.models import Alert, AlertRule
+from crisis.models import Alert, AlertRule, RiskSignal
 from crisis.tests.alert_support import client_of, make_alert
 
 pytestmark = pytest.mark.django_db

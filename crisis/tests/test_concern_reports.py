@@ -15,9 +15,8 @@ from django.utils import translation
 
 from archives.models import RiskLevel
 from archives.tests.conftest import client_for, register, valid_id
-from assessments.models import RiskSignal
 from confidentiality.models import AuditEntry
-from crisis.models import Alert, ConcernReport, Level
+from crisis.models import Alert, ConcernReport, Level, RiskSignal
 from crisis.services.concerns import concern_report_submit
 
 pytestmark = pytest.mark.django_db

@@ -12,10 +12,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from assessments.models import RiskSignal
 from confidentiality.models import AuditEntry
 from core.models import CentreProfile
-from crisis.models import Alert, Level
+from crisis.models import Alert, Level, RiskSignal
 from crisis.services.concerns import risk_flag_raise
 from workflow.services.sessions import session_record_create
 from workflow.tests.case_support import client_for

@@ -7,9 +7,8 @@ from importlib import import_module
 
 import pytest
 
-from assessments.models import RiskSignal
 from crisis import rules
-from crisis.models import AlertRule
+from crisis.models import AlertRule, RiskSignal
 
 from .engine_helpers import (
     PHQ9_ITEM9_1,

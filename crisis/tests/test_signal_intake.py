@@ -15,10 +15,9 @@ from django.utils import timezone
 
 from archives.models import RiskLevelChange
 from archives.services import risk_level_set
-from assessments.models import RiskSignal
 from confidentiality.models import AuditEntry
 from crisis import routing
-from crisis.models import Alert, AlertEvent, AlertRule
+from crisis.models import Alert, AlertEvent, AlertRule, RiskSignal
 from crisis.services.intake import alert_from_signal, signal_raise
 from notifications.models import Notification
 from screening.imports import import_validate_and_store

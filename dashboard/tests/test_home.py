@@ -44,7 +44,8 @@ def test_the_administrator_home_counts_accounts_and_the_worker_home_does_not(peo
 
 def test_the_clinical_home_counts_risk_signals_of_the_caseload_only(people, tree):
     from archives.services import archive_set_responsible, resident_register
-    from assessments.models import Assessment, RiskSignal
+    from assessments.models import Assessment
+    from crisis.models import RiskSignal
 
     resident = resident_register(actor=people.worker, name="周九", org_unit=tree.grid)
     archive_set_responsible(actor=people.archivist, archive=resident.archive, staff=[people.counsellor])

@@ -98,7 +98,7 @@ def test_the_full_demo_has_two_hundred_varied_residents_most_with_consent(settin
 def test_the_full_demo_has_a_working_service_diary(settings):
     from django.utils import timezone
 
-    from assessments.models import RiskSignal
+    from crisis.models import RiskSignal
     from orgs.models import DutyShift
     from workflow.models import (
         Appointment,

@@ -11,7 +11,8 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from archives.services import resident_register
-from assessments.models import Assessment, CampaignResponse, RiskSignal
+from assessments.models import Assessment, CampaignResponse
+from crisis.models import RiskSignal
 from lib.identity import prc_id_check_character
 from screening.services import campaign_coverage, campaign_create, campaign_set_status
 

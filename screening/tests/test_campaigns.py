@@ -12,8 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from archives.services import resident_register
-from assessments.models import Assessment, CampaignResponse, RiskSignal
+from assessments.models import Assessment, CampaignResponse
 from conftest import login_fully
+from crisis.models import RiskSignal
 from lib.identity import prc_id_check_character
 from screening.services import campaign_coverage, campaign_create, campaign_set_status, selftest_submit
 

@@ -18,9 +18,10 @@ from openpyxl import Workbook, load_workbook
 
 from archives.models import Resident
 from archives.services import resident_register
-from assessments.models import Assessment, CampaignResponse, ImportJob, RiskSignal
+from assessments.models import Assessment, CampaignResponse, ImportJob
 from confidentiality.models import AuditEntry
 from conftest import login_fully
+from crisis.models import RiskSignal
 from lib.identity import prc_id_check_character
 from screening import imports
 from screening.imports import ImportRejected, import_template, import_validate_and_store

@@ -8,7 +8,8 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from assessments.models import CampaignResponse, RiskSignal
+from assessments.models import CampaignResponse
+from crisis.models import RiskSignal
 from screening.services import campaign_create, campaign_set_status
 
 pytestmark = pytest.mark.django_db

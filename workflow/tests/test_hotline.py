@@ -11,10 +11,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.models import RiskSignal
 from confidentiality.models import AuditEntry
 from conftest import login_fully
 from core.models import CentreProfile
+from crisis.models import RiskSignal
 from workflow.models import HotlineEntry
 from workflow.services.hotline import hotline_entry_record
 from workflow.tests.followup_hotline_support import client_of, make_case
