@@ -140,6 +140,12 @@ class CampaignResponse(models.Model):
         related_name="campaign_responses",
     )
     idempotency_key = models.CharField(max_length=64, unique=True)
+    # CONF-1: what the person agreed to before answering, recorded by selftest_submit. The versions
+    # are {kind: version} of the consent texts shown; sittings stored before this was recorded
+    # have no consent time.
+    consent_versions = models.JSONField(_("consent text versions"), default=dict, blank=True)
+    consent_given_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
+    identified = models.BooleanField(_("identified"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -47,7 +47,11 @@ class PublicSelfTest(APIView):
                 client_ip=client_ip_from_request(request._request),
             )
         result = campaigns.selftest_submit(
-            campaign=campaign, resident=resident, answers=answers, idempotency_key=values["idempotency_key"]
+            campaign=campaign,
+            resident=resident,
+            answers=answers,
+            idempotency_key=values["idempotency_key"],
+            consent=campaigns.SelfTestConsent.now(agreed=values["consent"]),
         )
         body = {
             "stored": result.created,

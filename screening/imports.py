@@ -720,7 +720,15 @@ class _Import:
         now = timezone.now()
         responses = _Inserter(
             CampaignResponse,
-            constants={"campaign": self.campaign.pk, "created_at": now},
+            # Paper sittings: consent was taken on paper as the campaign describes
+            # (guardian_consent_method), not through the self-test's texts; every row names a person.
+            constants={
+                "campaign": self.campaign.pk,
+                "created_at": now,
+                "consent_versions": {},
+                "consent_given_at": None,
+                "identified": True,
+            },
             per_row=("resident", "idempotency_key"),
         )
         assessments = _Inserter(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import secrets
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -28,6 +29,7 @@ from assessments.models import Assessment, Campaign, CampaignResponse
 from assessments.permissions import MANAGE_CAMPAIGNS
 from assessments.scoring import AnswerError, score
 from confidentiality import policy
+from confidentiality.models import ConsentKind, ConsentText
 from confidentiality.services import audit_record
 from lib.encryption import blind_index
 from lib.identity import InvalidIdNumber, parse_prc_id_number
@@ -222,18 +224,74 @@ class SelfTestResult:
         return any(a.severe or a.flags for a in self.assessments)
 
 
+# The consent texts a self-test shows before the first question (CONF-1).
+SELFTEST_CONSENT_KINDS = (ConsentKind.INFORMED, ConsentKind.SENSITIVE_INFO)
+
+
+def selftest_consent_texts() -> list[ConsentText]:
+    """The current consent texts a person agrees to before a self-test, in the order shown."""
+    return list(ConsentText.objects.filter(is_current=True, kind__in=SELFTEST_CONSENT_KINDS).order_by("kind"))
+
+
+@dataclass(frozen=True)
+class SelfTestConsent:
+    """What the person agreed to: ``versions`` is {kind: version} of the texts shown to them."""
+
+    agreed: bool
+    versions: dict[str, str]
+    given_at: datetime
+
+    @classmethod
+    def now(cls, *, agreed: bool) -> SelfTestConsent:
+        """Consent given at this moment to the texts current now (the API: one request)."""
+        return cls(
+            agreed=agreed,
+            versions={text.kind: text.version for text in selftest_consent_texts()},
+            given_at=timezone.now(),
+        )
+
+    def as_session(self) -> dict:
+        return {"agreed": self.agreed, "versions": self.versions, "given_at": self.given_at.isoformat()}
+
+    @classmethod
+    def from_session(cls, value: dict | None) -> SelfTestConsent:
+        if not value:
+            return cls(agreed=False, versions={}, given_at=timezone.now())
+        return cls(
+            agreed=bool(value.get("agreed")),
+            versions=dict(value.get("versions") or {}),
+            given_at=datetime.fromisoformat(value["given_at"]),
+        )
+
+
 @transaction.atomic
 def selftest_submit(
-    *, campaign: Campaign, resident: Resident | None, answers: dict[str, list], idempotency_key: str
+    *,
+    campaign: Campaign,
+    resident: Resident | None,
+    answers: dict[str, list],
+    idempotency_key: str,
+    consent: SelfTestConsent,
 ) -> SelfTestResult:
     """Store one sitting: all its assessments, in one transaction, once per idempotency key.
 
+    Nothing is stored without consent (CONF-1): the sitting records which consent texts (kind and
+    version) the person agreed to, when, and whether they took the test identified or anonymously,
+    whichever entry point (web, API, a later one) called. Consent to texts that are no longer the
+    current ones is refused: the person must see the texts in force.
     A severe band, a critical flag or a result a warning rule matches writes a risk signal, and the
     alert it raises exists before the result page is shown.
     """
     existing = CampaignResponse.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
         return SelfTestResult(existing, list(existing.assessments.order_by("pk")), created=False)
+    if not consent.agreed:
+        raise ValidationError(_("Please read and agree to the consent before you start."))
+    current = {text.kind: text.version for text in selftest_consent_texts()}
+    if consent.versions != current:
+        raise ValidationError(
+            _("The consent text has changed since you started: please read it again and agree.")
+        )
     problem = campaign_open_problem(campaign)
     if problem:
         raise ValidationError(problem)
@@ -243,7 +301,12 @@ def selftest_submit(
     try:
         with transaction.atomic():
             response = CampaignResponse.objects.create(
-                campaign=campaign, resident=resident, idempotency_key=idempotency_key
+                campaign=campaign,
+                resident=resident,
+                idempotency_key=idempotency_key,
+                consent_versions=consent.versions,
+                consent_given_at=consent.given_at,
+                identified=resident is not None,
             )
     except IntegrityError:  # the same submit arrived twice at once; the first one stored it
         existing = CampaignResponse.objects.get(idempotency_key=idempotency_key)

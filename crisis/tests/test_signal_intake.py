@@ -21,7 +21,7 @@ from crisis.models import Alert, AlertEvent, AlertRule, RiskSignal
 from crisis.services.intake import alert_from_signal, signal_raise
 from notifications.models import Notification
 from screening.imports import import_validate_and_store
-from screening.services import campaign_create, campaign_set_status, selftest_submit
+from screening.services import SelfTestConsent, campaign_create, campaign_set_status, selftest_submit
 from workflow.services.hotline import hotline_entry_record
 
 from .engine_helpers import (
@@ -332,7 +332,11 @@ def test_an_anonymous_self_test_alert_goes_to_the_campaign_unit(people, tree):
     )
     campaign_set_status(actor=people.director, campaign=campaign, status="running")
     result = selftest_submit(
-        campaign=campaign, resident=None, answers={"phq9": PHQ9_ITEM9_2}, idempotency_key="a"
+        campaign=campaign,
+        resident=None,
+        answers={"phq9": PHQ9_ITEM9_2},
+        idempotency_key="a",
+        consent=SelfTestConsent.now(agreed=True),
     )
     alert = Alert.objects.get()
     assert (alert.level, alert.resident, alert.org_unit) == ("red", None, tree.willow)

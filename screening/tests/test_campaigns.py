@@ -16,7 +16,13 @@ from assessments.models import Assessment, CampaignResponse
 from conftest import login_fully
 from crisis.models import RiskSignal
 from lib.identity import prc_id_check_character
-from screening.services import campaign_coverage, campaign_create, campaign_set_status, selftest_submit
+from screening.services import (
+    SelfTestConsent,
+    campaign_coverage,
+    campaign_create,
+    campaign_set_status,
+    selftest_submit,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -137,7 +143,13 @@ def test_the_result_page_belongs_to_the_sitting_that_made_it(client, campaign, s
 def test_submitting_to_a_closed_campaign_is_refused(people, campaign, student):
     campaign_set_status(actor=people.director, campaign=campaign, status="closed")
     with pytest.raises(ValidationError):
-        selftest_submit(campaign=campaign, resident=student, answers={"phq2": [0, 0]}, idempotency_key="k")
+        selftest_submit(
+            campaign=campaign,
+            resident=student,
+            answers={"phq2": [0, 0]},
+            idempotency_key="k",
+            consent=SelfTestConsent.now(agreed=True),
+        )
 
 
 def test_staff_screens_show_coverage_and_a_qr_code(people, campaign, student):

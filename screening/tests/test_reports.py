@@ -16,7 +16,7 @@ from archives.services import resident_register
 from conftest import login_fully
 from lib.identity import prc_id_check_character
 from screening.reports import followups_create_for_positives
-from screening.services import campaign_create, campaign_set_status, selftest_submit
+from screening.services import SelfTestConsent, campaign_create, campaign_set_status, selftest_submit
 from workflow.models import FollowUpTask
 
 pytestmark = pytest.mark.django_db
@@ -49,7 +49,13 @@ def screened(people, tree):
             tags=["student"],
         )
         answers = {"phq2": [2, 2], "phq9": [2, 2, 2, 2, 2, 2, 2, 2, 0]} if n < 2 else {"phq2": [0, 1]}
-        selftest_submit(campaign=campaign, resident=resident, answers=answers, idempotency_key=f"key-{n}")
+        selftest_submit(
+            campaign=campaign,
+            resident=resident,
+            answers=answers,
+            idempotency_key=f"key-{n}",
+            consent=SelfTestConsent.now(agreed=True),
+        )
     return campaign
 
 

@@ -14,7 +14,6 @@ from assessments.forms import AnswerForm
 from assessments.labels import band_label, flag_labels
 from assessments.library import get_instrument
 from assessments.models import Campaign, CampaignResponse
-from confidentiality.models import ConsentKind, ConsentText
 from core.selectors import centre_profile
 from lib.request_context import client_ip_from_request
 
@@ -60,11 +59,11 @@ def selftest_start(request, token: str):
                 "resident": resident.pk if resident else None,
                 "key": secrets.token_urlsafe(24),
                 "done": {},
+                # The form collected the agreement; the service records it with the sitting.
+                "consent": campaigns.SelfTestConsent.now(agreed=form.cleaned_data["consent"]).as_session(),
             }
             return redirect("selftest:step", token=token)
-    texts = ConsentText.objects.filter(
-        is_current=True, kind__in=[ConsentKind.INFORMED, ConsentKind.SENSITIVE_INFO]
-    ).order_by("kind")
+    texts = campaigns.selftest_consent_texts()
     return render(
         request,
         "screening/selftest_start.html",
@@ -129,7 +128,11 @@ def selftest_finish(request, token: str):
             resident = Resident.objects.filter(pk=state["resident"]).first() if state["resident"] else None
             try:
                 campaigns.selftest_submit(
-                    campaign=campaign, resident=resident, answers=state["done"], idempotency_key=key
+                    campaign=campaign,
+                    resident=resident,
+                    answers=state["done"],
+                    idempotency_key=key,
+                    consent=campaigns.SelfTestConsent.from_session(state.get("consent")),
                 )
             except ValidationError as exc:
                 return render(

@@ -94,7 +94,7 @@ def test_the_months_after_closing_are_a_setting(people, team, settings):
 
 def test_a_screening_follow_up_goes_to_the_first_responsible_counsellor_or_to_nobody(people, tree):
     from screening.reports import followups_create_for_positives
-    from screening.services import campaign_create, campaign_set_status, selftest_submit
+    from screening.services import SelfTestConsent, campaign_create, campaign_set_status, selftest_submit
 
     today = timezone.localdate()
     campaign = campaign_create(
@@ -114,7 +114,13 @@ def test_a_screening_follow_up_goes_to_the_first_responsible_counsellor_or_to_no
     ]
     for n, resident in enumerate(residents):
         answers = {"phq2": [2, 2], "phq9": [2, 2, 2, 2, 2, 2, 2, 2, 0]}
-        selftest_submit(campaign=campaign, resident=resident, answers=answers, idempotency_key=f"key-{n}")
+        selftest_submit(
+            campaign=campaign,
+            resident=resident,
+            answers=answers,
+            idempotency_key=f"key-{n}",
+            consent=SelfTestConsent.now(agreed=True),
+        )
 
     assert followups_create_for_positives(actor=people.director, campaign=campaign) == 2
     assignees = dict(FollowUpTask.objects.values_list("resident_id", "assignee_id"))
