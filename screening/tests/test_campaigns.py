@@ -62,14 +62,14 @@ def campaign(people, tree):
 
 def start(client, campaign, **data):
     return client.post(
-        reverse("selftest:start", args=[campaign.token]),
+        reverse("portal:selftest_start", args=[campaign.token]),
         {"consent": "on", "name": "小明", "id_number": ID_NUMBER, **data},
     )
 
 
 def answer(client, campaign, *values):
     return client.post(
-        reverse("selftest:step", args=[campaign.token]),
+        reverse("portal:selftest_step", args=[campaign.token]),
         {f"item_{n}": str(v) for n, v in enumerate(values, 1)},
     )
 
@@ -77,13 +77,13 @@ def answer(client, campaign, *values):
 def test_a_positive_phq2_leads_into_the_phq9_and_a_double_submit_stores_once(client, campaign, student):
     assert start(client, campaign).status_code == 302
     answer(client, campaign, 2, 2)  # PHQ-2 positive
-    page = client.get(reverse("selftest:step", args=[campaign.token]))
+    page = client.get(reverse("portal:selftest_step", args=[campaign.token]))
     assert page.context["instrument"].code == "phq9"  # the funnel, before GAD-2
     assert page.context["form"].initial == {"item_1": "2", "item_2": "2"}
     answer(client, campaign, 2, 2, 2, 2, 1, 1, 1, 1, 1)
     answer(client, campaign, 0, 1)  # GAD-2 negative
     key = client.session["selftest"]["key"]
-    finish = reverse("selftest:finish", args=[campaign.token])
+    finish = reverse("portal:selftest_finish", args=[campaign.token])
     first = client.post(finish, {"key": key})
     second = client.post(finish, {"key": key})
     assert first.status_code == second.status_code == 302 and first.url == second.url
@@ -98,7 +98,7 @@ def test_a_positive_phq2_leads_into_the_phq9_and_a_double_submit_stores_once(cli
 
 def test_consent_is_required_first(client, campaign, student):
     response = client.post(
-        reverse("selftest:start", args=[campaign.token]), {"name": "小明", "id_number": ID_NUMBER}
+        reverse("portal:selftest_start", args=[campaign.token]), {"name": "小明", "id_number": ID_NUMBER}
     )
     assert response.status_code == 200
     assert "selftest" not in client.session
@@ -119,7 +119,7 @@ def test_every_item_must_be_answered_on_a_public_form(client, campaign, student)
 @pytest.mark.parametrize("status", ["draft", "closed"])
 def test_a_closed_or_unopened_campaign_says_so(client, people, campaign, status):
     campaign_set_status(actor=people.director, campaign=campaign, status=status)
-    response = client.get(reverse("selftest:start", args=[campaign.token]))
+    response = client.get(reverse("portal:selftest_start", args=[campaign.token]))
     assert response.status_code == 410
 
 
@@ -127,7 +127,7 @@ def test_an_expired_campaign_says_so(client, campaign):
     campaign.ends_on = timezone.localdate() - timedelta(days=1)
     campaign.starts_on = campaign.ends_on - timedelta(days=3)
     campaign.save()
-    assert client.get(reverse("selftest:start", args=[campaign.token])).status_code == 410
+    assert client.get(reverse("portal:selftest_start", args=[campaign.token])).status_code == 410
 
 
 def test_the_result_page_belongs_to_the_sitting_that_made_it(client, campaign, student):
@@ -135,8 +135,8 @@ def test_the_result_page_belongs_to_the_sitting_that_made_it(client, campaign, s
     answer(client, campaign, 0, 0)
     answer(client, campaign, 0, 0)
     key = client.session["selftest"]["key"]
-    client.post(reverse("selftest:finish", args=[campaign.token]), {"key": key})
-    other = Client().get(reverse("selftest:result", args=[campaign.token, key]))
+    client.post(reverse("portal:selftest_finish", args=[campaign.token]), {"key": key})
+    other = Client().get(reverse("portal:selftest_result", args=[campaign.token, key]))
     assert other.status_code == 302
 
 
@@ -219,7 +219,7 @@ def test_a_school_screening_identifies_students_by_student_number_and_name(clien
         identification="student_number",
     )
     campaign_set_status(actor=people.director, campaign=campaign, status="running")
-    url = reverse("selftest:start", args=[campaign.token])
+    url = reverse("portal:selftest_start", args=[campaign.token])
     wrong = client.post(url, {"consent": "on", "name": "小刚", "student_number": "999"})
     assert wrong.status_code == 200 and wrong.context["form"].non_field_errors()
     assert (

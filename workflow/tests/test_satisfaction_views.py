@@ -66,7 +66,7 @@ def test_answering_on_the_page_stores_the_answer_and_thanks_the_client(survey):
     assert stored(survey)[:2] == (5, "谢谢老师")
     thanks = client.get(public_url(survey))
     assert thanks.status_code == 200
-    assert thanks.templates[0].name == "workflow/satisfaction/public_thanks.html"
+    assert thanks.templates[0].name == "portal/satisfaction/thanks.html"
 
 
 def test_a_used_link_says_so_clearly_to_anyone_else(survey):
@@ -102,7 +102,7 @@ def test_a_missing_rating_is_asked_for_again_and_nothing_is_stored(survey):
 
 
 def test_an_unknown_token_is_a_404(served):
-    assert Client().get(reverse("service_public:satisfaction", args=["nope"])).status_code == 404
+    assert Client().get(reverse("portal:satisfaction", args=["nope"])).status_code == 404
 
 
 def test_the_token_of_paper_feedback_is_no_public_page(people, served):
