@@ -1,9 +1,20 @@
+"""The portal's URLs: every public, resident-facing page (no login), namespace ``portal``.
+
+Mounted at the site root; the paths are those the pages always had (the self-test under /t/)."""
+
 from django.urls import path
 
-from . import views
+from .views import appointments, home, satisfaction, selftest
 
 app_name = "portal"
 
 urlpatterns = [
-    path("", views.portal_home, name="home"),
+    path("", home.portal_home, name="home"),
+    path("t/<str:token>/", selftest.selftest_start, name="selftest_start"),
+    path("t/<str:token>/questions/", selftest.selftest_step, name="selftest_step"),
+    path("t/<str:token>/finish/", selftest.selftest_finish, name="selftest_finish"),
+    path("t/<str:token>/result/<str:key>/", selftest.selftest_result, name="selftest_result"),
+    path("appointments/request/", appointments.appointment_request, name="appointment_request"),
+    path("appointments/requested/", appointments.appointment_requested, name="appointment_requested"),
+    path("feedback/<str:token>/", satisfaction.satisfaction, name="satisfaction"),
 ]

@@ -1,9 +1,9 @@
-"""Screening's URLs: the staff pages under /staff/assessments/campaigns/ (namespace ``screening``)
-and the public self-test under /t/ (namespace ``selftest``); the paths are those they always had."""
+"""Screening's URLs: the staff pages under /staff/assessments/campaigns/ (namespace ``screening``);
+the public self-test under /t/ is a portal page (portal/urls.py)."""
 
 from django.urls import path
 
-from .views import campaigns, imports, selftest
+from .views import campaigns, imports
 
 app_name = "screening"
 
@@ -24,13 +24,3 @@ urlpatterns = [
         name="campaign_import_status",
     ),
 ]
-
-selftest_patterns = (
-    [
-        path("<str:token>/", selftest.selftest_start, name="start"),
-        path("<str:token>/questions/", selftest.selftest_step, name="step"),
-        path("<str:token>/finish/", selftest.selftest_finish, name="finish"),
-        path("<str:token>/result/<str:key>/", selftest.selftest_result, name="result"),
-    ],
-    "selftest",
-)

@@ -2,8 +2,6 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from screening.urls import selftest_patterns
-
 urlpatterns = [
     path("", include("portal.urls")),
     path("accounts/", include("accounts.urls")),
@@ -17,8 +15,6 @@ urlpatterns = [
     path("staff/service/", include("workflow.urls")),
     path("staff/outbox/", include("notifications.urls")),
     path("staff/crisis/", include("crisis.urls")),
-    path("t/", include(selftest_patterns)),
-    path("", include("workflow.public_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("api/v1/", include("api.urls")),

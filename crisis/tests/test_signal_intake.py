@@ -300,17 +300,17 @@ def test_a_self_test_with_phq9_item_9_at_2_leaves_a_red_alert_within_the_same_re
     campaign_set_status(actor=people.director, campaign=campaign, status="running")
     resident = resident_in(people, tree.grid, n=7, name="赵七", responsible=[people.counsellor])
     start = client.post(
-        reverse("selftest:start", args=[campaign.token]),
+        reverse("portal:selftest_start", args=[campaign.token]),
         {"consent": "on", "name": "赵七", "id_number": id_number(7)},
     )
     assert start.status_code == 302
     client.post(
-        reverse("selftest:step", args=[campaign.token]),
+        reverse("portal:selftest_step", args=[campaign.token]),
         {f"item_{n}": str(v) for n, v in enumerate(PHQ9_ITEM9_2, 1)},
     )
     assert not Alert.objects.exists()
     finish = client.post(
-        reverse("selftest:finish", args=[campaign.token]), {"key": client.session["selftest"]["key"]}
+        reverse("portal:selftest_finish", args=[campaign.token]), {"key": client.session["selftest"]["key"]}
     )
     assert finish.status_code == 302
     alert = Alert.objects.get()

@@ -22,8 +22,8 @@ from workflow.tests.appointment_support import clinic
 pytestmark = pytest.mark.django_db
 
 HOME = reverse("portal:home")
-REQUEST = reverse("service_public:appointment_request")
-REQUESTED = reverse("service_public:appointment_requested")
+REQUEST = reverse("portal:appointment_request")
+REQUESTED = reverse("portal:appointment_requested")
 
 
 @pytest.fixture

@@ -79,10 +79,10 @@ def test_consent_to_a_text_that_was_replaced_meanwhile_is_refused(people, texts,
 
 
 def test_the_web_self_test_records_the_consent_given_on_its_first_page(client, texts, campaign):
-    client.post(reverse("selftest:start", args=[campaign.token]), {"consent": "on"})
-    client.post(reverse("selftest:step", args=[campaign.token]), {"item_1": "0", "item_2": "1"})
+    client.post(reverse("portal:selftest_start", args=[campaign.token]), {"consent": "on"})
+    client.post(reverse("portal:selftest_step", args=[campaign.token]), {"item_1": "0", "item_2": "1"})
     key = client.session["selftest"]["key"]
-    client.post(reverse("selftest:finish", args=[campaign.token]), {"key": key})
+    client.post(reverse("portal:selftest_finish", args=[campaign.token]), {"key": key})
     sitting = CampaignResponse.objects.get()
     assert sitting.consent_versions == {"informed": "2", "sensitive_info": "2"}
     assert sitting.consent_given_at is not None and sitting.consent_given_at <= sitting.created_at

@@ -108,7 +108,7 @@ def case_detail_data(*, user, case: Case) -> dict:
     # reader (a grant holder) must never be able to use it up.
     may_hand_over = policy.can_work_on_case(user, case)
     for survey in surveys:
-        link = url_or_blank("service_public:satisfaction", survey.token) if may_hand_over else ""
+        link = url_or_blank("portal:satisfaction", survey.token) if may_hand_over else ""
         unanswered = survey.answered_at is None and survey.channel == SatisfactionSurvey.Channel.LINK
         survey.public_url = absolute_url(link) if link and unanswered else ""
         survey.qr_url = url_or_blank("workflow:satisfaction_qr", survey.pk) if survey.public_url else ""

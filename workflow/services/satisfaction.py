@@ -25,7 +25,7 @@ COMMENT_MAX_LENGTH = 2000
 
 def satisfaction_link(survey: SatisfactionSurvey) -> str:
     """The absolute public address of a survey, as the resident's phone reaches it."""
-    return absolute_reverse("service_public:satisfaction", survey.token)
+    return absolute_reverse("portal:satisfaction", survey.token)
 
 
 def _service_of(case: Case | None, appointment: Appointment | None) -> tuple:

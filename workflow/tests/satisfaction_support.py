@@ -25,7 +25,7 @@ def client_for(user) -> Client:
 
 
 def public_url(survey) -> str:
-    return reverse("service_public:satisfaction", args=[survey.token])
+    return reverse("portal:satisfaction", args=[survey.token])
 
 
 def make_case(people, resident, *, number: str, counsellor=None, closed: bool = True) -> Case:

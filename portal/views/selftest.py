@@ -16,9 +16,8 @@ from assessments.library import get_instrument
 from assessments.models import Campaign, CampaignResponse
 from core.selectors import centre_profile
 from lib.request_context import client_ip_from_request
-
-from .. import services as campaigns
-from ..forms import IdentifyForm
+from screening import services as campaigns
+from screening.forms import IdentifyForm
 
 SESSION_KEY = "selftest"
 
@@ -35,7 +34,7 @@ def selftest_start(request, token: str):
     if problem:
         return render(
             request,
-            "screening/selftest_closed.html",
+            "portal/selftest/closed.html",
             {"campaign": campaign, "problem": problem},
             status=410,
         )
@@ -62,11 +61,11 @@ def selftest_start(request, token: str):
                 # The form collected the agreement; the service records it with the sitting.
                 "consent": campaigns.SelfTestConsent.now(agreed=form.cleaned_data["consent"]).as_session(),
             }
-            return redirect("selftest:step", token=token)
+            return redirect("portal:selftest_step", token=token)
     texts = campaigns.selftest_consent_texts()
     return render(
         request,
-        "screening/selftest_start.html",
+        "portal/selftest/start.html",
         {"campaign": campaign, "form": form, "texts": texts, "centre": centre_profile()},
     )
 
@@ -76,10 +75,10 @@ def selftest_step(request, token: str):
     campaign = get_object_or_404(Campaign, token=token)
     state = _state(request, campaign)
     if state is None:
-        return redirect("selftest:start", token=token)
+        return redirect("portal:selftest_start", token=token)
     code = campaigns.next_instrument(campaign, state["done"])
     if code is None:
-        return redirect("selftest:finish", token=token)
+        return redirect("portal:selftest_finish", token=token)
     instrument = get_instrument(code)
     prefill = campaigns.funnel_prefill(code, state["done"])
     initial = {f"item_{n}": str(a) for n, a in prefill.items() if a is not None}
@@ -91,11 +90,11 @@ def selftest_step(request, token: str):
         else:
             state["done"][code] = answers
             request.session[SESSION_KEY] = state
-            return redirect("selftest:step", token=token)
+            return redirect("portal:selftest_step", token=token)
     language = request.LANGUAGE_CODE
     return render(
         request,
-        "screening/selftest_step.html",
+        "portal/selftest/step.html",
         {
             "campaign": campaign,
             "instrument": instrument,
@@ -118,13 +117,13 @@ def selftest_finish(request, token: str):
     campaign = get_object_or_404(Campaign, token=token)
     state = _state(request, campaign)
     if state is None:
-        return redirect("selftest:start", token=token)
+        return redirect("portal:selftest_start", token=token)
     if request.method == "POST":
         key = request.POST.get("key", "")
         stored = CampaignResponse.objects.filter(idempotency_key=key, campaign=campaign).first()
         if stored is None:
             if key != state["key"] or campaigns.next_instrument(campaign, state["done"]) is not None:
-                return redirect("selftest:step", token=token)
+                return redirect("portal:selftest_step", token=token)
             resident = Resident.objects.filter(pk=state["resident"]).first() if state["resident"] else None
             try:
                 campaigns.selftest_submit(
@@ -137,11 +136,11 @@ def selftest_finish(request, token: str):
             except ValidationError as exc:
                 return render(
                     request,
-                    "screening/selftest_closed.html",
+                    "portal/selftest/closed.html",
                     {"campaign": campaign, "problem": " ".join(exc.messages)},
                 )
-        return redirect("selftest:result", token=token, key=key)
-    return render(request, "screening/selftest_finish.html", {"campaign": campaign, "key": state["key"]})
+        return redirect("portal:selftest_result", token=token, key=key)
+    return render(request, "portal/selftest/finish.html", {"campaign": campaign, "key": state["key"]})
 
 
 @require_http_methods(["GET"])
@@ -151,7 +150,7 @@ def selftest_result(request, token: str, key: str):
     state = _state(request, campaign)
     if state is None or state.get("key") != key:
         # The result belongs to whoever took the test in this browser session, nobody else.
-        return redirect("selftest:start", token=token)
+        return redirect("portal:selftest_start", token=token)
     rows = []
     for assessment in response.assessments.order_by("pk"):
         instrument = get_instrument(assessment.instrument_code)
@@ -166,7 +165,7 @@ def selftest_result(request, token: str, key: str):
     needs_care = any(row["assessment"].severe or row["assessment"].flags for row in rows)
     return render(
         request,
-        "screening/selftest_result.html",
+        "portal/selftest/result.html",
         {
             "campaign": campaign,
             "rows": rows,

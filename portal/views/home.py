@@ -1,4 +1,4 @@
-"""The public portal (PRT-1): readable without logging in, mobile-first."""
+"""The portal's home page (PRT-1): readable without logging in, mobile-first."""
 
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
 from django.views.decorators.http import require_http_methods
 
 from core.selectors import centre_profile
@@ -23,12 +22,10 @@ def satisfaction(request, token: str):
     survey = get_object_or_404(SatisfactionSurvey, token=token, channel=SatisfactionSurvey.Channel.LINK)
     context = {"centre": centre_profile()}
     if survey.answered_at is not None and request.session.get(SESSION_KEY) == token:
-        return render(request, "workflow/satisfaction/public_thanks.html", context)
+        return render(request, "portal/satisfaction/thanks.html", context)
     problem = satisfaction_link_problem(survey)
     if problem:
-        return render(
-            request, "workflow/satisfaction/public_closed.html", {**context, "problem": problem}, status=410
-        )
+        return render(request, "portal/satisfaction/closed.html", {**context, "problem": problem}, status=410)
     form = SatisfactionAnswerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -38,17 +35,12 @@ def satisfaction(request, token: str):
             if not hasattr(exc, "error_dict"):
                 return render(
                     request,
-                    "workflow/satisfaction/public_closed.html",
+                    "portal/satisfaction/closed.html",
                     {**context, "problem": " ".join(exc.messages)},
                     status=410,
                 )
             apply_validation_error(form, exc)
         else:
             request.session[SESSION_KEY] = token
-            return redirect("service_public:satisfaction", token=token)
-    return render(request, "workflow/satisfaction/public_form.html", {**context, "form": form})
-
-
-urlpatterns = [
-    path("feedback/<str:token>/", satisfaction, name="satisfaction"),
-]
+            return redirect("portal:satisfaction", token=token)
+    return render(request, "portal/satisfaction/form.html", {**context, "form": form})

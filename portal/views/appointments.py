@@ -1,4 +1,4 @@
-"""Public pages of the service workflow (no login): asking for an appointment on the portal.
+"""Asking for an appointment on the portal (SVC-1), with no login; the workflow services keep the rules.
 
 Mobile-first, in two steps: choose the site (skipped when there is one), then the service, a free
 time from the on-duty hours of the next 14 days, a name and a phone. The form carries a key made
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.views.decorators.http import require_http_methods
 
 from core.selectors import centre_profile
@@ -39,7 +38,7 @@ def _chosen_site(request, sites):
 
 def _requested(request, appointment: Appointment):
     request.session[SESSION_KEY] = appointment.pk
-    return redirect("service_public:appointment_requested")
+    return redirect("portal:appointment_requested")
 
 
 @require_http_methods(["GET", "POST"])
@@ -48,7 +47,7 @@ def appointment_request(request):
     site = _chosen_site(request, _portal_sites())
     context = {"centre": centre_profile(), "sites": sites, "site": site}
     if site is None:
-        return render(request, "workflow/public/appointment_sites.html", context)
+        return render(request, "portal/appointments/sites.html", context)
     if request.method == "POST":
         stored = portal_request_by_key(request.POST.get("request_key", ""))
         if stored is not None:
@@ -76,7 +75,7 @@ def appointment_request(request):
             apply_validation_error(form, exc)
         else:
             return _requested(request, appointment)
-    return render(request, "workflow/public/appointment_request.html", {**context, "form": form})
+    return render(request, "portal/appointments/request.html", {**context, "form": form})
 
 
 @require_http_methods(["GET"])
@@ -85,12 +84,6 @@ def appointment_requested(request):
     appointment = Appointment.objects.filter(pk=pk).select_related("site").first() if pk else None
     return render(
         request,
-        "workflow/public/appointment_requested.html",
+        "portal/appointments/requested.html",
         {"centre": centre_profile(), "appointment": appointment},
     )
-
-
-urlpatterns = [
-    path("appointments/request/", appointment_request, name="appointment_request"),
-    path("appointments/requested/", appointment_requested, name="appointment_requested"),
-]
