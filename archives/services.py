@@ -24,6 +24,7 @@ from lib.identity import (
     normalise_phone,
     parse_prc_id_number,
 )
+from lib.numbers import next_number, save_with_next_number
 from lib.pinyin import name_initials, name_pinyin
 
 from .models import (
@@ -123,15 +124,7 @@ def find_duplicate(
 
 
 def _next_archive_number(year: int) -> str:
-    prefix = f"XQ{year}-"
-    last = (
-        Archive.objects.filter(number__startswith=prefix)
-        .order_by("-number")
-        .values_list("number", flat=True)
-        .first()
-    )
-    sequence = int(last.removeprefix(prefix)) + 1 if last else 1
-    return f"{prefix}{sequence:06d}"
+    return next_number(Archive.objects.all(), field="number", prefix=f"XQ{year}-", width=6)
 
 
 def _audit_refused_duplicate(function):
@@ -154,26 +147,13 @@ def _audit_refused_duplicate(function):
     return wrapper
 
 
-def _archive_open(*, resident: Resident, year: int, attempts: int = 5) -> Archive:
-    """Open the resident's archive under the next free number of the year.
-
-    Two registrations at the same moment can pick the same number; the unique constraint refuses
-    the second, which then takes the next number (each try in its own savepoint).
-    """
-    for attempt in range(attempts):
-        archive = Archive(
-            resident=resident, number=_next_archive_number(year), last_activity_at=timezone.now()
-        )
-        archive.full_clean(exclude=["resident", "number"])
-        try:
-            with transaction.atomic():
-                archive.save()
-        except IntegrityError:
-            if attempt == attempts - 1:
-                raise
-            continue
-        return archive
-    raise AssertionError("unreachable")
+def _archive_open(*, resident: Resident, year: int) -> Archive:
+    """Open the resident's archive under the next free number of the year (lib.numbers: a
+    registration at the same moment that took the number makes this one take the next)."""
+    archive = Archive(resident=resident, last_activity_at=timezone.now())
+    archive.full_clean(exclude=["resident", "number"])
+    save_with_next_number(archive, field="number", number=lambda: _next_archive_number(year))
+    return archive
 
 
 @_audit_refused_duplicate

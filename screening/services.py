@@ -13,7 +13,6 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
@@ -33,6 +32,7 @@ from confidentiality.models import ConsentKind, ConsentText
 from confidentiality.services import audit_record
 from lib.encryption import blind_index
 from lib.identity import InvalidIdNumber, parse_prc_id_number
+from lib.ratelimit import RateLimit
 
 
 @transaction.atomic
@@ -109,8 +109,7 @@ IDENTIFY_LIMIT = 20  # failed identifications per client address …
 IDENTIFY_WINDOW = 15 * 60  # … in this many seconds
 
 
-def _identify_failures_key(client_ip: str | None) -> str:
-    return f"xinqiao:selftest-identify:{client_ip or 'unknown'}"
+IDENTIFY_FAILURES = RateLimit("selftest-identify", limit=IDENTIFY_LIMIT, window=IDENTIFY_WINDOW)
 
 
 def identify(
@@ -127,16 +126,14 @@ def identify(
     The page is public, so failed attempts are counted per client address: past the limit the
     form refuses for a while, which stops anyone probing which name goes with which ID number.
     """
-    key = _identify_failures_key(client_ip)
-    if cache.get(key, 0) >= IDENTIFY_LIMIT:
+    if IDENTIFY_FAILURES.exceeded(client_ip):
         raise ValidationError(_("Too many attempts. Please try again later, or ask the staff for help."))
     try:
         if campaign.identification == Campaign.Identification.STUDENT_NUMBER:
             return _identify_student(campaign=campaign, student_number=student_number, name=name)
         return _identify(campaign=campaign, id_number=id_number, name=name)
     except ValidationError:
-        cache.add(key, 0, IDENTIFY_WINDOW)
-        cache.incr(key)
+        IDENTIFY_FAILURES.hit(client_ip)
         raise
 
 

@@ -20,7 +20,6 @@ from datetime import datetime, timedelta
 from uuid import UUID
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone, translation
@@ -33,6 +32,7 @@ from confidentiality import policy
 from confidentiality.services import audit_record
 from lib.encryption import blind_index
 from lib.identity import InvalidPhone, normalise_phone
+from lib.ratelimit import RateLimit
 from notifications.models import Notification
 from notifications.services import notification_queue
 from workflow.models import Appointment, AppointmentChange, SlotClaim
@@ -435,12 +435,11 @@ def appointment_register(
     return appointment
 
 
-def _portal_rate_key(client_ip: str) -> str:
-    return f"xinqiao:appointment-request:{client_ip}"
+PORTAL_REQUESTS = RateLimit("appointment-request", limit=PORTAL_REQUEST_LIMIT, window=PORTAL_REQUEST_WINDOW)
 
 
 def portal_requests_exhausted(*, client_ip: str) -> bool:
-    return cache.get(_portal_rate_key(client_ip), 0) >= PORTAL_REQUEST_LIMIT
+    return PORTAL_REQUESTS.exceeded(client_ip)
 
 
 @_retry_when_locked
@@ -515,8 +514,7 @@ def appointment_request_from_portal(
         client_ip=client_ip,
     )
     if client_ip is not None:
-        cache.add(_portal_rate_key(client_ip), 0, PORTAL_REQUEST_WINDOW)
-        cache.incr(_portal_rate_key(client_ip))
+        PORTAL_REQUESTS.hit(client_ip)
     return appointment
 
 

@@ -11,13 +11,13 @@ from datetime import date, datetime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
-from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from archives.models import Archive, Resident
 from confidentiality import policy
 from confidentiality.services import audit_record, require_clinical_consent
+from lib.numbers import next_number, save_with_next_number
 from workflow.models import (
     Appointment,
     Case,
@@ -53,32 +53,7 @@ def _require_open(case: Case) -> None:
 
 
 def _next_case_number(year: int) -> str:
-    prefix = f"C{year}-"
-    # Longest first, then highest: "C2026-10000" sorts below "C2026-9999" as text.
-    last = (
-        Case.objects.filter(number__startswith=prefix)
-        .annotate(length=Length("number"))
-        .order_by("-length", "-number")
-        .values_list("number", flat=True)
-        .first()
-    )
-    sequence = int(last.removeprefix(prefix)) + 1 if last else 1
-    return f"{prefix}{sequence:04d}"
-
-
-def _save_with_next_number(case: Case, year: int, attempts: int = 5) -> None:
-    """Two openings at the same moment can pick the same number; the unique constraint refuses
-    the second, which then takes the next one (each try in its own savepoint)."""
-    for attempt in range(attempts):
-        case.number = _next_case_number(year)
-        try:
-            with transaction.atomic():
-                case.save()
-        except IntegrityError:
-            if attempt == attempts - 1:
-                raise
-            continue
-        return
+    return next_number(Case.objects.all(), field="number", prefix=f"C{year}-", width=4)
 
 
 @transaction.atomic
@@ -157,7 +132,8 @@ def case_open(
         source_appointment=source_appointment,
     )
     case.full_clean(exclude=["number"])
-    _save_with_next_number(case, timezone.localdate(opened_at).year)
+    year = timezone.localdate(opened_at).year
+    save_with_next_number(case, field="number", number=lambda: _next_case_number(year))
     if source_appointment is not None:
         source_appointment.case = case
         source_appointment.save(update_fields=["case"])
