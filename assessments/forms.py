@@ -54,3 +54,10 @@ class AnswerForm(forms.Form):
                 value = int(value)
             values.append(value)
         return values
+
+
+class InstrumentUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Instrument file (YAML)"),
+        help_text=_("Only for instruments the centre holds a licence for; the file is checked first."),
+    )

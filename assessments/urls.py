@@ -1,11 +1,11 @@
 from django.urls import path
 
-from . import instrument_views, views
+from . import views
 
 app_name = "assessments"
 
 urlpatterns = [
-    path("instruments/", instrument_views.instrument_library, name="library"),
+    path("instruments/", views.instrument_library, name="library"),
     path("resident/<int:pk>/new/", views.assessment_new, name="new"),
     path("resident/<int:pk>/preview/", views.assessment_preview, name="preview"),
     path("resident/<int:pk>/trend/<slug:code>/", views.assessment_trend, name="trend"),

@@ -1,4 +1,4 @@
-"""Staff-administered assessments (ASM-3) and score trends (ASM-5)."""
+"""Staff-administered assessments (ASM-3), score trends (ASM-5) and the instrument library (ASM-1)."""
 
 from __future__ import annotations
 
@@ -19,14 +19,15 @@ from lib.forms import apply_validation_error
 
 from . import services
 from .charts import trend_svg
-from .forms import AnswerForm, InstrumentPickForm
+from .forms import AnswerForm, InstrumentPickForm, InstrumentUploadForm
 from .handover import giving_context
 from .labels import band_label, flag_labels
-from .library import get_instrument
+from .library import available_instruments, get_instrument
 from .models import Assessment
-from .permissions import ADMINISTER_ASSESSMENTS
+from .permissions import ADMINISTER_ASSESSMENTS, MANAGE_CAMPAIGNS, MANAGE_INSTRUMENTS
 from .scoring import AnswerError, score
 from .selectors import assessment_versions, trend
+from .uploads import instrument_upload
 
 
 def _clinical_resident(request, pk: int) -> Resident:
@@ -186,3 +187,46 @@ def assessment_trend(request, pk: int, code: str):
             "reliability": instrument.data.get("reliability"),
         },
     )
+
+
+# The instrument library page: shipped and uploaded instruments, with their licences (ASM-1).
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def instrument_library(request):
+    user = request.user
+    if not any(
+        policy.has_permission(user, p) for p in (ADMINISTER_ASSESSMENTS, MANAGE_CAMPAIGNS, MANAGE_INSTRUMENTS)
+    ):
+        policy.require_permission(user, MANAGE_INSTRUMENTS)
+    can_upload = policy.has_permission(user, MANAGE_INSTRUMENTS)
+    form = InstrumentUploadForm(request.POST or None, request.FILES or None) if can_upload else None
+    if request.method == "POST":
+        policy.require_permission(user, MANAGE_INSTRUMENTS)
+        if form.is_valid():
+            try:
+                text = form.cleaned_data["file"].read().decode("utf-8")
+                upload = instrument_upload(actor=user, text=text)
+            except UnicodeDecodeError:
+                form.add_error("file", _("The file must be UTF-8 text."))
+            except ValidationError as exc:
+                apply_validation_error(form, exc, default_field="file")
+            else:
+                messages.success(
+                    request, _("%(code)s is uploaded and can be used now.") % {"code": upload.code}
+                )
+                return redirect("assessments:library")
+    language = request.LANGUAGE_CODE
+    rows = [
+        {
+            "code": code,
+            "version": instrument.version,
+            "name": instrument.text("name", language),
+            "licence": instrument.text("licence", language),
+            "items": instrument.item_count,
+            "loinc": instrument.data.get("loinc"),
+        }
+        for code, instrument in sorted(available_instruments().items())
+    ]
+    return render(request, "assessments/library.html", {"rows": rows, "form": form})
