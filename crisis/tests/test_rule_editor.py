@@ -22,7 +22,7 @@ from .engine_helpers import PHQ9_ITEM9_1, PHQ9_ITEM9_2, facts
 
 pytestmark = pytest.mark.django_db
 
-DEFAULTS = importlib.import_module("crisis.migrations.0002_default_warning_rules").DEFAULT_RULES
+DEFAULTS = importlib.import_module("crisis.migrations.0007_immediate_danger_is_red_by_default").DEFAULT_RULES
 NEW = reverse("crisis:rule_create")
 
 
