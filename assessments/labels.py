@@ -7,6 +7,8 @@ import re
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from lib.wording import IN_DANGER_NOW
+
 from .library import Instrument
 
 FLAG_LABELS = {
@@ -19,7 +21,7 @@ FLAG_LABELS = {
     "plan": _("A plan"),
     "means": _("Access to means"),
     "harm_to_others": _("Risk of harming others"),
-    "immediate_danger": _("In immediate danger now"),
+    "immediate_danger": IN_DANGER_NOW,
 }
 
 

@@ -8,6 +8,8 @@ holds (an empty condition matches every signal of that source):
 ``instrument``        the assessment's instrument code, e.g. ``"phq9"``
 ``flag``              the signal carries this flag, e.g. ``"acute_suicide_risk"``
 ``any_flag``          the signal carries at least one of these flags (a list)
+``all_flags``         the signal carries every one of these flags (a list, not empty), e.g. a
+                      hotline risk check with thoughts, a plan and the means
 ``band``              the result's band, e.g. ``"severe"``
 ``bands``             the result's band is one of these (a list)
 ``severe``            the result's band is marked severe in the instrument (true/false)
@@ -30,6 +32,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
 
 from .models import LEVEL_ORDER, AlertRule
 
@@ -40,6 +43,7 @@ CONDITION_KEYS = frozenset(
         "instrument",
         "flag",
         "any_flag",
+        "all_flags",
         "band",
         "bands",
         "severe",
@@ -136,11 +140,14 @@ def condition_problems(condition) -> list[str]:
     for key in ("instrument", "flag", "band"):
         if key in condition and not isinstance(condition[key], str):
             problems.append(_("“%(key)s” must be a text.") % {"key": key})
-    for key in ("any_flag", "bands"):
+    for key in ("any_flag", "all_flags", "bands"):
         if key in condition and not (
             isinstance(condition[key], list) and all(isinstance(v, str) for v in condition[key])
         ):
             problems.append(_("“%(key)s” must be a list of texts.") % {"key": key})
+    if condition.get("all_flags") == []:
+        # "Every one of no flags" would hold for every signal of the source.
+        problems.append(_("“all_flags” needs at least one flag."))
     for key in ("severe", "urgent", "immediate_danger"):
         if key in condition and not isinstance(condition[key], bool):
             problems.append(_("“%(key)s” must be true or false.") % {"key": key})
@@ -171,6 +178,37 @@ def condition_problems(condition) -> list[str]:
 
 ASSESSMENT_ONLY_KEYS = ("instrument", "severe", "item")
 
+# The parts of a condition in the words of the rule editor's fields, for its messages: a director
+# never sees the condition's keys.
+KEY_WORDS = {
+    "instrument": gettext_lazy("the instrument"),
+    "severe": gettext_lazy("whether the band is marked severe"),
+    "item": gettext_lazy("the item and its answer"),
+}
+
+
+def word_list(words: Iterable) -> str:
+    """Words joined as a list in the reader's language ("a, b" / "a、b")."""
+    return pgettext("list separator", ", ").join(str(word) for word in words)
+
+
+def in_words(keys: Iterable[str]) -> str:
+    """The condition keys as the editor's words, in a list ("the instrument, the item…")."""
+    return word_list(KEY_WORDS.get(key, key) for key in keys)
+
+
+def empty_condition_message(source: str) -> str:
+    """Why a rule needs a condition: without one it would alert on every signal of its source."""
+    if source == AlertRule.Source.ASSESSMENT:
+        return _(
+            "Fill in at least one part of the condition (an instrument, a band, an item or a flag): "
+            "a rule without one would raise an alert on every assessment result."
+        )
+    return _(
+        "Fill in at least one part of the condition (a flag, urgent or immediate danger): a rule "
+        "without one would raise an alert on every signal from this source."
+    )
+
 
 def condition_fit_problems(condition: dict, *, source: str, instruments: dict) -> list[str]:
     """Why a well-formed condition cannot match what the source's signals carry ([] when it can).
@@ -187,8 +225,8 @@ def condition_fit_problems(condition: dict, *, source: str, instruments: dict) -
         used = [key for key in ASSESSMENT_ONLY_KEYS if key in condition]
         if used:
             problems.append(
-                _("Only assessment signals have an instrument, items or a severe band: remove %(keys)s.")
-                % {"keys": ", ".join(used)}
+                _("Only assessment signals have an instrument, items or a severe band: remove %(parts)s.")
+                % {"parts": in_words(used)}
             )
         return problems
     code = condition.get("instrument")
@@ -207,7 +245,11 @@ def condition_fit_problems(condition: dict, *, source: str, instruments: dict) -
         )
     name = instrument.data.get("short_name", code)
     flags = instrument_flags(instrument)
-    wanted_flags = ([condition["flag"]] if "flag" in condition else []) + list(condition.get("any_flag", []))
+    wanted_flags = (
+        ([condition["flag"]] if "flag" in condition else [])
+        + list(condition.get("any_flag", []))
+        + list(condition.get("all_flags", []))
+    )
     never = [flag for flag in wanted_flags if flag not in flags]
     if never:
         problems.append(
@@ -279,6 +321,9 @@ def condition_phrases(condition: dict, *, instruments: dict) -> list[str]:
     if condition.get("any_flag"):
         names = [str(FLAG_LABELS.get(flag, flag)) for flag in condition["any_flag"]]
         phrases.append(_("any flag of: %(flags)s") % {"flags": " / ".join(names)})
+    if condition.get("all_flags"):
+        names = [str(FLAG_LABELS.get(flag, flag)) for flag in condition["all_flags"]]
+        phrases.append(_("all the flags: %(flags)s") % {"flags": " + ".join(names)})
     for key, yes, no in (
         ("urgent", _("marked urgent"), _("not marked urgent")),
         ("immediate_danger", _("immediate danger"), _("no immediate danger")),
@@ -295,6 +340,7 @@ def condition_holds(condition: dict, facts: SignalFacts) -> bool:
         "instrument": lambda v: facts.instrument == v,
         "flag": lambda v: v in facts.flags,
         "any_flag": lambda v: bool(facts.flags.intersection(v)),
+        "all_flags": lambda v: bool(v) and facts.flags.issuperset(v),
         "band": lambda v: facts.band == v,
         "bands": lambda v: facts.band in v,
         "severe": lambda v: facts.severe is v,

@@ -1,6 +1,7 @@
 """Demo data of the crisis domain (CRI): besides the alerts that the demo's own assessments raise
 through the warning rules, one red alert waiting for acknowledgement (a counsellor's flag of
-immediate danger) and one orange alert under intervention (a grid worker's urgent concern report).
+immediate danger) and one yellow alert under intervention (a grid worker's concern report, not
+marked "in danger now": that would be red).
 Everything goes through the domain services."""
 
 from __future__ import annotations
@@ -53,9 +54,8 @@ def seed_crisis() -> dict[str, int]:
             resident=reported,
             description="邻居反映其近一周闭门不出，夜里常听到哭声，阳台上堆放了很多药盒。",
             location="柳岸社区第1网格",
-            urgent=True,
         )
-        event = report.signal.alert_events.first()  # none if the urgent-concern rule is off
+        event = report.signal.alert_events.first()  # none if the concern-report rule is off
         if event is not None:
             owner = event.alert.owner or counsellor
             alert_acknowledge(actor=owner, alert=event.alert)

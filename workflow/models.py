@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from confidentiality.fields import BlindIndexField, EncryptedTextField
+from lib.wording import IN_DANGER_NOW
 
 USER = settings.AUTH_USER_MODEL
 REASON_MAX = 200  # the reasons' limit from before they were encrypted; forms say the same
@@ -646,7 +647,7 @@ class HotlineEntry(models.Model):
     risk_plan = models.BooleanField(_("A plan"), default=False)
     risk_means = models.BooleanField(_("Access to means"), default=False)
     risk_harm_to_others = models.BooleanField(_("Risk of harming others"), default=False)
-    risk_immediate_danger = models.BooleanField(_("In immediate danger now"), default=False)
+    risk_immediate_danger = models.BooleanField(IN_DANGER_NOW, default=False)
     action = models.CharField(_("action taken"), max_length=20, choices=Action.choices)
     action_note = EncryptedTextField(_("action details"), blank=True)
     resident = models.ForeignKey(

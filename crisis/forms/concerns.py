@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from archives.models import Resident
 from crisis.services.concerns import DESCRIPTION_MAX, SHORT_MAX
+from lib.wording import IN_DANGER_NOW
 
 
 class ResidentPickField(forms.ModelChoiceField):
@@ -46,7 +47,7 @@ class ConcernReportForm(forms.Form):
         help_text=_("In your own words: what happened, what they said, since when."),
     )
     urgent = forms.BooleanField(
-        label=_("Urgent: the person may be in danger now"),
+        label=IN_DANGER_NOW,
         required=False,
     )
 
@@ -70,6 +71,6 @@ class RiskFlagForm(forms.Form):
         help_text=_("What the person said or did, and why you are worried. The crisis team reads this."),
     )
     immediate_danger = forms.BooleanField(
-        label=_("Immediate danger: the person may harm themself or others now"),
+        label=IN_DANGER_NOW,
         required=False,
     )

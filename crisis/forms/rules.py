@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments.labels import FLAG_LABELS, band_choices, instrument_flags
 from crisis.models import AlertRule, Level
-from crisis.rules import condition_phrases, condition_problems
+from crisis.rules import condition_phrases, condition_problems, empty_condition_message, word_list
 
 EITHER, YES, NO = "", "yes", "no"
 TRI_STATE = [(EITHER, _("Either")), (YES, _("Yes")), (NO, _("No"))]
@@ -53,12 +53,18 @@ class AlertRuleEditForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    all_flags = forms.MultipleChoiceField(
+        label=_("Carries all of the flags"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("E.g. thoughts of suicide, a plan and the means together."),
+    )
     urgent = forms.ChoiceField(label=_("Marked urgent"), choices=TRI_STATE, required=False)
     immediate_danger = forms.ChoiceField(label=_("Immediate danger"), choices=TRI_STATE, required=False)
 
     RULE_FIELDS = ("name", "code", "source", "level", "is_active")
     ASSESSMENT_FIELDS = ("instrument", "bands", "severe", "item", "item_min", "item_max", "item_eq")
-    SIGNAL_FIELDS = ("flag", "any_flag", "urgent", "immediate_danger")
+    SIGNAL_FIELDS = ("flag", "any_flag", "all_flags", "urgent", "immediate_danger")
 
     def __init__(self, *args, instruments: dict, rule: AlertRule | None = None, **kwargs):
         self.rule = rule
@@ -73,10 +79,25 @@ class AlertRuleEditForm(forms.Form):
         # instrument chosen only its bands are offered (the page asks again when it changes);
         # without one, every instrument's, grouped, so the form also works without JavaScript.
         chosen = instruments.get(self["instrument"].value() or "")
+        self.chosen = chosen
+        self.foreign_bands: list[str] = []
         if chosen is not None:
+            # Bands already chosen of another instrument stay in the list, chosen and named with
+            # their instrument, and are refused on save: dropping them without a word would save
+            # "GAD-7 with a PHQ-9 band" as "every GAD-7 result".
+            every = {
+                f"{code}:{band}": f"{instrument.data.get('short_name', code)} {label}"
+                for code, instrument in instruments.items()
+                for band, label in band_choices(instrument)
+            }
+            picked = self["bands"].value() or []
+            picked = [picked] if isinstance(picked, str) else list(picked)
+            self.foreign_bands = [
+                value for value in picked if value in every and not value.startswith(f"{chosen.code}:")
+            ]
             self.fields["bands"].choices = [
                 (f"{chosen.code}:{band}", label) for band, label in band_choices(chosen)
-            ]
+            ] + [(value, every[value]) for value in self.foreign_bands]
         else:
             self.fields["bands"].choices = [
                 (
@@ -93,6 +114,8 @@ class AlertRuleEditForm(forms.Form):
         )
         self.fields["flag"].choices = [("", _("No flag required")), *flag_choices]
         self.fields["any_flag"].choices = flag_choices
+        self.fields["all_flags"].choices = flag_choices
+        self.instruments = instruments
         self.kept: dict = {}
         self.unreadable = False
         if rule is not None:
@@ -137,6 +160,7 @@ class AlertRuleEditForm(forms.Form):
             "item_eq": condition.get("eq"),
             "flag": condition.get("flag", ""),
             "any_flag": list(condition.get("any_flag", [])),
+            "all_flags": list(condition.get("all_flags", [])),
             "urgent": _tri(condition.get("urgent")),
             "immediate_danger": _tri(condition.get("immediate_danger")),
         }
@@ -147,8 +171,8 @@ class AlertRuleEditForm(forms.Form):
         bands = data.get("bands") or []
         if bands and not instrument:
             self.add_error("bands", _("Choose the instrument these bands belong to."))
-        elif any(not band.startswith(f"{instrument}:") for band in bands):
-            self.add_error("bands", _("Choose only bands of the chosen instrument."))
+        elif self.foreign_bands:
+            self.add_error("bands", self.foreign_bands_message())
         has_bound = any(data.get(f"item_{key}") is not None for key in BOUNDS)
         if data.get("item") is not None and not has_bound:
             self.add_error(
@@ -158,7 +182,22 @@ class AlertRuleEditForm(forms.Form):
             self.add_error("item", _("Give the item number these answers are about."))
         if data.get("item") is not None and not instrument:
             self.add_error("instrument", _("Choose the instrument of the item."))
+        if not self.errors and not self.condition() and (self.rule is None or self.rule.condition):
+            # A rule without a condition would alert on every signal of its source. The default
+            # rules for "any other signal" of a source stay as they are, and can still be renamed
+            # and switched; a new one, or a condition emptied by mistake, is refused.
+            source = self.rule.source if self.rule is not None else data.get("source")
+            field = "instrument" if source == AlertRule.Source.ASSESSMENT else "flag"
+            self.add_error(field, empty_condition_message(source))
         return data
+
+    def foreign_bands_message(self) -> str:
+        """Why the bands of another instrument cannot be kept (shown on the bands field)."""
+        names = [label for value, label in self.fields["bands"].choices if value in self.foreign_bands]
+        instrument = self.chosen.data.get("short_name", self.chosen.code)
+        return _(
+            "%(bands)s is not a band of %(instrument)s: unselect it, or choose the instrument it belongs to."
+        ) % {"bands": word_list(names), "instrument": instrument}
 
     def condition(self) -> dict:
         """The cleaned fields as a condition (crisis.rules); empty fields add nothing; the parts the
@@ -183,6 +222,8 @@ class AlertRuleEditForm(forms.Form):
             condition["flag"] = data["flag"]
         if data.get("any_flag"):
             condition["any_flag"] = list(data["any_flag"])
+        if data.get("all_flags"):
+            condition["all_flags"] = list(data["all_flags"])
         for key in ("urgent", "immediate_danger"):
             if data.get(key):
                 condition[key] = data[key] == YES

@@ -92,7 +92,10 @@ def concern_report_submit(
     signal, _alert = signal_raise(
         source=RiskSignal.Source.CONCERN,
         resident=resident,
+        # The form's "urgent" box asks whether the person may be in danger now: immediate danger,
+        # which the default rules make red (docs/crisis.md).
         urgent=bool(urgent),
+        immediate_danger=bool(urgent),
         note=_concern_note(description=description, location=location, person_description=person_description),
         reported_by=actor,
         subject_note=person_description,

@@ -13,17 +13,22 @@ from assessments.library import available_instruments
 from confidentiality import policy
 from confidentiality.services import audit_record
 from crisis.models import AlertRule, Level
-from crisis.rules import condition_fit_problems, condition_problems
+from crisis.rules import condition_fit_problems, condition_problems, empty_condition_message
 
 
-def _check(*, level: str, source: str, condition: dict | None) -> None:
+def _check(*, level: str, source: str, condition: dict | None, may_be_empty: bool = False) -> None:
     """The level, and the condition unless ``None`` (a condition that is not being changed or
-    switched on is left as it is: a rule must stay switchable off even if its instrument changed)."""
+    switched on is left as it is: a rule must stay switchable off even if its instrument changed).
+
+    An empty condition matches every signal of the source: only the default rules for "any other
+    signal" of a source have one, and they keep it (``may_be_empty``); a new rule, or a condition
+    changed to nothing, is refused, since a forgotten condition would alert on everything."""
     errors: dict[str, list[str]] = {}
     if level not in Level.values:
         errors["level"] = [_("Choose red, orange or yellow.")]
     if condition is not None:
-        problems = condition_problems(condition)
+        problems = [] if condition or may_be_empty else [empty_condition_message(source)]
+        problems = problems or condition_problems(condition)
         if not problems:
             problems = condition_fit_problems(condition, source=source, instruments=available_instruments())
         if problems:
@@ -133,6 +138,7 @@ def alert_rule_update(
         level=level,
         source=rule.source,
         condition=condition if condition != rule.condition or switched_on else None,
+        may_be_empty=condition == rule.condition,
     )
     before = _snapshot(rule)
     after = {"name": name, "condition": condition, "level": level, "is_active": bool(is_active)}

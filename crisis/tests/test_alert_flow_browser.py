@@ -55,6 +55,9 @@ def test_a_red_self_test_answer_is_seen_at_once_and_escalates_until_acknowledged
 ):
     # A browser test runs on a flushed database: put back the rules the data migration installs.
     import_module("crisis.migrations.0002_default_warning_rules").add_default_rules(django_apps, None)
+    import_module("crisis.migrations.0007_immediate_danger_is_red_by_default").apply_new_defaults(
+        django_apps, None
+    )
     settings.DEMO_MODE = True  # clinical demo accounts log in with a password only
     people.counsellor.supervisor = people.supervisor
     people.counsellor.save(update_fields=["supervisor"])
@@ -182,6 +185,9 @@ def test_the_director_adds_a_warning_rule_and_changes_its_condition(
 ):
     """CRI-4 in the browser: from the menu to a new rule, then a narrower condition for it."""
     import_module("crisis.migrations.0002_default_warning_rules").add_default_rules(django_apps, None)
+    import_module("crisis.migrations.0007_immediate_danger_is_red_by_default").apply_new_defaults(
+        django_apps, None
+    )
     settings.DEMO_MODE = True  # the demo director logs in with a password only
     people.director.is_demo_account = True
     people.director.save(update_fields=["is_demo_account"])

@@ -70,7 +70,7 @@ def test_a_grid_worker_reports_a_named_resident_and_a_signal_and_alert_follow_at
     )
     assert WHAT in signal.note and WHERE in signal.note
     alert = Alert.objects.get(resident=zhang)
-    assert alert.level == Level.ORANGE  # the default rule for an urgent concern report
+    assert alert.level == Level.RED  # "in danger now": the default rule for immediate danger
     assert alert.org_unit == zhang.org_unit
     assert alert.events.filter(signal=signal).exists()
 
@@ -312,7 +312,7 @@ def test_a_worker_reports_a_concern_and_sees_no_clinical_data_afterwards(people,
     assert response["Location"] == url("concern_received", report.pk)
     alert = Alert.objects.get(resident=zhang)
     zhang.archive.refresh_from_db()
-    assert zhang.archive.risk_level == RiskLevel.ORANGE  # the archive follows the alert…
+    assert zhang.archive.risk_level == RiskLevel.RED  # the archive follows the alert…
 
     pages = {
         "receipt": client.get(url("concern_received", report.pk)),

@@ -22,7 +22,7 @@ from .engine_helpers import PHQ9_ITEM9_1, PHQ9_ITEM9_2, facts
 
 pytestmark = pytest.mark.django_db
 
-DEFAULTS = importlib.import_module("crisis.migrations.0002_default_warning_rules").DEFAULT_RULES
+DEFAULTS = importlib.import_module("crisis.migrations.0007_immediate_danger_is_red_by_default").DEFAULT_RULES
 NEW = reverse("crisis:rule_create")
 
 
@@ -133,8 +133,8 @@ def test_a_new_rule_is_stored_audited_and_decides_the_next_signals(people):
         ("assessment", {"instrument": "phq9", "item": 10, "min": 1}, "9"),
         ("assessment", {"instrument": "phq9", "item": 9, "min": 4}, "3"),
         ("assessment", {"instrument": "asq", "item": 5, "eq": 2}, "1"),
-        ("hotline", {"instrument": "phq9", "band": "severe"}, "instrument"),
-        ("concern", {"severe": True}, "severe"),
+        ("hotline", {"instrument": "phq9", "band": "severe"}, "量表"),
+        ("concern", {"severe": True}, "重度"),
         ("assessment", {"band": "severe", "bands": ["mild"]}, "bands"),
         ("assessment", {"instrument": "phq9", "item": 9}, "item"),
     ],
@@ -247,7 +247,7 @@ def test_a_refused_rule_comes_back_with_the_reason_in_chinese_and_nothing_is_wri
 def test_a_code_already_taken_is_refused_with_a_message(people):
     a_rule("concern-report", "concern", "yellow", {})
     response = client_for(people.director).post(
-        NEW, {"name": "重复", "code": "concern-report", "source": "concern", "level": "red"}
+        NEW, {"name": "重复", "code": "concern-report", "source": "concern", "level": "red", "urgent": "yes"}
     )
     assert response.status_code == 400
     assert "code" in response.context["form"].errors
@@ -374,8 +374,86 @@ def test_a_code_taken_between_the_check_and_the_save_is_refused_with_a_message(p
             code="concern-report",
             name="重复",
             source="concern",
-            condition={},
+            condition={"urgent": True},
             level="red",
         )
     assert "code" in refused.value.message_dict
     assert AlertRule.objects.get(code="concern-report").level == "yellow"
+
+
+# ---------------------------------------------------------------------------------------------
+# Issue 18: nothing of a condition is dropped, and an empty one is refused
+
+
+def test_a_band_of_another_instrument_is_refused_on_the_bands_field_in_words(people):
+    client = client_for(people.director)
+    response = client.post(NEW, {**GAD7_RULE, "level": "red", "bands": ["phq9:severe"]})
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert list(errors) == ["bands"]
+    assert "PHQ-9" in errors["bands"][0] and "GAD-7" in errors["bands"][0]
+    assert not AlertRule.objects.filter(code="gad7-moderate-or-severe").exists()
+
+
+def test_changing_the_instrument_keeps_the_chosen_bands_of_the_other_one_and_says_so(people):
+    # The page asks for the bands again when the instrument changes: the PHQ-9 band already chosen
+    # must not vanish from the list, or the rule would be saved as "every GAD-7 result".
+    client = client_for(people.director)
+    html = client.get(
+        NEW, {"instrument": "gad7", "bands": ["phq9:severe"]}, HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert 'value="phq9:severe" selected' in html
+    assert 'value="gad7:severe"' in html
+    assert "不属于 GAD-7" in html
+    assert 'hx-include="#id_instrument, #id_bands"' in html
+
+
+@pytest.mark.parametrize("source", ["assessment", "concern", "hotline"])
+def test_a_new_rule_without_any_condition_is_refused_with_a_message(people, source):
+    empty = {"name": "全部", "code": "everything", "source": source, "level": "red", "is_active": "on"}
+    response = client_for(people.director).post(NEW, empty)
+    assert response.status_code == 400
+    form = response.context["form"]
+    field = "instrument" if source == "assessment" else "flag"
+    assert "至少" in form.errors[field][0]
+    assert not AlertRule.objects.filter(code="everything").exists()
+    with pytest.raises(ValidationError):
+        alert_rule_create(
+            actor=people.director, code="everything", name="x", source=source, condition={}, level="red"
+        )
+
+
+def test_a_default_rule_for_every_signal_of_its_source_can_still_be_renamed_and_switched(people):
+    rule = AlertRule.objects.get(code="concern-report")
+    assert rule.condition == {}
+    client = client_for(people.director)
+    for active in ("", "on"):
+        response = client.post(change(rule), {"name": "其他关注报告", "level": "yellow", "is_active": active})
+        assert response.status_code == 302
+    rule.refresh_from_db()
+    assert (rule.name, rule.is_active, rule.condition) == ("其他关注报告", True, {})
+
+
+def test_a_condition_emptied_in_the_editor_is_refused(people):
+    rule = AlertRule.objects.get(code="concern-urgent")
+    response = client_for(people.director).post(
+        change(rule), {"name": rule.name, "level": rule.level, "is_active": "on", "urgent": ""}
+    )
+    assert response.status_code == 400
+    rule.refresh_from_db()
+    assert rule.condition == {"urgent": True}
+
+
+def test_the_parts_to_remove_are_named_in_words_not_as_keys(people):
+    with pytest.raises(ValidationError) as refused:
+        alert_rule_create(
+            actor=people.director,
+            code="hotline-phq9",
+            name="x",
+            source="hotline",
+            condition={"instrument": "phq9", "item": 9, "min": 2},
+            level="red",
+        )
+    message = " ".join(refused.value.message_dict["condition"])
+    assert "量表" in message and "题号" in message
+    assert "instrument" not in message and "item" not in message

@@ -23,7 +23,8 @@ from .engine_helpers import (
 
 pytestmark = pytest.mark.django_db
 
-DEFAULTS = import_module("crisis.migrations.0002_default_warning_rules").DEFAULT_RULES
+# The default rules as the latest migration that changed them leaves them.
+DEFAULTS = import_module("crisis.migrations.0007_immediate_danger_is_red_by_default").DEFAULT_RULES
 
 
 def signal_facts(source: str, **fields) -> rules.SignalFacts:
@@ -57,6 +58,10 @@ CASES = {
     "asq-suicide-risk": (lambda: facts("asq", ASQ_NON_ACUTE), lambda: facts("asq", ASQ_NEGATIVE)),
     "phq9-severe": (lambda: facts("phq9", PHQ9_SEVERE), lambda: facts("phq9", PHQ9_MODERATELY_SEVERE)),
     "k10-very-high": (lambda: facts("k10", [3] * 10), lambda: facts("k10", [3] * 7 + [1] * 3)),
+    "concern-immediate-danger": (
+        lambda: signal_facts("concern", urgent=True, immediate_danger=True),
+        lambda: signal_facts("concern", urgent=True),
+    ),
     "concern-urgent": (
         lambda: signal_facts("concern", urgent=True),
         lambda: signal_facts("concern"),
@@ -68,6 +73,10 @@ CASES = {
     "hotline-suicide-risk": (
         lambda: signal_facts("hotline", flags=["plan"]),
         lambda: signal_facts("hotline", flags=["harm_to_others"]),
+    ),
+    "hotline-thoughts-plan-means": (
+        lambda: signal_facts("hotline", flags=["suicidal_thoughts", "plan", "means"]),
+        lambda: signal_facts("hotline", flags=["suicidal_thoughts", "plan", "harm_to_others"]),
     ),
     "hotline-harm-to-others": (
         lambda: signal_facts("hotline", flags=["harm_to_others"]),
@@ -101,6 +110,8 @@ EXPECTED_LEVELS = {
         "counsellor-immediate-danger",
         "hotline-immediate-danger",
         "external-immediate-danger",
+        "concern-immediate-danger",
+        "hotline-thoughts-plan-means",
     },
     "orange": {
         "phq9-suicidal-ideation",
@@ -156,6 +167,12 @@ def test_each_default_rule_leaves_a_close_but_different_signal_alone(code):
         (lambda: facts("asq", ASQ_ACUTE), "asq-acute-suicide-risk"),  # also suicide_risk
         (lambda: signal_facts("counsellor", immediate_danger=True), "counsellor-immediate-danger"),
         (lambda: signal_facts("concern", urgent=True), "concern-urgent"),
+        (lambda: signal_facts("concern", urgent=True, immediate_danger=True), "concern-immediate-danger"),
+        (
+            lambda: signal_facts("hotline", flags=["suicidal_thoughts", "plan", "means"]),
+            "hotline-thoughts-plan-means",
+        ),
+        (lambda: signal_facts("hotline", flags=["suicidal_thoughts", "means"]), "hotline-suicide-risk"),
         (lambda: signal_facts("hotline", flags=["plan", "immediate_danger"]), "hotline-immediate-danger"),
     ],
 )
@@ -184,6 +201,8 @@ def test_a_switched_off_rule_no_longer_matches_and_a_changed_level_takes_effect(
         {"instrument": "phq9", "min": 2},  # a bound without an item
         {"urgent": "yes"},
         {"any_flag": "plan"},
+        {"all_flags": "plan"},
+        {"all_flags": []},  # "all of no flags" would hold for every signal
         "severe",
     ],
 )

@@ -312,8 +312,10 @@ def _rule_editor(request, rule: AlertRule | None):
     else:
         initial = AlertRuleEditForm.initial_for(rule) if rule is not None else {"level": Level.YELLOW}
         if "instrument" in request.GET:
-            # The page asks again for the bands when the instrument changes (HTMX).
+            # The page asks again for the bands when the instrument changes (HTMX), sending the
+            # bands chosen so far: those of another instrument stay, marked, rather than vanish.
             initial["instrument"] = request.GET["instrument"]
+            initial["bands"] = request.GET.getlist("bands")
         form = AlertRuleEditForm(instruments=instruments, rule=rule, initial=initial)
     return render(request, "crisis/rules_form.html", {"form": form, "rule": rule}, status=status)
 

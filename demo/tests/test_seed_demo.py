@@ -141,13 +141,13 @@ def test_the_full_demo_has_a_working_service_diary(settings):
     assert SatisfactionSurvey.objects.filter(rating__isnull=False).count() >= 2
 
 
-def test_the_full_demo_has_a_red_alert_waiting_and_an_orange_one_under_intervention(settings):
+def test_the_full_demo_has_a_red_alert_waiting_and_a_yellow_one_under_intervention(settings):
     from crisis.models import Alert
 
     settings.DEMO_MODE = True
     call_command("seed_demo")
     assert Alert.objects.filter(level="red", state="new", source="counsellor").exists()
-    assert Alert.objects.filter(level="orange", state="intervening", source="concern").exists()
+    assert Alert.objects.filter(level="yellow", state="intervening", source="concern").exists()
     from crisis.models import CrisisCase
 
     closed = CrisisCase.objects.get(status="closed")
