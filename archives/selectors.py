@@ -11,7 +11,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from confidentiality import policy
-from confidentiality.models import AccessGrant, AuditEntry
+from confidentiality.models import AuditEntry
 from lib.encryption import blind_index
 from lib.identity import InvalidPhone, normalise_id_number, normalise_phone
 
@@ -167,30 +167,6 @@ def archives_due_for_review(*, user, months: int | None = None) -> QuerySet[Arch
         .select_related("resident", "resident__org_unit")
         .order_by("last_activity_at")
     )
-
-
-def pending_access_requests(*, user) -> QuerySet[AccessGrant]:
-    return (
-        policy.filter_access_grants(user, AccessGrant.objects.filter(status=AccessGrant.Status.PENDING))
-        .exclude(requester=user)
-        .select_related("archive", "archive__resident", "requester")
-        .order_by("requested_at")
-    )
-
-
-def break_glass_to_review(*, user) -> QuerySet[AccessGrant]:
-    return (
-        policy.filter_access_grants(
-            user, AccessGrant.objects.filter(kind=AccessGrant.Kind.BREAK_GLASS, reviewed_at__isnull=True)
-        )
-        .exclude(requester=user)
-        .select_related("archive", "archive__resident", "requester")
-        .order_by("requested_at")
-    )
-
-
-def my_access_grants(*, user) -> QuerySet[AccessGrant]:
-    return AccessGrant.objects.filter(requester=user).select_related("archive").order_by("-requested_at")
 
 
 def responsible_candidates(*, user) -> QuerySet:

@@ -27,6 +27,7 @@ from confidentiality.permissions import (
     REQUEST_ACCESS,
     REVIEW_BREAK_GLASS,
 )
+from confidentiality.selectors import break_glass_to_review, my_access_grants, pending_access_requests
 from lib.forms import apply_validation_error
 from orgs.models import OrgUnit
 
@@ -58,11 +59,8 @@ from .selectors import (
     archive_access_list,
     archive_timeline,
     archives_due_for_review,
-    break_glass_to_review,
     clinical_archive_ids,
     consent_state,
-    my_access_grants,
-    pending_access_requests,
     resident_search,
     responsible_candidates,
 )

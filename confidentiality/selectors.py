@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .models import GENESIS_HASH, AuditEntry
+from django.db.models import QuerySet
+
+from . import policy
+from .models import GENESIS_HASH, AccessGrant, AuditEntry
 
 
 @dataclass(frozen=True)
@@ -51,3 +54,34 @@ def audit_entries_for_listing(*, queryset, action: str = "", actor: str = "", ob
     if object_type:
         queryset = queryset.filter(object_type=object_type)
     return queryset.order_by("-seq")
+
+
+# ---------------------------------------------------------------------------------------------
+# Access requests and break-the-glass (CONF-3, CONF-4)
+
+
+def pending_access_requests(*, user) -> QuerySet[AccessGrant]:
+    """Requests waiting for a decision that this approver may take (never their own), oldest first."""
+    return (
+        policy.filter_access_grants(user, AccessGrant.objects.filter(status=AccessGrant.Status.PENDING))
+        .exclude(requester=user)
+        .select_related("archive", "archive__resident", "requester")
+        .order_by("requested_at")
+    )
+
+
+def break_glass_to_review(*, user) -> QuerySet[AccessGrant]:
+    """Emergency accesses in this reviewer's scope not reviewed yet (never their own), oldest first."""
+    return (
+        policy.filter_access_grants(
+            user, AccessGrant.objects.filter(kind=AccessGrant.Kind.BREAK_GLASS, reviewed_at__isnull=True)
+        )
+        .exclude(requester=user)
+        .select_related("archive", "archive__resident", "requester")
+        .order_by("requested_at")
+    )
+
+
+def my_access_grants(*, user) -> QuerySet[AccessGrant]:
+    """The person's own requests and emergency accesses, newest first."""
+    return AccessGrant.objects.filter(requester=user).select_related("archive").order_by("-requested_at")

@@ -10,12 +10,13 @@ from django.utils import timezone
 from accounts.models import User
 from archives.models import Archive, Resident
 from archives.permissions import MANAGE_ARCHIVES, VIEW_RESIDENTS
-from archives.selectors import archives_due_for_review, break_glass_to_review, pending_access_requests
+from archives.selectors import archives_due_for_review
 from assessments.labels import signal_labels
 from confidentiality import policy
 from confidentiality.models import AuditEntry
 from confidentiality.permissions import DECIDE_ACCESS, REVIEW_BREAK_GLASS
 from confidentiality.roles import Role
+from confidentiality.selectors import break_glass_to_review, pending_access_requests
 from core.models import JobRun
 from crisis.models import RiskSignal
 from crisis.permissions import HANDLE_ALERTS
