@@ -1,4 +1,6 @@
-"""Screens for residents, archives, consent, access requests, break-the-glass and disclosures.
+"""Screens for residents and their archives: search, registration, the archive page, upkeep, the
+access list, export and anonymisation. Consent, disclosures, access requests and break-the-glass
+have their screens in confidentiality/views.py; the archive page links to them.
 
 Every object is loaded through confidentiality.policy.fetch_or_404; what a page shows of clinical
 content is decided by the policy (can_see_clinical), never by the template alone.
@@ -11,35 +13,19 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from confidentiality import policy
-from confidentiality import services as conf_services
-from confidentiality.models import AccessGrant, Consent, ConsentText
-from confidentiality.permissions import (
-    BREAK_GLASS,
-    DECIDE_ACCESS,
-    MANAGE_CONSENT_TEXTS,
-    RECORD_CONSENT,
-    RECORD_DISCLOSURE,
-    REQUEST_ACCESS,
-    REVIEW_BREAK_GLASS,
-)
-from confidentiality.selectors import break_glass_to_review, my_access_grants, pending_access_requests
+from confidentiality.models import AccessGrant
+from confidentiality.permissions import RECORD_CONSENT, RECORD_DISCLOSURE, REQUEST_ACCESS
 from lib.forms import apply_validation_error
 from orgs.models import OrgUnit
 
 from . import services
 from .forms import (
-    ArchiveNumberForm,
-    BreakGlassForm,
-    ConsentForm,
-    ConsentTextForm,
     CorrectionForm,
-    DecisionForm,
-    DisclosureForm,
     ExportForm,
     PaperLocationForm,
     ReasonForm,
@@ -50,11 +36,7 @@ from .forms import (
     StatusForm,
 )
 from .models import Archive, Resident
-from .permissions import (
-    MANAGE_ARCHIVES,
-    REGISTER_RESIDENTS,
-    SET_RISK_LEVEL,
-)
+from .permissions import MANAGE_ARCHIVES, REGISTER_RESIDENTS, SET_RISK_LEVEL
 from .selectors import (
     archive_access_list,
     archive_timeline,
@@ -230,43 +212,6 @@ def resident_correct(request, pk: int):
     return render(request, "archives/resident_correct.html", {"form": form, "resident": resident})
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def consent_add(request, pk: int):
-    resident = policy.fetch_or_404(request.user, Resident, pk=pk)
-    policy.require_permission(request.user, RECORD_CONSENT)
-    form = ConsentForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            conf_services.consent_record(actor=request.user, resident=resident, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
-            messages.success(request, _("The consent is recorded."))
-            return redirect("archives:detail", pk=resident.pk)
-    return render(request, "archives/consent_form.html", {"form": form, "resident": resident})
-
-
-@login_required
-@require_POST
-def consent_withdraw(request, pk: int, consent_pk: int):
-    resident = policy.fetch_or_404(request.user, Resident, pk=pk)
-    policy.require_permission(request.user, RECORD_CONSENT)
-    consent = get_object_or_404(Consent, resident=resident, pk=consent_pk)
-    form = ReasonForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError(_("Give the reason for the withdrawal."))
-        conf_services.consent_withdraw(
-            actor=request.user, consent=consent, reason=form.cleaned_data["reason"]
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("The consent is withdrawn."))
-    return redirect("archives:detail", pk=resident.pk)
-
-
 def _managed_archive(request, pk: int) -> Archive:
     resident = policy.fetch_or_404(request.user, Resident, pk=pk)
     policy.require_permission(request.user, MANAGE_ARCHIVES)
@@ -360,27 +305,6 @@ def archive_risk(request, pk: int):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
-def disclosure_add(request, pk: int):
-    resident = policy.fetch_or_404(request.user, Resident, pk=pk)
-    policy.require_permission(request.user, RECORD_DISCLOSURE)
-    if not policy.can_see_clinical(request.user, resident.archive):
-        raise PermissionDenied
-    form = DisclosureForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        data["fields"] = data.pop("items")
-        try:
-            conf_services.disclosure_record(actor=request.user, resident=resident, **data)
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
-            messages.success(request, _("The disclosure is recorded."))
-            return redirect("archives:detail", pk=pk)
-    return render(request, "archives/disclosure_form.html", {"form": form, "resident": resident})
-
-
-@login_required
 @require_http_methods(["GET"])
 def archive_access_log(request, pk: int):
     resident = policy.fetch_or_404(request.user, Resident, pk=pk)
@@ -392,129 +316,7 @@ def archive_access_log(request, pk: int):
 
 
 # ---------------------------------------------------------------------------------------------
-# Access requests and break-the-glass
-
-
-def _archive_by_number(number: str) -> Archive | None:
-    # Looked up without the policy on purpose: the person is asking for access they lack. Only the
-    # fact that the number exists is revealed, never the resident.
-    return (
-        Archive.objects.select_related("resident", "resident__org_unit").filter(number=number.strip()).first()
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def access_request_new(request):
-    policy.require_permission(request.user, REQUEST_ACCESS)
-    form = ArchiveNumberForm(request.POST or None, initial={"number": request.GET.get("number", "")})
-    if request.method == "POST" and form.is_valid():
-        archive = _archive_by_number(form.cleaned_data["number"])
-        if archive is None:
-            form.add_error("number", _("No archive has this number."))
-        else:
-            try:
-                conf_services.access_request_create(
-                    actor=request.user, archive=archive, reason=form.cleaned_data["reason"]
-                )
-            except ValidationError as exc:
-                apply_validation_error(form, exc)
-            else:
-                messages.success(request, _("Your request is sent to the archive manager."))
-                return redirect("archives:access_requests")
-    return render(request, "archives/access_request_form.html", {"form": form})
-
-
-@login_required
-@require_http_methods(["GET"])
-def access_requests(request):
-    user = request.user
-    if not (
-        policy.has_permission(user, REQUEST_ACCESS)
-        or policy.has_permission(user, DECIDE_ACCESS)
-        or policy.has_permission(user, REVIEW_BREAK_GLASS)
-    ):
-        raise PermissionDenied
-    context = {
-        "pending": pending_access_requests(user=user) if policy.has_permission(user, DECIDE_ACCESS) else [],
-        "to_review": break_glass_to_review(user=user)
-        if policy.has_permission(user, REVIEW_BREAK_GLASS)
-        else [],
-        "mine": my_access_grants(user=user),
-        "decision_form": DecisionForm(),
-        "can_decide": policy.has_permission(user, DECIDE_ACCESS),
-        "can_review": policy.has_permission(user, REVIEW_BREAK_GLASS),
-    }
-    return render(request, "archives/access_requests.html", context)
-
-
-@login_required
-@require_POST
-def access_request_decide(request, grant_pk: int):
-    policy.require_permission(request.user, DECIDE_ACCESS)
-    grant = policy.fetch_or_404(request.user, AccessGrant, pk=grant_pk)
-    form = DecisionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose approve or deny."))
-        return redirect("archives:access_requests")
-    try:
-        conf_services.access_request_decide(
-            actor=request.user,
-            grant=grant,
-            approve=form.cleaned_data["approve"],
-            note=form.cleaned_data["note"],
-            hours=form.cleaned_data["hours"],
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("The decision is recorded."))
-    return redirect("archives:access_requests")
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def break_glass(request):
-    policy.require_permission(request.user, BREAK_GLASS)
-    form = BreakGlassForm(request.POST or None, initial={"number": request.GET.get("number", "")})
-    if request.method == "POST" and form.is_valid():
-        archive = _archive_by_number(form.cleaned_data["number"])
-        if archive is None:
-            form.add_error("number", _("No archive has this number."))
-        else:
-            try:
-                conf_services.break_glass_open(
-                    actor=request.user,
-                    archive=archive,
-                    reason_code=form.cleaned_data["reason_code"],
-                    reason=form.cleaned_data["reason"],
-                )
-            except ValidationError as exc:
-                apply_validation_error(form, exc)
-            else:
-                messages.warning(
-                    request, _("Emergency access is open and recorded; the director will review it.")
-                )
-                return redirect("archives:detail", pk=archive.resident_id)
-    return render(request, "archives/break_glass_form.html", {"form": form})
-
-
-@login_required
-@require_POST
-def break_glass_review(request, grant_pk: int):
-    policy.require_permission(request.user, REVIEW_BREAK_GLASS)
-    grant = policy.fetch_or_404(request.user, AccessGrant, pk=grant_pk)
-    try:
-        conf_services.break_glass_review(actor=request.user, grant=grant, note=request.POST.get("note", ""))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("The emergency access is reviewed."))
-    return redirect("archives:access_requests")
-
-
-# ---------------------------------------------------------------------------------------------
-# Upkeep and consent texts
+# Upkeep
 
 
 @login_required
@@ -524,23 +326,6 @@ def review_list(request):
     archives = archives_due_for_review(user=request.user)
     page = Paginator(archives, 50).get_page(request.GET.get("page"))
     return render(request, "archives/review_list.html", {"page": page, "filters": request.GET})
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def consent_texts(request):
-    policy.require_permission(request.user, MANAGE_CONSENT_TEXTS)
-    form = ConsentTextForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            conf_services.consent_text_publish(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
-            messages.success(request, _("The new version is published and is now the current one."))
-            return redirect("archives:consent_texts")
-    texts = ConsentText.objects.order_by("kind", "-created_at")
-    return render(request, "archives/consent_texts.html", {"form": form, "texts": texts})
 
 
 # ---------------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 
 from . import policy
-from .models import GENESIS_HASH, AccessGrant, AuditEntry
+from .models import GENESIS_HASH, AccessGrant, AuditEntry, ConsentText
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,31 @@ def audit_entries_for_listing(*, queryset, action: str = "", actor: str = "", ob
 
 
 # ---------------------------------------------------------------------------------------------
+# Consent texts (CONF-1)
+
+
+def consent_text_versions() -> QuerySet[ConsentText]:
+    """Every version of every consent text, by kind, newest first (the administrator's list)."""
+    return ConsentText.objects.order_by("kind", "-created_at")
+
+
+# ---------------------------------------------------------------------------------------------
 # Access requests and break-the-glass (CONF-3, CONF-4)
+
+
+def archive_by_number(*, number: str):
+    """The archive with this number, or None, for someone asking for access they lack.
+
+    Looked up without the policy on purpose: only the fact that the number exists is revealed,
+    never the resident. The archive's model comes with the grant's foreign key: this domain sits
+    below the archives.
+    """
+    archive_model = AccessGrant._meta.get_field("archive").related_model
+    return (
+        archive_model.objects.select_related("resident", "resident__org_unit")
+        .filter(number=number.strip())
+        .first()
+    )
 
 
 def pending_access_requests(*, user) -> QuerySet[AccessGrant]:

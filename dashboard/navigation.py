@@ -57,7 +57,9 @@ NAV_ITEMS = [
     NavItem(_("Duty roster"), "orgs:roster", (VIEW_ROSTER,)),
     NavItem(_("Outbox"), "notifications:outbox", (VIEW_OUTBOX, MANAGE_APPOINTMENTS)),
     NavItem(
-        _("Access requests"), "archives:access_requests", (REQUEST_ACCESS, DECIDE_ACCESS, REVIEW_BREAK_GLASS)
+        _("Access requests"),
+        "confidentiality:access_requests",
+        (REQUEST_ACCESS, DECIDE_ACCESS, REVIEW_BREAK_GLASS),
     ),
     NavItem(_("Review list"), "archives:review_list", (MANAGE_ARCHIVES,)),
     NavItem(_("Screening"), "screening:campaigns", (MANAGE_CAMPAIGNS,)),
@@ -66,7 +68,7 @@ NAV_ITEMS = [
     NavItem(_("Organisation"), "orgs:tree", (VIEW_ORG_TREE,)),
     NavItem(_("Service sites"), "orgs:site_list", (VIEW_ORG_TREE,)),
     NavItem(_("Staff accounts"), "accounts:user_list", (MANAGE_USERS,)),
-    NavItem(_("Consent texts"), "archives:consent_texts", (MANAGE_CONSENT_TEXTS,)),
+    NavItem(_("Consent texts"), "confidentiality:consent_texts", (MANAGE_CONSENT_TEXTS,)),
     NavItem(_("Audit log"), "confidentiality:audit_log", (VIEW_AUDIT_LOG,)),
     NavItem(_("Centre profile"), "core:centre_profile", (MANAGE_CENTRE_PROFILE,)),
     NavItem(_("Report a concern"), "crisis:concern_create", (REPORT_CONCERN,)),

@@ -8,7 +8,7 @@ urlpatterns = [
     path("staff/", include("dashboard.urls")),
     path("staff/", include("core.urls")),
     path("staff/org/", include("orgs.urls")),
-    path("staff/confidentiality/", include("confidentiality.urls")),
+    path("staff/", include("confidentiality.urls")),
     path("staff/residents/", include("archives.urls")),
     path("staff/assessments/", include("assessments.urls")),
     path("staff/assessments/", include("screening.urls")),

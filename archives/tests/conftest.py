@@ -36,6 +36,12 @@ def id_born(born: date, sequence: str = "123", area: str = "110101") -> str:
     return valid_id(f"{area}{born:%Y%m%d}{sequence}")
 
 
+def years_ago(years: int) -> date:
+    """Today's date that many years back (the 28th at the latest, so that it always exists)."""
+    today = timezone.localdate()
+    return today.replace(year=today.year - years, day=min(today.day, 28))
+
+
 def wrong_check_digit(number: str) -> str:
     last = number[-1]
     other = next(c for c in "0123456789X" if c != last)

@@ -21,6 +21,7 @@ from archives.tests.conftest import (
     url,
     valid_id,
     wrong_check_digit,
+    years_ago,
 )
 from confidentiality.models import AuditEntry
 
@@ -42,11 +43,6 @@ def form_data(unit, **overrides):
     }
     data.update(overrides)
     return data
-
-
-def years_ago(years: int) -> date:
-    today = timezone.localdate()
-    return today.replace(year=today.year - years, day=min(today.day, 28))
 
 
 # ---------------------------------------------------------------------------------------------

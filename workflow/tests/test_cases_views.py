@@ -178,7 +178,7 @@ def test_opening_shows_the_missing_consent_and_writes_nothing(people, clients, t
     )
     assert response.status_code == 200
     assert "consent" in response.content.decode().lower() or "同意" in response.content.decode()
-    assert reverse("archives:consent_add", args=[clients.li.pk]) in response.content.decode()
+    assert reverse("confidentiality:consent_add", args=[clients.li.pk]) in response.content.decode()
     assert not Case.objects.exists()
 
 

@@ -126,7 +126,7 @@ def test_a_portal_request_becomes_a_closed_case_with_follow_ups_and_one_time_fee
         page.click(f"a.button[href^='{reverse('workflow:case_open')}']")
         expect(page.locator("p.notice")).to_be_visible()
         for title in ("知情同意书", "敏感信息处理同意"):
-            go(page, live_server, "archives:consent_add", resident.pk)
+            go(page, live_server, "confidentiality:consent_add", resident.pk)
             page.select_option("select[name=text]", str(ConsentText.objects.get(title=title).pk))
             page.select_option("select[name=signer]", "self")
             page.fill("input[name=signer_name]", "赵敏")
