@@ -76,8 +76,10 @@ def hotline_entry_record(
 ) -> HotlineEntry:
     """Log one hotline call or online consultation.
 
-    An anonymous caller leaves no name or contact behind (whatever was typed is dropped); a named
-    one needs a name or a contact. A linked resident or case must be one the person may see. Any
+    An anonymous caller leaves no name or contact behind, so an entry marked anonymous that carries
+    a typed name or number is refused rather than silently dropping what was typed (a callback
+    number lost without a word is a caller nobody can call back); a named one needs a name or a
+    contact. A linked resident or case must be one the person may see. Any
     "yes" in the risk check writes a risk signal (source hotline, flags = the items answered yes)
     in the same transaction, and the warning rules turn it into an alert at once.
     """
@@ -87,9 +89,16 @@ def hotline_entry_record(
         raise ValidationError({"started_at": _("Give the date and time of the call.")})
     if started_at > timezone.now() + CLOCK_SKEW:
         raise ValidationError({"started_at": _("The call cannot start in the future.")})
-    if anonymous:
-        caller_name = caller_contact = ""
-    elif not (caller_name.strip() or caller_contact.strip()):
+    if anonymous and (caller_name.strip() or caller_contact.strip()):
+        raise ValidationError(
+            {
+                "anonymous": _(
+                    'A name or contact was typed for an anonymous caller: untick "anonymous" to '
+                    "keep them, or clear them."
+                )
+            }
+        )
+    if not anonymous and not (caller_name.strip() or caller_contact.strip()):
         raise ValidationError(
             {"caller_name": _("Give the caller's name or contact, or mark the caller as anonymous.")}
         )

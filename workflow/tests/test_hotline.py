@@ -3,6 +3,7 @@ positive risk check leaves a risk signal for the crisis team; immediate danger s
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -103,9 +104,18 @@ def test_a_negative_risk_check_leaves_no_signal(people):
 
 
 def test_an_anonymous_caller_leaves_no_name_or_contact(people):
-    entry = record(people.counsellor, anonymous=True, caller_name="王五", caller_contact="13800001111")
+    entry = record(people.counsellor, anonymous=True)
     entry.refresh_from_db()
-    assert (entry.caller_name, entry.caller_contact) == ("", "")
+    assert (entry.anonymous, entry.caller_name, entry.caller_contact) == (True, "", "")
+
+
+@pytest.mark.parametrize("typed", [{"caller_name": "王五"}, {"caller_contact": "13800001111"}])
+def test_a_name_or_number_typed_for_an_anonymous_caller_is_refused_not_dropped(people, typed):
+    """Issue 18 #5: a typed callback number was dropped without a word."""
+    with pytest.raises(ValidationError) as error:
+        record(people.counsellor, anonymous=True, **typed)
+    assert list(error.value.message_dict) == ["anonymous"]
+    assert not HotlineEntry.objects.exists()
 
 
 def test_a_named_caller_needs_a_name_or_a_contact(people):
@@ -237,10 +247,35 @@ def test_the_form_puts_the_risk_check_near_the_top(people):
 
 def test_logging_a_call_from_the_form(people):
     client, url = page(people.counsellor, "hotline_create")
-    response = client.post(url, form_data(caller_name="王五"))
+    response = client.post(url, form_data())
     entry = HotlineEntry.objects.get()
     assert response.status_code == 302 and response.url == reverse("workflow:hotline_detail", args=[entry.pk])
     assert (entry.anonymous, entry.caller_name, entry.recorded_by) == (True, "", people.counsellor)
+
+
+def test_a_callback_number_typed_with_anonymous_ticked_comes_back_with_a_message(people):
+    client, url = page(people.counsellor, "hotline_create")
+    response = client.post(url, form_data(caller_contact="13800001111"))
+    assert response.status_code == 200 and not HotlineEntry.objects.exists()
+    assert response.context["form"].errors["anonymous"]
+    html = response.content.decode()
+    assert 'value="13800001111"' in html and "匿名" in html
+    named = client.post(url, form_data(anonymous=None, caller_contact="13800001111"))
+    assert named.status_code == 302 and HotlineEntry.objects.get().caller_contact == "13800001111"
+
+
+def test_the_form_unticks_anonymous_when_a_name_or_number_is_typed(people):
+    client, url = page(people.counsellor, "hotline_create")
+    html = client.get(url).content.decode()
+    assert 'addEventListener("input"' in html and "anonymous.checked = false" in html
+
+
+def test_an_anonymous_entry_linked_to_a_resident_says_both_on_list_and_entry(people, team):
+    entry = record(people.counsellor, resident=team.zhang)
+    client = login_fully(Client(), people.counsellor)
+    for url in (reverse("workflow:hotline_list"), reverse("workflow:hotline_detail", args=[entry.pk])):
+        text = re.sub(r"<[^>]+>", "", client.get(url).content.decode())
+        assert "匿名 · 已关联 张三" in text, url
 
 
 def test_immediate_danger_shows_the_crisis_resources_at_once(people):
