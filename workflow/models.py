@@ -390,6 +390,8 @@ class SessionRecord(models.Model):
     companions = models.ManyToManyField(USER, blank=True, related_name="+", verbose_name=_("companions"))
     recorded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
+    # Made when the form is shown, so that Back + save again stores the session once.
+    request_key = models.UUIDField(null=True, blank=True, unique=True)
 
     class Meta:
         verbose_name = _("session record")
@@ -399,6 +401,25 @@ class SessionRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}#{self.number}"
+
+
+class SessionAddendum(models.Model):
+    """A correction of a session record, written after it and beside it: the record itself is never
+    edited, so what was written first and why it was corrected both stay readable."""
+
+    session = models.ForeignKey(SessionRecord, on_delete=models.PROTECT, related_name="addenda")
+    text = EncryptedTextField(_("correction"))
+    reason = EncryptedTextField(_("reason for the correction"))
+    written_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    written_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("session addendum")
+        verbose_name_plural = _("session addenda")
+        ordering = ["session", "written_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"addendum:{self.session_id}:{self.pk}"
 
 
 class PrivateNote(models.Model):

@@ -35,6 +35,7 @@ urlpatterns = [
     path("cases/<int:case_pk>/sessions/new/", sessions.session_create, name="session_create"),
     path("sessions/<int:pk>/", sessions.session_detail, name="session_detail"),
     path("sessions/<int:pk>/note/", sessions.private_note, name="private_note"),
+    path("sessions/<int:pk>/addendum/", sessions.session_addendum, name="session_addendum"),
     # referrals
     path("institutions/", referrals.institution_list, name="institution_list"),
     path("institutions/new/", referrals.institution_create, name="institution_create"),

@@ -44,6 +44,8 @@ ENCRYPTED_FIELDS = {
     "workflow.SessionRecord.problems_handled",
     "workflow.SessionRecord.next_steps",
     "workflow.SessionRecord.address",
+    "workflow.SessionAddendum.text",
+    "workflow.SessionAddendum.reason",
     "workflow.PrivateNote.text",
     "workflow.FollowUpTask.reason",
     "workflow.FollowUpTask.outcome",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -124,6 +126,8 @@ class PlanAgreementForm(forms.Form):
 
 
 class SessionForm(forms.Form):
+    # Made when the form is shown: the service stores one session per key (Back + save again).
+    request_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
     held_at = forms.DateTimeField(label=_("Date and time"), widget=DATETIME_INPUT)
     duration_minutes = forms.IntegerField(
         label=_("Duration (minutes)"), min_value=1, max_value=600, initial=50
@@ -156,6 +160,17 @@ class SessionForm(forms.Form):
     def __init__(self, *args, companions=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["companions"].queryset = companions if companions is not None else User.objects.none()
+        if not self.is_bound:
+            self.initial.setdefault("request_key", uuid.uuid4())
+
+
+class SessionAddendumForm(forms.Form):
+    text = _text(_("Correction"), rows=5)
+    reason = forms.CharField(
+        label=_("Reason for the correction"),
+        max_length=500,
+        help_text=_("For example: wrong date typed, a sentence about another client, a missing detail."),
+    )
 
 
 class PrivateNoteForm(forms.Form):

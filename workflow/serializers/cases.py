@@ -114,6 +114,14 @@ class SessionCreateSerializer(serializers.Serializer):
         max_length=20,
         help_text=_("Staff or volunteers who went along (home visits)."),
     )
+    request_key = serializers.UUIDField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_(
+            "Made by the client once per session it records: sending it again returns the stored session."
+        ),
+    )
 
     def validate_held_at(self, value):
         return _plausible(value)

@@ -3,19 +3,59 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
+from uuid import UUID
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from confidentiality import policy
 from confidentiality.services import audit_record, require_clinical_consent
-from workflow.models import Appointment, Case, Modality, PrivateNote, SessionRecord
+from workflow.models import Appointment, Case, Modality, PrivateNote, SessionAddendum, SessionRecord
 from workflow.services.cases import _lock_case, _require_open, _require_work, touch_archive
+
+# Clocks of phones and PCs differ a little; a session "a few minutes from now" is a typo beyond this.
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+def _check_held_at(*, case: Case, held_at: datetime | None) -> None:
+    """A session is held between the day its case was opened and now: a session dated 2030, or
+    before there was a case, is a typo that would also put the numbering out of order."""
+    if held_at is None or timezone.is_naive(held_at):
+        raise ValidationError({"held_at": _("Give the date and time of the session.")})
+    opened_day = timezone.localtime(case.opened_at).date()
+    if timezone.localtime(held_at).date() < opened_day:
+        raise ValidationError(
+            {
+                "held_at": _("The case was opened on %(day)s: a session of it cannot be earlier.")
+                % {"day": opened_day.isoformat()}
+            }
+        )
+    if held_at > timezone.now() + CLOCK_SKEW:
+        raise ValidationError({"held_at": _("A session cannot be recorded before it is held.")})
+
+
+def _renumber(case: Case) -> None:
+    """Sessions are numbered by when they were held, not by when they were typed in: a session
+    entered late takes its place and the later ones move up one. Numbers are unique per case, so
+    the changed rows go out of the way first (the case is locked by the caller)."""
+    sessions = list(SessionRecord.objects.filter(case=case).order_by("held_at", "pk").only("pk", "number"))
+    changed = [
+        (session, position)
+        for position, session in enumerate(sessions, start=1)
+        if session.number != position
+    ]
+    if not changed:
+        return
+    parked = 30000
+    for offset, (session, _position) in enumerate(changed):
+        SessionRecord.objects.filter(pk=session.pk).update(number=parked + offset)
+    for session, position in changed:
+        SessionRecord.objects.filter(pk=session.pk).update(number=position)
 
 
 def home_visit_people(*, recorder, companions: Iterable) -> int:
@@ -91,17 +131,25 @@ def session_record_create(
     address: str = "",
     companions: Iterable = (),
     private_note: str = "",
+    request_key: UUID | str | None = None,
 ) -> SessionRecord:
-    """Record a session of an open case; its number is the next in the case.
+    """Record a session of an open case, held between the day the case was opened and now.
 
+    Sessions are numbered by the time they were held. The same ``request_key`` (made by the form
+    when it is shown) gives back the session already stored under it, so Back + save writes once.
     Content is encrypted at rest. From an appointment of the case's client, the appointment is
     completed in the same step. A home visit needs its address and at least
     XINQIAO_HOME_VISIT_MIN_PEOPLE people, the recorder and companions together. A private note
     given here is the recorder's alone.
     """
     _require_work(actor, case)
+    if request_key:
+        stored = SessionRecord.objects.filter(request_key=request_key, case=case, recorded_by=actor).first()
+        if stored is not None:
+            return stored
     _require_open(case)
     require_clinical_consent(resident=case.resident)
+    _check_held_at(case=case, held_at=held_at)
     if modality not in Modality.values:
         raise ValidationError({"modality": _("Choose a modality.")})
     if not (content or "").strip():
@@ -116,10 +164,12 @@ def session_record_create(
     if appointment is not None:
         appointment = _check_appointment(case=case, appointment=appointment)
     _lock_case(case)
-    number = (SessionRecord.objects.filter(case=case).aggregate(last=Max("number"))["last"] or 0) + 1
+    # Stored last, then moved to its place by date (_renumber).
+    number = SessionRecord.objects.filter(case=case).count() + 1
     session = SessionRecord(
         case=case,
         number=number,
+        request_key=request_key or None,
         appointment=appointment,
         held_at=held_at,
         duration_minutes=duration_minutes,
@@ -131,7 +181,7 @@ def session_record_create(
         address=address,
         recorded_by=actor,
     )
-    session.full_clean()
+    session.full_clean(exclude=["request_key"])
     try:
         with transaction.atomic():
             session.save()
@@ -139,6 +189,9 @@ def session_record_create(
         raise ValidationError(
             _("Another session of this case was saved at the same moment. Reload the case and try again.")
         ) from exc
+    _renumber(case)
+    session.refresh_from_db(fields=["number"])
+    number = session.number
     session.companions.set([person for person in companions if person.pk != actor.pk])
     if appointment is not None:
         # Written by the appointments domain; imported here so that cases do not depend on it
@@ -164,6 +217,32 @@ def session_record_create(
     if (private_note or "").strip():
         private_note_save(actor=actor, session=session, text=private_note)
     return session
+
+
+@transaction.atomic
+def session_addendum_add(*, actor, session: SessionRecord, text: str, reason: str) -> SessionAddendum:
+    """Correct a session record by an addendum beside it, with a reason: the record is never
+    edited, so the original stays readable. Whoever may work on the case may write one, also after
+    the case is closed (a record found wrong later still needs its correction). Encrypted at rest."""
+    _require_work(actor, session.case)
+    errors = {}
+    if not (text or "").strip():
+        errors["text"] = _("Write the correction.")
+    if not (reason or "").strip():
+        errors["reason"] = _("Say why the record is corrected.")
+    if errors:
+        raise ValidationError(errors)
+    addendum = SessionAddendum(session=session, text=text.strip(), reason=reason.strip(), written_by=actor)
+    addendum.full_clean()
+    addendum.save()
+    touch_archive(session.case.resident_id)
+    audit_record(
+        actor=actor,
+        action="session.addendum_added",
+        obj=session.case,
+        details={"session": session.pk, "number": session.number, "addendum": addendum.pk},
+    )
+    return addendum
 
 
 def session_record_view(*, actor, session: SessionRecord) -> None:

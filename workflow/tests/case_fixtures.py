@@ -3,9 +3,11 @@ consent), a case opened through the services, and a service site."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
+from django.utils import timezone
 
 from archives.services import resident_register
 from lib.identity import prc_id_check_character
@@ -41,12 +43,14 @@ def clients(people, tree):
 
 @pytest.fixture
 def case(people, clients):
-    """Case of 张三, opened by the counsellor for themself."""
+    """Case of 张三, opened by the counsellor for themself a week ago (so that a session held an
+    hour ago is never before the opening day, whatever the time of the run)."""
     return case_open(
         actor=people.counsellor,
         resident=clients.zhang,
         counsellor=people.counsellor,
         presenting_problem=PROBLEM,
+        opened_at=timezone.now() - timedelta(days=7),
     )
 
 

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from confidentiality import policy
 from lib.forms import apply_validation_error
-from workflow.forms.cases import PrivateNoteForm, SessionForm
+from workflow.forms.cases import PrivateNoteForm, SessionAddendumForm, SessionForm
 from workflow.models import Appointment, Case, Modality
 from workflow.selectors import cases as selectors
 from workflow.services import sessions as services
@@ -95,8 +95,38 @@ def session_detail(request, pk: int):
             "session": session,
             "case": session.case,
             "companions": list(session.companions.all()),
+            "addenda": list(session.addenda.select_related("written_by")),
+            "may_correct": policy.can_work_on_case(user, session.case),
             "may_keep_note": policy.can_keep_private_note(user, session),
         },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_addendum(request, pk: int):
+    """A correction of a session record, added beside it with a reason (the record stays as it was)."""
+    user = request.user
+    session = selectors.session_for_page(user=user, pk=pk)
+    if not policy.can_work_on_case(user, session.case):
+        raise PermissionDenied
+    if request.method == "GET":
+        services.session_record_view(actor=user, session=session)  # the page shows the record
+    form = SessionAddendumForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.session_addendum_add(actor=user, session=session, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(
+                request, _("The correction is added to session %(number)s.") % {"number": session.number}
+            )
+            return redirect("workflow:session_detail", pk=session.pk)
+    return render(
+        request,
+        "workflow/cases/session_addendum.html",
+        {"form": form, "session": session, "case": session.case},
     )
 
 
