@@ -1,4 +1,5 @@
-"""The current request's client address, for code far from the view (the audit helper).
+"""The current request's client address (for the audit helper) and the address it was made to
+(for links that leave the site), for code far from the view.
 
 Set by ``confidentiality.middleware.RequestContextMiddleware`` for each request; empty in
 management commands and background tasks, whose entries then carry no client address.
@@ -12,6 +13,7 @@ from contextvars import ContextVar
 from django.conf import settings
 
 _client_ip: ContextVar[str | None] = ContextVar("xinqiao_client_ip", default=None)
+_base_url: ContextVar[str | None] = ContextVar("xinqiao_base_url", default=None)
 
 
 def client_ip_from_request(request) -> str | None:
@@ -44,3 +46,24 @@ def reset_client_ip(token) -> None:
 
 def current_client_ip() -> str | None:
     return _client_ip.get()
+
+
+def base_url_from_request(request) -> str | None:
+    """Scheme and host the request was made to ("https://xinqiao.example.org"), or None when the
+    host is not one ALLOWED_HOSTS admits (Django raises; a link is then built another way)."""
+    try:
+        return request.build_absolute_uri("/").rstrip("/")
+    except Exception:  # DisallowedHost, or a request without a host at all
+        return None
+
+
+def set_base_url(value: str | None):
+    return _base_url.set(value)
+
+
+def reset_base_url(token) -> None:
+    _base_url.reset(token)
+
+
+def current_base_url() -> str | None:
+    return _base_url.get()

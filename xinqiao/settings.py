@@ -337,7 +337,9 @@ XINQIAO_ALERT_ORANGE_MINUTES = env_int("XINQIAO_ALERT_ORANGE_MINUTES", 240)
 XINQIAO_ALERT_YELLOW_WORKING_DAYS = env_int("XINQIAO_ALERT_YELLOW_WORKING_DAYS", 3)
 # The watch list (CRI-4): days until the first review of a person put on it after a crisis.
 XINQIAO_WATCH_REVIEW_DAYS = env_int("XINQIAO_WATCH_REVIEW_DAYS", 7)
-XINQIAO_PUBLIC_BASE_URL = env_str("XINQIAO_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+# The address residents reach the centre at, for links in messages and QR codes (lib/urls.py).
+# Empty: the address of the request being served (or http://127.0.0.1:8000 in background jobs).
+XINQIAO_PUBLIC_BASE_URL = env_str("XINQIAO_PUBLIC_BASE_URL", "")
 
 LOGGING = {
     "version": 1,

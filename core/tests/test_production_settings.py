@@ -24,6 +24,7 @@ def production_env(tmp_path, **overrides) -> dict[str, str]:
         XINQIAO_VAR_DIR=str(tmp_path),
         DATABASE_URL=f"sqlite:///{tmp_path / 'prod.sqlite3'}",
         XINQIAO_ALLOWED_HOSTS="xinqiao.example.org",
+        XINQIAO_PUBLIC_BASE_URL="https://xinqiao.example.org",
         XINQIAO_SECRET_KEY="p" * 20 + "roduction-secret-key-with-plenty-of-entropy-1234567890",
         XINQIAO_ENCRYPTION_KEYS=Fernet.generate_key().decode(),
         XINQIAO_BLIND_INDEX_KEY="blind-index-key-for-production-tests",
@@ -79,3 +80,10 @@ def test_development_generates_its_secrets_once_into_an_untracked_file(tmp_path)
     assert manage(env, "check").returncode == 0
     assert (tmp_path / "secrets.json").read_text() == first
     assert oct((tmp_path / "secrets.json").stat().st_mode)[-3:] == "600"
+
+
+def test_the_deploy_check_warns_when_links_would_point_at_the_local_address(tmp_path):
+    result = manage(
+        production_env(tmp_path, XINQIAO_PUBLIC_BASE_URL=None), "check", "--deploy", "--fail-level", "WARNING"
+    )
+    assert result.returncode != 0 and "core.W001" in result.stderr + result.stdout

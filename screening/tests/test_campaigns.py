@@ -56,6 +56,20 @@ def test_staff_screens_show_coverage_and_a_qr_code(people, campaign, student):
     assert qr["Content-Type"] == "image/png" and qr.content[:4] == b"\x89PNG"
 
 
+def test_the_self_test_link_uses_the_address_the_page_was_served_at(people, campaign, settings):
+    """Issue 18 #8: served on another port, the link and its QR code still said :8000."""
+    settings.XINQIAO_PUBLIC_BASE_URL = ""
+    client = login_fully(Client(), people.director)
+    html = client.get(
+        reverse("screening:campaign", args=[campaign.pk]), HTTP_HOST="localhost:9000"
+    ).content.decode()
+    assert (
+        f"http://localhost:9000/s/{campaign.token}" in html
+        or f"http://localhost:9000{reverse('portal:selftest_start', args=[campaign.token])}" in html
+    )
+    assert "127.0.0.1:8000" not in html
+
+
 def test_campaign_screens_are_for_campaign_managers(people, campaign):
     for role, status in (("worker", 403), ("finance", 403), ("outsider", 404)):
         client = login_fully(Client(), getattr(people, role))

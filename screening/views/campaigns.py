@@ -60,7 +60,7 @@ def campaign_new(request):
 @require_http_methods(["GET"])
 def campaign_detail(request, pk: int):
     campaign = _campaign(request, pk)
-    link = absolute_reverse("portal:selftest_start", campaign.token)
+    link = absolute_reverse("portal:selftest_start", campaign.token, request=request)
     return render(
         request,
         "screening/campaign_detail.html",
@@ -79,7 +79,7 @@ def campaign_detail(request, pk: int):
 def campaign_qr(request, pk: int):
     """The self-test link as a printable PNG QR code."""
     campaign = _campaign(request, pk)
-    link = absolute_reverse("portal:selftest_start", campaign.token)
+    link = absolute_reverse("portal:selftest_start", campaign.token, request=request)
     buffer = BytesIO()
     qrcode.make(link, box_size=12, border=4).save(buffer, format="PNG")
     response = HttpResponse(buffer.getvalue(), content_type="image/png")
