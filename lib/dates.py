@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -35,3 +38,22 @@ class BoundedDateSerializerField(serializers.DateField):
         if not in_range(day):
             raise serializers.ValidationError(OUT_OF_RANGE)
         return day
+
+
+# How far ahead work is planned: appointments, follow-ups and plans start within a year; what may
+# run longer (the end of a plan, a shift pattern, leave) ends within two. An appointment in 2099 is
+# a typo of 2026 that would otherwise sit unseen in every calendar.
+AHEAD_DAYS = 366
+AHEAD_DAYS_LONG = 731
+
+
+def require_not_too_far_ahead(value: date | datetime | None, *, field: str, days: int = AHEAD_DAYS) -> None:
+    """Refuse (on ``field``) a date or time more than ``days`` days after today."""
+    if value is None:
+        return
+    day = timezone.localtime(value).date() if isinstance(value, datetime) else value
+    last = timezone.localdate() + timedelta(days=days)
+    if day > last:
+        raise ValidationError(
+            {field: gettext("Give a date no later than %(day)s.") % {"day": last.isoformat()}}
+        )

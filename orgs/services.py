@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from confidentiality import policy
 from confidentiality.services import audit_record
+from lib.dates import AHEAD_DAYS_LONG, require_not_too_far_ahead
 
 from .models import DutyException, DutyShift, OpeningHours, OrgUnit, Room, ServiceSite
 
@@ -174,6 +175,8 @@ def duty_shift_add(
         valid_until=valid_until,
     )
     shift.full_clean()
+    require_not_too_far_ahead(valid_from, field="valid_from")
+    require_not_too_far_ahead(valid_until, field="valid_until", days=AHEAD_DAYS_LONG)
     if not policy.can_be_on_duty(counsellor):
         raise ValidationError({"counsellor": _("Only active counselling staff can be put on duty.")})
     if not room.is_active or not room.site.is_active:
@@ -254,6 +257,8 @@ def duty_exception_add(
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     exception.full_clean(exclude=["created_by"])
+    require_not_too_far_ahead(starts_on, field="starts_on")
+    require_not_too_far_ahead(ends_on, field="ends_on", days=AHEAD_DAYS_LONG)
     exception.save()
     audit_record(
         actor=actor,

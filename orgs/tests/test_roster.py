@@ -30,7 +30,15 @@ ROSTER = reverse("orgs:roster")
 ADD_SHIFT = reverse("orgs:roster_shift_add")
 ADD_EXCEPTION = reverse("orgs:roster_exception_add")
 
-MONDAY = date(2030, 1, 7)  # a Monday, far enough ahead
+
+def _monday_ahead(weeks: int = 8) -> date:
+    """A Monday some weeks ahead: far enough that no test runs past it, well within the year ahead
+    that the roster accepts (lib.dates.AHEAD_DAYS)."""
+    day = timezone.localdate() + timedelta(weeks=weeks)
+    return day - timedelta(days=day.weekday())
+
+
+MONDAY = _monday_ahead()
 
 
 @pytest.fixture
@@ -321,7 +329,12 @@ def test_staff_who_do_not_plan_the_roster_change_nothing(people, rooms, role):
     assert client.post(ADD_SHIFT, {**data, "valid_from": MONDAY.isoformat()}).status_code == 403
     assert (
         client.post(
-            ADD_EXCEPTION, {"kind": "holiday", "starts_on": "2030-02-01", "ends_on": "2030-02-01"}
+            ADD_EXCEPTION,
+            {
+                "kind": "holiday",
+                "starts_on": (MONDAY + timedelta(days=25)).isoformat(),
+                "ends_on": (MONDAY + timedelta(days=25)).isoformat(),
+            },
         ).status_code
         == 403
     )
@@ -377,7 +390,12 @@ def test_leave_is_added_from_the_page_and_seen_by_its_counsellor_only(people, ro
 
 def test_leave_without_a_counsellor_is_refused_on_the_page(people):
     response = client_for(people.director).post(
-        ADD_EXCEPTION, {"kind": "leave", "starts_on": "2030-01-07", "ends_on": "2030-01-08"}
+        ADD_EXCEPTION,
+        {
+            "kind": "leave",
+            "starts_on": MONDAY.isoformat(),
+            "ends_on": (MONDAY + timedelta(days=1)).isoformat(),
+        },
     )
     assert response.status_code == 200 and response.context["exception_form"].errors["counsellor"]
     assert not DutyException.objects.exists()

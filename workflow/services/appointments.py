@@ -30,6 +30,7 @@ from archives.models import DocumentType, Sex
 from archives.services import PHONE_INDEX_PURPOSE, DuplicateResident, resident_register
 from confidentiality import policy
 from confidentiality.services import audit_record
+from lib.dates import require_not_too_far_ahead
 from lib.encryption import blind_index
 from lib.identity import InvalidPhone, normalise_phone
 from lib.ratelimit import RateLimit
@@ -105,6 +106,7 @@ def _check_times(starts_at: datetime | None, ends_at: datetime | None) -> None:
             ) % {"minutes": minutes}
     if errors:
         raise ValidationError(errors)
+    require_not_too_far_ahead(starts_at, field="starts_at")
     if ends_at <= starts_at:
         raise ValidationError({"ends_at": _("The end must be after the start.")})
     if ends_at - starts_at > MAX_LENGTH:

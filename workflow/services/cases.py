@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from archives.models import Archive, Resident
 from confidentiality import policy
 from confidentiality.services import audit_record, require_clinical_consent
+from lib.dates import AHEAD_DAYS_LONG, require_not_too_far_ahead
 from lib.numbers import next_number, save_with_next_number
 from workflow.models import (
     Appointment,
@@ -351,6 +352,8 @@ def service_plan_create(
         raise ValidationError({"modality": _("Choose a modality.")})
     if agreed_on and agreed_on > timezone.localdate():
         raise ValidationError({"agreed_on": _("The date cannot be in the future.")})
+    require_not_too_far_ahead(period_start, field="period_start")
+    require_not_too_far_ahead(period_end, field="period_end", days=AHEAD_DAYS_LONG)
     plan = ServicePlan(
         case=case,
         version=previous + 1,

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from confidentiality import policy
 from confidentiality.services import audit_record
+from lib.dates import require_not_too_far_ahead
 from lib.urls import absolute_reverse
 from notifications.models import Notification
 from notifications.services import notification_queue
@@ -69,6 +70,7 @@ def follow_up_create(
             raise ValidationError({"reason": _("Say what the follow-up is for.")})
         if due_on < timezone.localdate():
             raise ValidationError({"due_on": _("The due date cannot be in the past.")})
+        require_not_too_far_ahead(due_on, field="due_on")
         if case is not None and case.resident_id != resident.pk:
             raise ValidationError(_("The case belongs to another client."))
         _check_assignee(assignee, resident)
