@@ -16,6 +16,7 @@ from lib import encryption
 from lib.request_context import current_client_ip
 
 from . import policy
+from .audit import require_registered
 from .fields import encrypted_fields
 from .models import (
     CLINICAL_CONSENT_KINDS,
@@ -64,8 +65,10 @@ def audit_record(
 
     Every service that reads or changes sensitive data calls this, in the same transaction as the
     change, so an entry exists exactly when the change does. Entries are never updated or
-    deleted; each one's hash covers its content and the previous entry's hash.
+    deleted; each one's hash covers its content and the previous entry's hash. The action must be
+    registered (``confidentiality.audit``): an unknown name is a programming error and is refused.
     """
+    require_registered(action)
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or obj.pk

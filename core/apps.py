@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class CoreConfig(AppConfig):
     name = "core"
     verbose_name = _("Platform")
+
+    def ready(self) -> None:
+        from . import audit_actions  # noqa: F401  (registers this domain's audit actions)
