@@ -410,7 +410,8 @@ def archive_change_status(*, actor, archive: Archive, to_status: str, reason: st
     ArchiveStatusChange.objects.create(
         archive=archive, to_status=to_status, reason=reason.strip(), changed_by=actor
     )
-    audit_record(actor=actor, action=f"archive.{to_status}", obj=archive, reason=reason.strip())
+    action = {ArchiveStatus.OPEN: "archive.open", ArchiveStatus.ARCHIVED: "archive.archived"}[to_status]
+    audit_record(actor=actor, action=action, obj=archive, reason=reason.strip())
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ class AssessmentsConfig(AppConfig):
 
         from . import (
             access,  # noqa: F401  (registers this domain's access rules)
+            audit_actions,  # noqa: F401  (registers this domain's audit actions)
             checks,  # noqa: F401  (validates the instrument files at start-up)
         )
         from .selectors import archive_assessment_entries

@@ -11,6 +11,9 @@ class ConfidentialityConfig(AppConfig):
         # fills the one registry that the policy module and the matrix tests read.
         from django.utils.module_loading import autodiscover_modules
 
-        from . import jobs  # noqa: F401  (registers this domain's periodic jobs)
+        from . import (
+            audit_actions,  # noqa: F401  (registers this domain's audit actions)
+            jobs,  # noqa: F401  (registers this domain's periodic jobs)
+        )
 
         autodiscover_modules("permissions")

@@ -15,6 +15,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from . import audit
+
 GENESIS_HASH = "0" * 64
 
 
@@ -78,6 +80,11 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("audit entries cannot be deleted")
+
+    @property
+    def action_label(self) -> str:
+        """The action as people read it, in the current language (the registered label)."""
+        return audit.action_label(self.action)
 
     def canonical_content(self) -> str:
         """The exact text the hash covers: every recorded field, in a fixed order and form."""

@@ -16,6 +16,7 @@ from lib import encryption
 from lib.request_context import current_client_ip
 
 from . import policy
+from .audit import require_registered
 from .fields import encrypted_fields
 from .models import (
     CLINICAL_CONSENT_KINDS,
@@ -64,8 +65,10 @@ def audit_record(
 
     Every service that reads or changes sensitive data calls this, in the same transaction as the
     change, so an entry exists exactly when the change does. Entries are never updated or
-    deleted; each one's hash covers its content and the previous entry's hash.
+    deleted; each one's hash covers its content and the previous entry's hash. The action must be
+    registered (``confidentiality.audit``): an unknown name is a programming error and is refused.
     """
+    require_registered(action)
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or obj.pk
@@ -92,14 +95,23 @@ def audit_record(
     return entry
 
 
-def audit_listing(*, actor, object_type: str, page: str, ids) -> None:
-    """A list page showed these rows: which ones, to whom (CONF-6). Only ids are written, never
-    names or content, so the audit log itself stays free of clinical text."""
+def audit_list_read(*, actor, object_type: str, page: str, ids, filters: dict | None = None) -> None:
+    """A list showed these rows (one page of it, on a screen or through the API): which ones, to
+    whom, on which page and with which filters (CONF-6). Every list read is written this one way,
+    as ``list.viewed`` with the rows' type, so one search finds every list a record appeared on.
+
+    Only ids and filter values are written, never names or content, so the audit log itself stays
+    free of clinical text; filters left empty are left out. An empty page writes nothing.
+    """
     ids = [str(pk) for pk in ids]
     if not ids:
         return
+    narrowed = {key: str(value) for key, value in sorted((filters or {}).items()) if value not in (None, "")}
     audit_record(
-        actor=actor, action="list.viewed", object_type=object_type, details={"page": page, "ids": ids}
+        actor=actor,
+        action="list.viewed",
+        object_type=object_type,
+        details={**narrowed, "page": page, "ids": ids},
     )
 
 

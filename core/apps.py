@@ -7,4 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Platform")
 
     def ready(self) -> None:
-        from core import checks  # noqa: F401  (registers the deploy checks)
+        from . import (
+            audit_actions,  # noqa: F401  (registers this domain's audit actions)
+            checks,  # noqa: F401  (registers the deploy checks)
+        )

@@ -11,6 +11,7 @@ class CrisisConfig(AppConfig):
 
         from . import (
             access,  # noqa: F401  (registers this domain's access rules)
+            audit_actions,  # noqa: F401  (registers this domain's audit actions)
             jobs,  # noqa: F401  (registers this domain's periodic jobs)
         )
         from .selectors.cases import archive_crisis_entries

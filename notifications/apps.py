@@ -9,5 +9,6 @@ class NotificationsConfig(AppConfig):
     def ready(self) -> None:
         from . import (
             access,  # noqa: F401  (registers this domain's access rules)
+            audit_actions,  # noqa: F401  (registers this domain's audit actions)
             jobs,  # noqa: F401  (registers this domain's periodic jobs)
         )

@@ -7,4 +7,7 @@ class OrgsConfig(AppConfig):
     verbose_name = _("Organisation and sites")
 
     def ready(self) -> None:
-        from . import access  # noqa: F401  (registers this domain's access rules)
+        from . import (
+            access,  # noqa: F401  (registers this domain's access rules)
+            audit_actions,  # noqa: F401  (registers this domain's audit actions)
+        )

@@ -10,4 +10,7 @@ class ScreeningConfig(AppConfig):
     verbose_name = _("Screening")
 
     def ready(self) -> None:
-        from . import access  # noqa: F401  (registers this domain's access rules)
+        from . import (
+            access,  # noqa: F401  (registers this domain's access rules)
+            audit_actions,  # noqa: F401  (registers this domain's audit actions)
+        )

@@ -49,6 +49,7 @@ from crisis.models import RiskSignal
 from crisis.services.intake import alerts_from_signals
 from lib.encryption import _fernet, blind_index  # _fernet: the payload is bytes, not text
 from lib.identity import InvalidIdNumber, parse_prc_id_number
+from lib.spreadsheets import append_row, csv_bytes, write_rows, xlsx_bytes, xlsx_workbook
 
 from .services import campaign_targets
 
@@ -211,26 +212,23 @@ def import_template(campaign: Campaign, instrument_code: str, file_format: str) 
     instrument = _instrument_of(campaign, instrument_code)
     columns = template_columns(instrument)
     if file_format == "csv":
-        buffer = io.StringIO()
-        csv.writer(buffer, lineterminator="\r\n").writerow(columns)
-        return codecs.BOM_UTF8 + buffer.getvalue().encode("utf-8")
+        return csv_bytes([columns])
     if file_format == "xlsx":
         return _xlsx_template(campaign, instrument, columns)
     raise ValueError(file_format)
 
 
 def _xlsx_template(campaign: Campaign, instrument: Instrument, columns: list[str]) -> bytes:
-    from openpyxl import Workbook
     from openpyxl.comments import Comment
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
     key = _language_key()
-    workbook = Workbook()
+    workbook = xlsx_workbook()
     sheet = workbook.active
     sheet.title = _("Data")[:31]
-    sheet.append(columns)
+    append_row(sheet, columns)
     bold = Font(bold=True)
     for cell in sheet[1]:
         cell.font = bold
@@ -256,12 +254,9 @@ def _xlsx_template(campaign: Campaign, instrument: Instrument, columns: list[str
         allowed.add(f"{letter}2:{letter}{last_row}")
     notes = workbook.create_sheet(_("Instructions")[:31])
     notes.column_dimensions["A"].width = 110
-    for line in instruction_lines(campaign, instrument):
-        notes.append([line])
+    write_rows(notes, ([line] for line in instruction_lines(campaign, instrument)))
     notes["A1"].font = Font(bold=True, size=14)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return xlsx_bytes(workbook)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import timedelta
-from io import BytesIO
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
@@ -22,6 +21,7 @@ from assessments.models import Assessment, Campaign
 from confidentiality import policy
 from confidentiality.services import audit_record
 from lib.pdf import render_pdf
+from lib.spreadsheets import append_row, write_rows, xlsx_bytes, xlsx_workbook
 from workflow.models import FollowUpTask
 from workflow.services.followups import follow_up_create
 
@@ -201,24 +201,25 @@ def followups_create_for_positives(*, actor, campaign: Campaign) -> int:
 
 
 def report_xlsx(*, campaign: Campaign, distribution: list[dict], positives: list[Assessment] | None) -> bytes:
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
+    """The report as a workbook; names (people, units, the campaign) are written as text, never as
+    formulas (lib.spreadsheets)."""
+    workbook = xlsx_workbook(write_only=True)
     for block in distribution:
         sheet = workbook.create_sheet(block["name"][:31])
-        sheet.append([campaign.name])
-        sheet.append([_("Unit"), *[label for _code, label in block["bands"]]])
-        for unit, counts in block["units"]:
-            sheet.append([unit, *counts])
-        sheet.append([])
-        sheet.append([_("Special group"), *[label for _code, label in block["bands"]]])
-        for tag, counts in block["tags"]:
-            sheet.append([tag, *counts])
+        append_row(sheet, [campaign.name])
+        append_row(sheet, [_("Unit"), *[label for _code, label in block["bands"]]])
+        write_rows(sheet, ([unit, *counts] for unit, counts in block["units"]))
+        append_row(sheet, [])
+        append_row(sheet, [_("Special group"), *[label for _code, label in block["bands"]]])
+        write_rows(sheet, ([tag, *counts] for tag, counts in block["tags"]))
     if positives is not None:
         sheet = workbook.create_sheet(_("Positives")[:31])
-        sheet.append([_("Name"), _("Organisation unit"), _("Instrument"), _("Total"), _("Band"), _("Flags")])
-        for a in positives:
-            sheet.append(
+        append_row(
+            sheet, [_("Name"), _("Organisation unit"), _("Instrument"), _("Total"), _("Band"), _("Flags")]
+        )
+        write_rows(
+            sheet,
+            (
                 [
                     a.resident.name,
                     a.resident.org_unit.name,
@@ -227,10 +228,10 @@ def report_xlsx(*, campaign: Campaign, distribution: list[dict], positives: list
                     a.band_name,
                     "、".join(a.flag_names),
                 ]
-            )
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+                for a in positives
+            ),
+        )
+    return xlsx_bytes(workbook)
 
 
 def report_pdf(*, campaign: Campaign, distribution: list[dict], suppressed: bool) -> bytes:

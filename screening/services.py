@@ -87,7 +87,12 @@ def campaign_set_status(*, actor, campaign: Campaign, status: str) -> Campaign:
         raise ValidationError(_("Unknown campaign state."))
     campaign.status = status
     campaign.save(update_fields=["status"])
-    audit_record(actor=actor, action=f"campaign.{status}", obj=campaign)
+    action = {
+        Campaign.Status.DRAFT: "campaign.draft",
+        Campaign.Status.RUNNING: "campaign.running",
+        Campaign.Status.CLOSED: "campaign.closed",
+    }[status]
+    audit_record(actor=actor, action=action, obj=campaign)
     return campaign
 
 

@@ -18,7 +18,9 @@ TABLE = AuditEntry._meta.db_table
 
 
 def five_entries(actor=None):
-    return [audit_record(actor=actor, action="test.event", object_type="t", object_id=n) for n in range(1, 6)]
+    return [
+        audit_record(actor=actor, action="list.viewed", object_type="t", object_id=n) for n in range(1, 6)
+    ]
 
 
 class tampering:
@@ -52,7 +54,11 @@ def test_an_intact_chain_verifies(capsys):
 
 def test_each_entry_records_who_what_when_where_and_why(people):
     entry = audit_record(
-        actor=people.director, action="test.read", obj=people.counsellor, reason="复核", client_ip="10.1.2.3"
+        actor=people.director,
+        action="user.viewed",
+        obj=people.counsellor,
+        reason="复核",
+        client_ip="10.1.2.3",
     )
     entry.refresh_from_db()
     assert entry.actor == people.director and entry.actor_username == "director_t"
@@ -83,7 +89,7 @@ def test_an_entry_inserted_in_the_middle_is_noticed(db):
     forged = AuditEntry(
         seq=3,
         at=entries[1].at,
-        action="test.event",
+        action="list.viewed",
         object_type="t",
         object_id="forged",
         prev_hash=entries[1].entry_hash,
@@ -96,7 +102,7 @@ def test_an_entry_inserted_in_the_middle_is_noticed(db):
         cursor.execute(
             f"INSERT INTO {TABLE} (seq, at, actor_username, action, object_type, object_id, reason, details,"
             " prev_hash, entry_hash) VALUES (%s, %s, '', %s, %s, %s, '', %s, %s, %s)",
-            [3, forged.at, "test.event", "t", "forged", "{}", forged.prev_hash, forged.entry_hash],
+            [3, forged.at, "list.viewed", "t", "forged", "{}", forged.prev_hash, forged.entry_hash],
         )
     # The forgery itself links up; the original third entry, now fourth, no longer does.
     verify_fails_at(4)

@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from archives.models import Resident
 from confidentiality import policy
+from confidentiality.services import audit_list_read
 from crisis.models import Alert
 from crisis.permissions import HANDLE_ALERTS, RAISE_EXTERNAL_SIGNALS
 from crisis.selectors import alerts as selectors
@@ -22,7 +23,6 @@ from crisis.serializers.alerts import (
     SignalCreatedSerializer,
     SignalCreateSerializer,
 )
-from crisis.services import alert_reads
 from crisis.services import alerts as services
 from crisis.services.intake import signal_raise
 from lib.api import ErrorSerializer
@@ -64,7 +64,13 @@ class AlertList(generics.GenericAPIView):
             "level": filters.validated_data.get("level", ""),
         }
         page = self.paginate_queryset(selectors.alert_queue(user=request.user, **values))
-        alert_reads.alerts_record_listing(actor=request.user, alerts=page, filters=values, page="api")
+        audit_list_read(
+            actor=request.user,
+            object_type="crisis.alert",
+            page="api",
+            ids=[a.pk for a in page],
+            filters=values,
+        )
         return self.get_paginated_response(AlertSerializer(page, many=True).data)
 
 

@@ -122,12 +122,10 @@ def concern_report_submit(
     return report
 
 
-def concern_report_record_view(*, actor, report: ConcernReport | None = None) -> None:
-    """The reporter opening their receipt or their list of reports is audited like any other read."""
-    if report is None:
-        audit_record(actor=actor, action="concern_report.list_viewed")
-    else:
-        audit_record(actor=actor, action="concern_report.viewed", obj=report)
+def concern_report_record_view(*, actor, report: ConcernReport) -> None:
+    """The reporter opening their receipt is audited like any other read (their list of reports is
+    a list read: ``confidentiality.services.audit_list_read``)."""
+    audit_record(actor=actor, action="concern_report.viewed", obj=report)
 
 
 @transaction.atomic

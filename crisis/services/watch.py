@@ -10,7 +10,6 @@ which records only who, which entry and which dates.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
@@ -286,18 +285,6 @@ def _day(value: date) -> str:
 
 # ---------------------------------------------------------------------------------------------
 # Audited reads
-
-
-def watch_entries_record_listing(*, actor, entries: Iterable[WatchListEntry], filters: dict) -> None:
-    """The watch list names people at risk: which entries a page showed (ids only) and with which
-    filters are recorded (CONF-6), never names or reasons."""
-    details = {key: str(value) for key, value in sorted(filters.items()) if value not in (None, "")}
-    audit_record(
-        actor=actor,
-        action="watch.listed",
-        object_type="crisis.watchlistentry",
-        details={"ids": [entry.pk for entry in entries], **details},
-    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -64,7 +64,7 @@ def today() -> dt.date:
 
 
 def watch_writes() -> int:
-    return AuditEntry.objects.filter(action__startswith="watch.").exclude(action="watch.listed").count()
+    return AuditEntry.objects.filter(action__startswith="watch.").count()
 
 
 def snapshot(entry) -> tuple:
@@ -399,8 +399,8 @@ def test_the_listing_is_audited_with_ids_only(folks):
 
     client_for(folks.people.counsellor).get(LIST, {"unit": folks.tree.willow.pk})
 
-    audit = AuditEntry.objects.get(action="watch.listed")
-    assert audit.details == {"ids": [entry.pk], "unit": str(folks.tree.willow.pk)}
+    audit = AuditEntry.objects.get(action="list.viewed", object_type="crisis.watchlistentry")
+    assert audit.details == {"page": "watch_list", "ids": [str(entry.pk)], "unit": str(folks.tree.willow.pk)}
     assert "张三" not in str(audit.details) and REASON not in str(audit.details)
 
 
@@ -429,7 +429,7 @@ def test_the_list_is_forbidden_to_those_who_do_not_handle_alerts(folks):
     entry_for(folks.zhang)
     for who in ("worker", "archivist", "volunteer"):
         assert client_for(getattr(folks.people, who)).get(LIST).status_code == 403
-    assert not AuditEntry.objects.filter(action="watch.listed").exists()
+    assert not AuditEntry.objects.filter(action="list.viewed").exists()
 
 
 def test_the_list_takes_only_get(folks):

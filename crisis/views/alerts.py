@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from assessments.library import available_instruments
 from confidentiality import policy
+from confidentiality.services import audit_list_read
 from crisis.forms.alerts import (
     AlertAcknowledgeForm,
     AlertAssignForm,
@@ -34,8 +35,8 @@ from crisis.forms.rules import AlertRuleEditForm
 from crisis.models import Alert, AlertRule, Level
 from crisis.permissions import HANDLE_ALERTS
 from crisis.selectors import alerts as selectors
-from crisis.services import alert_reads, rules_admin
 from crisis.services import alerts as services
+from crisis.services import rules_admin
 from lib.forms import apply_validation_error
 
 # ---------------------------------------------------------------------------------------------
@@ -52,7 +53,9 @@ def alert_list(request):
     filters = {"state": data.get("state", ""), "level": data.get("level", "")}
     alerts = selectors.alert_queue(user=user, **filters)
     page = Paginator(alerts, 25).get_page(request.GET.get("page"))
-    alert_reads.alerts_record_listing(actor=user, alerts=page, filters=filters)
+    audit_list_read(
+        actor=user, object_type="crisis.alert", page="queue", ids=[a.pk for a in page], filters=filters
+    )
     context = {
         "form": form,
         "page": page,

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from confidentiality import policy
-from confidentiality.services import audit_listing
+from confidentiality.services import audit_list_read
 from crisis.forms.cases import (
     CaseReviewForm,
     CheckCompleteForm,
@@ -46,7 +46,9 @@ def case_list(request):
     policy.require_permission(user, HANDLE_ALERTS)
     page = Paginator(selectors.case_list(user=user), 25).get_page(request.GET.get("page"))
     selectors.mark_reviewable(user=user, cases=page)
-    audit_listing(actor=user, object_type="crisis.crisiscase", page="crisis_cases", ids=[c.pk for c in page])
+    audit_list_read(
+        actor=user, object_type="crisis.crisiscase", page="crisis_cases", ids=[c.pk for c in page]
+    )
     context = {"page": page, "now": timezone.now(), "reviewer": selectors.may_review_cases(user=user)}
     if context["reviewer"]:
         today = timezone.localdate()

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 
 from archives.services import resident_search_record
 from confidentiality import policy
+from confidentiality.services import audit_list_read
 from core.selectors import centre_profile
 from crisis.forms.concerns import ConcernReportForm, ResidentSearchForm, RiskFlagForm
 from crisis.models import ConcernReport
@@ -108,7 +109,9 @@ def concern_received(request, pk: int):
 def concern_list(request):
     policy.require_permission(request.user, REPORT_CONCERN)
     page = Paginator(selectors.my_concern_reports(user=request.user), 25).get_page(request.GET.get("page"))
-    services.concern_report_record_view(actor=request.user)
+    audit_list_read(
+        actor=request.user, object_type="crisis.concernreport", page="my_concerns", ids=[r.pk for r in page]
+    )
     return render(request, "crisis/concern_list.html", {"page": page, "filters": request.GET})
 
 

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from archives.models import Resident
 from confidentiality import policy
+from confidentiality.services import audit_list_read
 from crisis.forms.watch import WatchAddForm, WatchFilterForm, WatchRemoveForm, WatchReviewForm
 from crisis.models import WatchListEntry
 from crisis.permissions import HANDLE_ALERTS
@@ -53,8 +54,13 @@ def _list(request, *, status: int = 200, bound: dict | None = None):
     )
     unit = form.cleaned_data.get("unit") if form.is_valid() else None
     page = Paginator(selectors.watch_list(user=user, unit=unit), PAGE_SIZE).get_page(request.GET.get("page"))
-    services.watch_entries_record_listing(
-        actor=user, entries=page, filters={"unit": unit.pk if unit is not None else ""}
+    # The watch list names people at risk: which entries were shown is audited, never names or reasons.
+    audit_list_read(
+        actor=user,
+        object_type="crisis.watchlistentry",
+        page="watch_list",
+        ids=[entry.pk for entry in page],
+        filters={"unit": unit.pk if unit is not None else ""},
     )
     rows = [{"entry": entry, **_row_forms(entry, bound)} for entry in page]
     shown = {row["entry"].pk for row in rows}

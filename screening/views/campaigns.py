@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from assessments.models import Campaign
 from assessments.permissions import MANAGE_CAMPAIGNS, VIEW_SCREENING_SUMMARY
 from confidentiality import policy
-from confidentiality.services import audit_listing
+from confidentiality.services import audit_list_read
 from lib.forms import apply_validation_error
 from lib.urls import absolute_reverse
 from orgs.models import OrgUnit
@@ -120,7 +120,7 @@ def campaign_report(request, pk: int):
     positives = None
     if policy.can_see_campaign_positives(request.user):
         positives = reports.campaign_positives(campaign=campaign)
-        audit_listing(
+        audit_list_read(
             actor=request.user,
             object_type="assessments.assessment",
             page="campaign_report_xlsx" if export == "xlsx" else "campaign_report",

@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 
 from archives.models import Resident
 from confidentiality import policy
+from confidentiality.services import audit_list_read
 from orgs.models import Room
 from workflow.models import Appointment
 from workflow.permissions import MANAGE_APPOINTMENTS
@@ -96,8 +97,12 @@ class AppointmentListCreate(generics.GenericAPIView):
             end = _local_day_start(filters["date_to"]) + timedelta(days=1)
             appointments = appointments.filter(starts_at__lt=end)
         page = self.paginate_queryset(appointments.order_by("starts_at", "pk"))
-        services.appointments_record_listing(
-            actor=request.user, page="api", filters=filters, ids=[appointment.pk for appointment in page]
+        audit_list_read(
+            actor=request.user,
+            object_type="workflow.appointment",
+            page="api",
+            filters=filters,
+            ids=[appointment.pk for appointment in page],
         )
         return self.get_paginated_response(AppointmentSerializer(page, many=True).data)
 

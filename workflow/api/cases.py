@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 
 from archives.models import Resident
 from confidentiality import policy
-from confidentiality.services import audit_listing, audit_record
+from confidentiality.services import audit_list_read
 from workflow.models import Appointment, SessionRecord
 from workflow.permissions import MANAGE_CASES
 from workflow.selectors import cases as selectors
@@ -49,7 +49,7 @@ class CaseListCreate(generics.GenericAPIView):
             mine=filters.validated_data.get("mine", False),
         )
         page = self.paginate_queryset(queryset)
-        audit_listing(
+        audit_list_read(
             actor=request.user, object_type="workflow.case", page="api", ids=[case.pk for case in page]
         )
         return self.get_paginated_response(CaseListItemSerializer(page, many=True).data)
@@ -110,11 +110,12 @@ class CaseSessions(generics.GenericAPIView):
             .order_by("number")
         )
         page = self.paginate_queryset(queryset)
-        audit_record(
+        audit_list_read(
             actor=request.user,
-            action="session.listed",
-            obj=case,
-            details={"sessions": [session.pk for session in page]},
+            object_type="workflow.sessionrecord",
+            page="api_case_sessions",
+            ids=[session.pk for session in page],
+            filters={"case": case.pk},
         )
         return self.get_paginated_response(SessionSerializer(page, many=True).data)
 

@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from confidentiality import policy
-from confidentiality.services import audit_listing
+from confidentiality.services import audit_list_read
 from workflow.models import FollowUpTask
 from workflow.permissions import MANAGE_CASES
 from workflow.selectors.followups import visible_follow_ups
@@ -50,7 +50,7 @@ class FollowUpList(generics.GenericAPIView):
             due=filters.validated_data.get("due", ""),
         )
         page = self.paginate_queryset(queryset)
-        audit_listing(
+        audit_list_read(
             actor=request.user,
             object_type="workflow.followuptask",
             page="api",

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import functools
 import time
-from collections.abc import Iterable
 from datetime import datetime, timedelta
 from uuid import UUID
 
@@ -748,22 +747,6 @@ def appointment_mark_no_show(*, actor, appointment: Appointment, now: datetime |
 def appointment_record_view(*, actor, appointment: Appointment) -> None:
     """Opening an appointment shows who asked for help and why: that read is audited."""
     audit_record(actor=actor, action="appointment.viewed", obj=appointment)
-
-
-def appointments_record_listing(*, actor, page: str, filters: dict, ids: Iterable[int]) -> None:
-    """A list or calendar shows who asked for help: which appointments were shown, on which page
-    and with which filters, is audited (ids and dates only, never names). An empty page writes
-    nothing."""
-    ids = [str(pk) for pk in ids]
-    if not ids:
-        return
-    details = {key: str(value) for key, value in sorted(filters.items()) if value not in (None, "")}
-    audit_record(
-        actor=actor,
-        action="appointment.listed",
-        object_type="workflow.appointment",
-        details={"page": page, "ids": ids, **details},
-    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -80,7 +80,9 @@ def test_the_list_shows_todays_appointments_and_waiting_requests(place, people, 
     body = text(client.get(LIST))
     assert "今天的人" in body and "下周的人" not in body
     # Which appointments were shown, to whom, is audited by id (never the names).
-    listed = AuditEntry.objects.filter(action="appointment.listed", actor=people.counsellor).latest("seq")
+    listed = AuditEntry.objects.filter(
+        action="list.viewed", object_type="workflow.appointment", actor=people.counsellor
+    ).latest("seq")
     assert listed.details["ids"] == [str(todays.pk)] and "今天的人" not in str(listed.details)
     body = text(client.get(LIST, {"show": "requests"}))
     assert "今天的人" in body and "下周的人" in body

@@ -168,7 +168,8 @@ def test_the_team_lists_and_records_sessions(api, people, case):
     assert created.data["number"] == 1 and created.data["content"] == "电话随访，情绪平稳"
     listed = api(people.supervisor).get(sessions_url(case.pk))
     assert listed.status_code == 200 and [row["number"] for row in listed.data["results"]] == [1]
-    assert AuditEntry.objects.filter(action="session.listed", actor=people.supervisor).exists()
+    listed = AuditEntry.objects.get(action="list.viewed", object_type="workflow.sessionrecord")
+    assert listed.actor == people.supervisor and listed.details["case"] == str(case.pk)
 
 
 def test_a_home_visit_through_the_api_needs_its_companions(api, people, case, settings):

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from archives.models import Resident, Sex
 from confidentiality import policy
+from confidentiality.services import audit_list_read
 from lib.forms import apply_validation_error
 from orgs.models import OrgUnit, Room, ServiceSite
 from orgs.selectors import on_duty
@@ -80,8 +81,9 @@ def appointment_list(request):
         status=data.get("status", ""),
     )
     page = Paginator(appointments, 25).get_page(request.GET.get("page"))
-    services.appointments_record_listing(
+    audit_list_read(
         actor=user,
+        object_type="workflow.appointment",
         page="list",
         filters={
             "show": show,
@@ -376,8 +378,9 @@ def appointment_calendar(request):
         )
     shown = [block.appointment.pk for day_ in days for block in day_.blocks if block.appointment is not None]
     if shown:
-        services.appointments_record_listing(
+        audit_list_read(
             actor=user,
+            object_type="workflow.appointment",
             page="calendar",
             filters={
                 "counsellor": getattr(counsellor, "pk", None),

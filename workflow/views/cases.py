@@ -20,7 +20,7 @@ from archives.models import Resident
 from assessments.permissions import ADMINISTER_ASSESSMENTS
 from confidentiality import policy
 from confidentiality.permissions import RECORD_CONSENT
-from confidentiality.services import audit_listing, clinical_consent_missing
+from confidentiality.services import audit_list_read, clinical_consent_missing
 from lib.forms import apply_validation_error
 from workflow.forms.cases import (
     CaseAssessmentForm,
@@ -67,7 +67,7 @@ def case_list(request):
     page = Paginator(selectors.case_list(user=user, status=status, mine=mine), 25).get_page(
         request.GET.get("page")
     )
-    audit_listing(actor=user, object_type="workflow.case", page="cases", ids=[c.pk for c in page])
+    audit_list_read(actor=user, object_type="workflow.case", page="cases", ids=[c.pk for c in page])
     return render(
         request,
         "workflow/cases/case_list.html",

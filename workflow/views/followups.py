@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from archives.models import Resident
 from confidentiality import policy
-from confidentiality.services import audit_listing
+from confidentiality.services import audit_list_read
 from lib.forms import apply_validation_error
 from workflow.forms.followups import (
     FollowUpCancelForm,
@@ -68,7 +68,7 @@ def followup_list(request):
         if tab == "mine"
         else [task.pk for task in context["page"]]
     )
-    audit_listing(actor=user, object_type="workflow.followuptask", page=f"follow_ups_{tab}", ids=shown)
+    audit_list_read(actor=user, object_type="workflow.followuptask", page=f"follow_ups_{tab}", ids=shown)
     return render(request, "workflow/followups/list.html", context)
 
 

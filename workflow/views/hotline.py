@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from archives.models import Resident
 from confidentiality import policy
-from confidentiality.services import audit_listing
+from confidentiality.services import audit_list_read
 from core.selectors import centre_profile
 from lib.forms import apply_validation_error
 from workflow.forms.hotline import HotlineEntryForm, HotlineFilterForm
@@ -44,7 +44,7 @@ def hotline_list(request):
     elif not request.GET:
         entries = hotline_entries(user=user)
     page = Paginator(entries, 25).get_page(request.GET.get("page"))
-    audit_listing(actor=user, object_type="workflow.hotlineentry", page="hotline", ids=[e.pk for e in page])
+    audit_list_read(actor=user, object_type="workflow.hotlineentry", page="hotline", ids=[e.pk for e in page])
     context = {"form": form, "page": page, "filters": request.GET}
     template = "workflow/hotline/_rows.html" if request.htmx else "workflow/hotline/list.html"
     return render(request, template, context)

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from confidentiality import policy
-from confidentiality.services import audit_listing
+from confidentiality.services import audit_list_read
 from lib.forms import apply_validation_error
 from workflow.forms.referrals import InstitutionForm, OutcomeForm, ReceiptForm, ReferralForm
 from workflow.models import Case, Institution, Referral
@@ -104,7 +104,7 @@ def referral_list(request):
     if not policy.sees_clinical_content(user):
         raise PermissionDenied
     page = Paginator(referrals_visible(user=user), 25).get_page(request.GET.get("page"))
-    audit_listing(actor=user, object_type="workflow.referral", page="referrals", ids=[r.pk for r in page])
+    audit_list_read(actor=user, object_type="workflow.referral", page="referrals", ids=[r.pk for r in page])
     context = {
         "page": page,
         "overdue": referrals_awaiting_receipt(user=user),

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from confidentiality import policy
-from confidentiality.services import audit_listing, audit_record
+from confidentiality.services import audit_list_read, audit_record
 from lib.forms import apply_validation_error
 from workflow.forms.satisfaction import PaperEntryForm, SatisfactionFilterForm
 from workflow.models import Case, SatisfactionSurvey
@@ -76,7 +76,7 @@ def satisfaction_list(request):
     if commented:
         # Comments are the client's own words about their service.
         audit_record(actor=user, action="satisfaction.comments_read", details={"surveys": commented})
-    audit_listing(
+    audit_list_read(
         actor=user, object_type="workflow.satisfactionsurvey", page="satisfaction", ids=[s.pk for s in page]
     )
     context = {
