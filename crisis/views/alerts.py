@@ -80,7 +80,8 @@ def _forms_for(alert: Alert, bound: dict) -> dict:
         "close": lambda: AlertCloseForm(),
         "note": lambda: AlertNoteForm(),
     }
-    return {f"{name}_form": bound.get(name) or builders[name]() for name in offered}
+    # Opening a crisis case is a button of its own (the template asks alert|allows:"open_case").
+    return {f"{name}_form": bound.get(name) or builders[name]() for name in offered if name in builders}
 
 
 def _detail(request, alert: Alert, *, status: int = 200, **bound):

@@ -96,9 +96,9 @@ def _may_review(request, crisis_case: CrisisCase) -> bool:
 
 
 def _offered(request, crisis_case: CrisisCase) -> set[str]:
-    """The forms the case's page offers: its status's actions (CrisisCase.ACTIONS_BY_STATUS, which
-    the services enforce), reviewing only for those the policy lets review it."""
-    offered = set(crisis_case.allowed_actions())
+    """The forms the case's page offers: its status's actions (CrisisCase.ACTIONS, which the
+    services enforce), reviewing only for those the policy lets review it."""
+    offered = set(CrisisCase.ACTIONS.actions(crisis_case))
     if not _may_review(request, crisis_case):
         offered.discard("review")
     return offered
@@ -161,7 +161,7 @@ def _detail(request, crisis_case: CrisisCase, *, status: int = 200, **bound):
         "anonymous": crisis_case.resident_id is None,
         "disclosing_kinds": [kind.value for kind in CrisisAction.DISCLOSING],
         "awaiting_other_reviewer": (
-            crisis_case.status == CrisisCase.Status.AWAITING_REVIEW and not _may_review(request, crisis_case)
+            CrisisCase.ACTIONS.allows(crisis_case, "review") and not _may_review(request, crisis_case)
         ),
         **_forms_for(request, crisis_case, plan, bound),
     }
