@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from confidentiality.fields import BlindIndexField, EncryptedTextField
+from lib.states import StateTable
 from lib.wording import IN_DANGER_NOW
 
 USER = settings.AUTH_USER_MODEL
@@ -201,6 +202,18 @@ class Case(models.Model):
         REFERRED = "referred", _("Referred")
         DROPPED = "dropped", _("Dropped out")
         OTHER = "other", _("Other")
+
+    # What can be done to a case in each status: workflow's services enforce it and the case's
+    # page offers it. "record" is the clinical work on the case (intake, plan and its agreement,
+    # sessions, assessments); "feedback" is asking for the client's satisfaction, after the
+    # service.
+    ACTIONS = StateTable(
+        field="status",
+        table={
+            Status.OPEN: ("record", "refer", "transfer", "close"),
+            Status.CLOSED: ("reopen", "feedback"),
+        },
+    )
 
     number = models.CharField(_("case number"), max_length=20, unique=True)
     resident = models.ForeignKey(

@@ -15,7 +15,7 @@ from django.utils.translation import ngettext
 from confidentiality import policy
 from confidentiality.services import audit_record, require_clinical_consent
 from workflow.models import Appointment, Case, Modality, PrivateNote, SessionRecord
-from workflow.services.cases import _lock_case, _require_open, _require_work, touch_archive
+from workflow.services.cases import _lock_case, _require, _require_work, touch_archive
 
 
 def home_visit_people(*, recorder, companions: Iterable) -> int:
@@ -100,7 +100,7 @@ def session_record_create(
     given here is the recorder's alone.
     """
     _require_work(actor, case)
-    _require_open(case)
+    _require(case, "record")
     require_clinical_consent(resident=case.resident)
     if modality not in Modality.values:
         raise ValidationError({"modality": _("Choose a modality.")})
