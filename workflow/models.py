@@ -61,6 +61,21 @@ class Appointment(models.Model):
 
     # States in which an appointment holds its counsellor's and room's time.
     HOLDING = (Status.REQUESTED, Status.CONFIRMED, Status.CHECKED_IN, Status.COMPLETED)
+    # What can be done to an appointment in each status: workflow's services enforce it and the
+    # appointment's page offers it (a no-show also waits for the start time). A checked-in
+    # appointment opens a case, or is completed by the session recorded from it; a completed one
+    # asks for the client's feedback.
+    ACTIONS = StateTable(
+        field="status",
+        table={
+            Status.REQUESTED: ("confirm", "reschedule", "cancel"),
+            Status.CONFIRMED: ("reschedule", "check_in", "cancel", "no_show"),
+            Status.CHECKED_IN: ("open_case", "complete"),
+            Status.COMPLETED: ("feedback",),
+            Status.CANCELLED: (),
+            Status.NO_SHOW: (),
+        },
+    )
 
     site = models.ForeignKey(
         "orgs.ServiceSite", on_delete=models.PROTECT, related_name="appointments", verbose_name=_("site")

@@ -82,8 +82,11 @@ def case_open(
     if source_appointment is not None:
         # Locked: a double submit must not open two cases from one appointment.
         source_appointment = Appointment.objects.select_for_update().get(pk=source_appointment.pk)
-        if source_appointment.status != Appointment.Status.CHECKED_IN:
-            raise ValidationError(_("A case is opened from an appointment once the client has checked in."))
+        Appointment.ACTIONS.require(
+            source_appointment,
+            "open_case",
+            _("A case is opened from an appointment once the client has checked in."),
+        )
         if source_appointment.resident_id is None:
             raise ValidationError(_("Match the appointment to a resident at check-in before opening a case."))
         if resident is not None and resident.pk != source_appointment.resident_id:

@@ -93,7 +93,7 @@ def satisfaction_survey_issue(
     (or see the appointment); ``actor=None`` is the system."""
     resident, counsellor = _service_of(case, appointment)
     completed = (case is not None and Case.ACTIONS.allows(case, "feedback")) or (
-        appointment is not None and appointment.status == Appointment.Status.COMPLETED
+        appointment is not None and Appointment.ACTIONS.allows(appointment, "feedback")
     )
     if not completed:
         raise ValidationError(

@@ -60,7 +60,7 @@ def _check_appointment(*, case: Case, appointment: Appointment) -> Appointment:
         raise ValidationError({"appointment": _("This appointment is not the client's of this case.")})
     if appointment.case_id not in (None, case.pk):
         raise ValidationError({"appointment": _("This appointment belongs to another case.")})
-    if appointment.status != Appointment.Status.CHECKED_IN:
+    if not Appointment.ACTIONS.allows(appointment, "complete"):
         raise ValidationError(
             {
                 "appointment": _(
