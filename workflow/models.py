@@ -470,6 +470,17 @@ class FollowUpTask(models.Model):
         ONLINE = "online", _("Online (WeChat / QQ / e-mail)")
         MESSAGE = "message", _("Text message")
 
+    # What can be done to a follow-up in each status: workflow.services.followups enforces it and
+    # the task's page offers it. A task done or cancelled is kept as it is.
+    ACTIONS = StateTable(
+        field="status",
+        table={
+            Status.OPEN: ("complete", "reassign", "cancel"),
+            Status.DONE: (),
+            Status.CANCELLED: (),
+        },
+    )
+
     resident = models.ForeignKey("archives.Resident", on_delete=models.PROTECT, related_name="follow_ups")
     source = models.CharField(_("source"), max_length=20, choices=Source.choices)
     campaign = models.ForeignKey(
