@@ -3,6 +3,9 @@ pages offer it from the same table."""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 from django.apps import apps
 from django.core.exceptions import ValidationError
@@ -114,3 +117,37 @@ def test_every_stateful_model_lists_every_state_of_its_field():
     assert tables, "no model declares ACTIONS"
     for table in tables:
         assert table.unlisted_states() == (), table
+
+
+# -- No view or template tests a status itself ----------------------------------------------------
+
+ROOT = Path(__file__).resolve().parents[2]
+APPS_WITH_TABLES = ("workflow", "crisis", "screening", "archives", "assessments")
+STATUS_TEST = re.compile(r"\.(status|state)\s*(==|!=|\bin\b|\bnot in\b)")
+# Still testing a status, with the reason. Shrink this list; never grow it without a reason.
+STATUS_TESTS_KEPT = {
+    # An import job's progress block shows each stage of the job; no one acts on it from there.
+    "screening/templates/screening/_import_status.html",
+    # A feedback link's state (answered, expired, waiting) is worked out by its selector.
+    "workflow/templates/workflow/satisfaction/_rows.html",
+}
+
+
+def _views_and_templates():
+    for app in APPS_WITH_TABLES:
+        base = ROOT / app
+        yield from base.glob("templates/**/*.html")
+        yield from base.glob("views.py")
+        yield from base.glob("views/*.py")
+
+
+def test_no_view_or_template_tests_a_status_itself():
+    found = []
+    for path in _views_and_templates():
+        name = path.relative_to(ROOT).as_posix()
+        if name in STATUS_TESTS_KEPT:
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if STATUS_TEST.search(line):
+                found.append(f"{name}:{number}: {line.strip()[:100]}")
+    assert found == [], "ask the model's ACTIONS table (|allows) instead:\n" + "\n".join(found)
