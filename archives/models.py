@@ -13,6 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from confidentiality.fields import BlindIndexField, EncryptedTextField
+from lib.states import StateTable
 
 
 class Sex(models.TextChoices):
@@ -131,6 +132,17 @@ class ArchiveStatus(models.TextChoices):
 
 class Archive(models.Model):
     """The psychological archive: one per resident."""
+
+    # What can be done to an archive in each status: archives.services enforces it and the
+    # archive's page offers it. Only an archived record may be anonymised (and then only once no
+    # retention rule keeps it).
+    ACTIONS = StateTable(
+        field="status",
+        table={
+            ArchiveStatus.OPEN: ("archive",),
+            ArchiveStatus.ARCHIVED: ("reopen", "anonymise"),
+        },
+    )
 
     resident = models.OneToOneField(Resident, on_delete=models.PROTECT, related_name="archive")
     number = models.CharField(_("archive number"), max_length=30, unique=True)

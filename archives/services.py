@@ -398,10 +398,13 @@ def archive_set_paper_location(*, actor, archive: Archive, paper_location: str) 
 
 @transaction.atomic
 def archive_change_status(*, actor, archive: Archive, to_status: str, reason: str) -> None:
-    """Close and archive (归档), or reopen: reopening needs a reason."""
+    """Close and archive (归档) an open archive, or reopen an archived one (Archive.ACTIONS):
+    reopening needs a reason."""
     _require_manage(actor, archive)
-    if archive.status == to_status:
-        raise ValidationError(_("The archive is already in that state."))
+    action = {ArchiveStatus.ARCHIVED: "archive", ArchiveStatus.OPEN: "reopen"}.get(to_status)
+    if action is None:
+        raise ValidationError(_("Unknown archive state."))
+    Archive.ACTIONS.require(archive, action, _("The archive is already in that state."))
     if to_status == ArchiveStatus.OPEN and not reason.strip():
         raise ValidationError({"reason": _("Give the reason for reopening the archive.")})
     archive.status = to_status
@@ -525,7 +528,7 @@ def retention_holds(*, resident: Resident) -> str:
     """
     archive = resident.archive
     today = timezone.localdate()
-    if archive.status == ArchiveStatus.OPEN:
+    if not Archive.ACTIONS.allows(archive, "anonymise"):
         return _("The archive is still open: archive it first.")
     closed = archive.status_changes.filter(to_status=ArchiveStatus.ARCHIVED).order_by("-at").first()
     years = settings.XINQIAO_RETENTION_YEARS

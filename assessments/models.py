@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from confidentiality.fields import EncryptedTextField
+from lib.states import StateTable
 
 
 class AppendOnlyError(Exception):
@@ -96,6 +97,18 @@ class Campaign(models.Model):
         ID_NUMBER = "id_number", _("ID card number and name")
         STUDENT_NUMBER = "student_number", _("Student number and name")
         ANONYMOUS = "anonymous", _("Anonymous")
+
+    # What can be done to a campaign in each status: screening.services enforces it and the
+    # campaign's page offers it. A draft is opened; a running one is answered and closed; a closed
+    # one may be opened again (e.g. extended for those who missed it). None goes back to draft.
+    ACTIONS = StateTable(
+        field="status",
+        table={
+            Status.DRAFT: ("open",),
+            Status.RUNNING: ("answer", "close"),
+            Status.CLOSED: ("open",),
+        },
+    )
 
     name = models.CharField(_("name"), max_length=100)
     description = models.TextField(_("description"), blank=True)

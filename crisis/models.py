@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from confidentiality.fields import EncryptedTextField
+from lib.states import StateTable
 
 USER = settings.AUTH_USER_MODEL
 
@@ -113,15 +114,18 @@ class Alert(models.Model):
         CLOSED = "closed", pgettext_lazy("alert state", "Closed")
 
     OPEN_STATES = (State.NEW, State.ACKNOWLEDGED, State.INTERVENING)
-    # What can be done to an alert in each state: crisis.services.alerts enforces it and the
-    # alert's page offers exactly these forms, so the two never drift apart.
-    ACTIONS_BY_STATE = {
-        State.NEW: ("acknowledge", "assign", "note"),
-        State.ACKNOWLEDGED: ("intervene", "resolve", "assign", "note"),
-        State.INTERVENING: ("resolve", "assign", "note"),
-        State.RESOLVED: ("close", "note"),
-        State.CLOSED: ("note",),
-    }
+    # What can be done to an alert in each state: crisis.services.alerts (and crisis_case_open)
+    # enforce it and the alert's page offers exactly these forms, so the two never drift apart.
+    ACTIONS = StateTable(
+        field="state",
+        table={
+            State.NEW: ("acknowledge", "assign", "open_case", "note"),
+            State.ACKNOWLEDGED: ("intervene", "resolve", "assign", "open_case", "note"),
+            State.INTERVENING: ("resolve", "assign", "open_case", "note"),
+            State.RESOLVED: ("close", "note"),
+            State.CLOSED: ("note",),
+        },
+    )
 
     class Outcome(models.TextChoices):
         STABILISED = "stabilised", _("Stabilised")
@@ -185,10 +189,6 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.level}:{self.pk}"
-
-    def actions(self) -> tuple[str, ...]:
-        """The actions the alert's state allows (see ACTIONS_BY_STATE)."""
-        return self.ACTIONS_BY_STATE.get(self.state, ())
 
     @property
     def is_open(self) -> bool:
@@ -283,12 +283,16 @@ class CrisisCase(models.Model):
         CLOSED = "closed", pgettext_lazy("crisis case status", "Closed")
 
     # What can be done to a case in each status: crisis.services.cases enforces it and the case's
-    # page offers these forms (reviewing also needs the policy's can_review_crisis_case).
-    ACTIONS_BY_STATUS = {
-        Status.OPEN: ("risk", "plan", "action", "close"),
-        Status.AWAITING_REVIEW: ("risk", "plan", "action", "review"),
-        Status.CLOSED: (),
-    }
+    # page offers these forms (reviewing also needs the policy's can_review_crisis_case). The
+    # case's own action log is ``actions`` (CrisisAction), not this table.
+    ACTIONS = StateTable(
+        field="status",
+        table={
+            Status.OPEN: ("risk", "plan", "action", "close"),
+            Status.AWAITING_REVIEW: ("risk", "plan", "action", "review"),
+            Status.CLOSED: (),
+        },
+    )
 
     class Outcome(models.TextChoices):
         STABILISED = "stabilised", _("Stabilised")
@@ -338,10 +342,6 @@ class CrisisCase(models.Model):
 
     def __str__(self) -> str:
         return f"crisis:{self.pk}"
-
-    def allowed_actions(self) -> tuple[str, ...]:
-        """The actions the case's status allows (ACTIONS_BY_STATUS; ``actions`` is its log)."""
-        return self.ACTIONS_BY_STATUS.get(self.status, ())
 
 
 class SafetyPlan(models.Model):

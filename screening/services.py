@@ -81,10 +81,16 @@ def campaign_create(
 
 @transaction.atomic
 def campaign_set_status(*, actor, campaign: Campaign, status: str) -> Campaign:
+    """Open (running) or close a campaign, as its status allows (Campaign.ACTIONS): a draft or
+    closed campaign is opened, a running one is closed; none goes back to draft."""
     if not policy.has_permission(actor, MANAGE_CAMPAIGNS):
         raise PermissionDenied
     if status not in Campaign.Status.values:
         raise ValidationError(_("Unknown campaign state."))
+    action = {Campaign.Status.RUNNING: "open", Campaign.Status.CLOSED: "close"}.get(status)
+    if action is None:
+        raise ValidationError(_("A campaign cannot go back to draft."))
+    Campaign.ACTIONS.require(campaign, action)
     campaign.status = status
     campaign.save(update_fields=["status"])
     action = {
@@ -99,9 +105,9 @@ def campaign_set_status(*, actor, campaign: Campaign, status: str) -> Campaign:
 def campaign_open_problem(campaign: Campaign) -> str:
     """Why the self-test cannot be taken now ('' when it can)."""
     today = timezone.localdate()
-    if campaign.status == Campaign.Status.DRAFT:
-        return _("This screening has not started yet.")
-    if campaign.status == Campaign.Status.CLOSED:
+    if not Campaign.ACTIONS.allows(campaign, "answer"):
+        if campaign.status == Campaign.Status.DRAFT:
+            return _("This screening has not started yet.")
         return _("This screening is closed. Thank you for your interest.")
     if today < campaign.starts_on:
         return _("This screening starts on %(date)s.") % {"date": campaign.starts_on}

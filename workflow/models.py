@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from confidentiality.fields import BlindIndexField, EncryptedTextField
+from lib.states import StateTable
 from lib.wording import IN_DANGER_NOW
 
 USER = settings.AUTH_USER_MODEL
@@ -60,6 +61,21 @@ class Appointment(models.Model):
 
     # States in which an appointment holds its counsellor's and room's time.
     HOLDING = (Status.REQUESTED, Status.CONFIRMED, Status.CHECKED_IN, Status.COMPLETED)
+    # What can be done to an appointment in each status: workflow's services enforce it and the
+    # appointment's page offers it (a no-show also waits for the start time). A checked-in
+    # appointment opens a case, or is completed by the session recorded from it; a completed one
+    # asks for the client's feedback.
+    ACTIONS = StateTable(
+        field="status",
+        table={
+            Status.REQUESTED: ("confirm", "reschedule", "cancel"),
+            Status.CONFIRMED: ("reschedule", "check_in", "cancel", "no_show"),
+            Status.CHECKED_IN: ("open_case", "complete"),
+            Status.COMPLETED: ("feedback",),
+            Status.CANCELLED: (),
+            Status.NO_SHOW: (),
+        },
+    )
 
     site = models.ForeignKey(
         "orgs.ServiceSite", on_delete=models.PROTECT, related_name="appointments", verbose_name=_("site")
@@ -201,6 +217,18 @@ class Case(models.Model):
         REFERRED = "referred", _("Referred")
         DROPPED = "dropped", _("Dropped out")
         OTHER = "other", _("Other")
+
+    # What can be done to a case in each status: workflow's services enforce it and the case's
+    # page offers it. "record" is the clinical work on the case (intake, plan and its agreement,
+    # sessions, assessments); "feedback" is asking for the client's satisfaction, after the
+    # service.
+    ACTIONS = StateTable(
+        field="status",
+        table={
+            Status.OPEN: ("record", "refer", "transfer", "close"),
+            Status.CLOSED: ("reopen", "feedback"),
+        },
+    )
 
     number = models.CharField(_("case number"), max_length=20, unique=True)
     resident = models.ForeignKey(
@@ -462,6 +490,17 @@ class FollowUpTask(models.Model):
         IN_PERSON = "in_person", _("In person at the centre")
         ONLINE = "online", _("Online (WeChat / QQ / e-mail)")
         MESSAGE = "message", _("Text message")
+
+    # What can be done to a follow-up in each status: workflow.services.followups enforces it and
+    # the task's page offers it. A task done or cancelled is kept as it is.
+    ACTIONS = StateTable(
+        field="status",
+        table={
+            Status.OPEN: ("complete", "reassign", "cancel"),
+            Status.DONE: (),
+            Status.CANCELLED: (),
+        },
+    )
 
     resident = models.ForeignKey("archives.Resident", on_delete=models.PROTECT, related_name="follow_ups")
     source = models.CharField(_("source"), max_length=20, choices=Source.choices)

@@ -26,3 +26,11 @@ def phone_display(value: str) -> str:
     from lib.identity import display_phone
 
     return display_phone(value)
+
+
+@register.filter
+def allows(obj, action: str) -> bool:
+    """Whether the object's state allows the action, read from its model's ``ACTIONS`` table
+    (lib.states.StateTable), e.g. ``{% if alert|allows:"close" %}``: the page offers exactly
+    what the service would accept."""
+    return type(obj).ACTIONS.allows(obj, action)

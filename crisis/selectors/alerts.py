@@ -101,9 +101,9 @@ def alert_signals(*, alert: Alert) -> list[RiskSignal]:
 
 
 def alert_actions(alert: Alert) -> tuple[str, ...]:
-    """What the alert's page offers: its state's actions (Alert.ACTIONS_BY_STATE), without
-    closing while its crisis case is open (the case closes it after the review)."""
-    actions = alert.actions()
+    """What the alert's page offers: its state's actions (Alert.ACTIONS), without closing while
+    its crisis case is open (the case closes it after the review)."""
+    actions = Alert.ACTIONS.actions(alert)
     if (
         "close" in actions
         and CrisisCase.objects.filter(alert=alert).exclude(status=CrisisCase.Status.CLOSED).exists()

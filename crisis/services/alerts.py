@@ -32,12 +32,6 @@ def _lock_and_check(actor, alert: Alert) -> Alert:
     return alert
 
 
-def _require_action(alert: Alert, action: str, message: str) -> None:
-    """Refuse an action the alert's state does not allow (Alert.ACTIONS_BY_STATE)."""
-    if action not in alert.actions():
-        raise ValidationError(message)
-
-
 def _event(alert: Alert, kind: str, actor, now, *, note: str = "", to_user=None) -> AlertEvent:
     event = AlertEvent(alert=alert, kind=kind, at=now, by=actor, note=note.strip(), to_user=to_user)
     event.full_clean(exclude=["alert", "by", "to_user", "signal", "rule"])
@@ -52,7 +46,7 @@ def alert_acknowledge(*, actor, alert: Alert) -> Alert:
     An alert without owner becomes the acknowledging person's.
     """
     alert = _lock_and_check(actor, alert)
-    _require_action(alert, "acknowledge", _("This alert has already been acknowledged."))
+    Alert.ACTIONS.require(alert, "acknowledge", _("This alert has already been acknowledged."))
     now = timezone.now()
     alert.state = Alert.State.ACKNOWLEDGED
     alert.acknowledged_at = now
@@ -71,7 +65,7 @@ def alert_acknowledge(*, actor, alert: Alert) -> Alert:
 def alert_assign(*, actor, alert: Alert, owner, note: str = "") -> Alert:
     """Give an open alert to another owner, who must be clinical staff able to handle it."""
     alert = _lock_and_check(actor, alert)
-    _require_action(alert, "assign", _("Only an open alert can be assigned."))
+    Alert.ACTIONS.require(alert, "assign", _("Only an open alert can be assigned."))
     if not (
         owner is not None
         and policy.has_permission(owner, HANDLE_ALERTS)
@@ -104,7 +98,7 @@ def alert_start_intervention(*, actor, alert: Alert, note: str = "") -> Alert:
     alert = _lock_and_check(actor, alert)
     if alert.state == Alert.State.NEW:
         raise ValidationError(_("Acknowledge the alert first."))
-    _require_action(alert, "intervene", _("An intervention can start only on an acknowledged alert."))
+    Alert.ACTIONS.require(alert, "intervene", _("An intervention can start only on an acknowledged alert."))
     now = timezone.now()
     alert.state = Alert.State.INTERVENING
     alert.save(update_fields=["state"])
@@ -120,7 +114,7 @@ def alert_resolve(*, actor, alert: Alert, outcome: str, note: str = "") -> Alert
     alert = _lock_and_check(actor, alert)
     if alert.state == Alert.State.NEW:
         raise ValidationError(_("Acknowledge the alert first."))
-    _require_action(alert, "resolve", _("This alert has already been resolved."))
+    Alert.ACTIONS.require(alert, "resolve", _("This alert has already been resolved."))
     if outcome not in Alert.Outcome.values:
         raise ValidationError({"outcome": _("Choose the outcome.")})
     now = timezone.now()
@@ -140,7 +134,7 @@ def alert_close(*, actor, alert: Alert, note: str = "") -> Alert:
     person opens a new alert. An alert with a crisis case that is not closed stays open: the case
     closes it after its review, so the review cannot be gone around."""
     alert = _lock_and_check(actor, alert)
-    _require_action(alert, "close", _("Only a resolved alert can be closed."))
+    Alert.ACTIONS.require(alert, "close", _("Only a resolved alert can be closed."))
     if CrisisCase.objects.filter(alert=alert).exclude(status=CrisisCase.Status.CLOSED).exists():
         raise ValidationError(
             _("The alert's crisis case is still open: it closes the alert once its closing is reviewed.")

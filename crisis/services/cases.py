@@ -78,8 +78,10 @@ def _lock(actor, crisis_case: CrisisCase, *, writable: bool = True) -> CrisisCas
     # of=("self",): the person is a nullable join, which PostgreSQL will not lock.
     locked = CrisisCase.objects.select_for_update(of=("self",)).select_related("alert", "resident", "owner")
     crisis_case = locked.get(pk=crisis_case.pk)
-    if writable and "action" not in crisis_case.allowed_actions():
-        raise ValidationError(_("This crisis case is closed: nothing more can be recorded on it."))
+    if writable:
+        CrisisCase.ACTIONS.require(
+            crisis_case, "action", _("This crisis case is closed: nothing more can be recorded on it.")
+        )
     return crisis_case
 
 
@@ -111,8 +113,7 @@ def crisis_case_open(*, actor, alert: Alert) -> CrisisCase:
     alert = Alert.objects.select_for_update(of=("self",)).select_related("resident").get(pk=alert.pk)
     if CrisisCase.objects.filter(alert=alert).exists():
         raise ValidationError(_("This alert already has a crisis case."))
-    if not alert.is_open:
-        raise ValidationError(_("A crisis case can be opened only for an open alert."))
+    Alert.ACTIONS.require(alert, "open_case", _("A crisis case can be opened only for an open alert."))
     now = timezone.now()
     resident = alert.resident
     # An anonymous person has no record to consent to; for a known one, no consent on file does
@@ -464,8 +465,7 @@ def crisis_case_request_close(*, actor, crisis_case: CrisisCase, outcome: str, s
     contact, other) and a summary. The case waits for the review of a supervisor or director who
     is neither its owner nor the person asking; they are told through the outbox."""
     crisis_case = _lock(actor, crisis_case)
-    if "close" not in crisis_case.allowed_actions():
-        raise ValidationError(_("This crisis case is already waiting for its review."))
+    CrisisCase.ACTIONS.require(crisis_case, "close", _("This crisis case is already waiting for its review."))
     errors = {}
     if outcome not in CrisisCase.Outcome.values:
         errors["outcome"] = _("Choose the outcome.")
@@ -514,14 +514,14 @@ def crisis_case_review(*, actor, crisis_case: CrisisCase, approve: bool, note: s
     # Decide on the case as it is now, not as the caller last read it.
     crisis_case = CrisisCase.objects.select_related("alert").get(pk=crisis_case.pk)
     if not policy.can_review_crisis_case(actor, crisis_case):
-        if crisis_case.status != CrisisCase.Status.AWAITING_REVIEW:
+        if not CrisisCase.ACTIONS.allows(crisis_case, "review"):
             raise ValidationError(_("Nobody has asked to close this crisis case."))
         if actor.pk == crisis_case.close_requested_by_id != crisis_case.owner_id:
             raise ValidationError(_("You asked to close this case: someone else must review it."))
         raise PermissionDenied
     crisis_case = _lock(actor, crisis_case)
-    if "review" not in crisis_case.allowed_actions():  # changed while we waited
-        raise ValidationError(_("Nobody has asked to close this crisis case."))
+    # The status may have changed while we waited for the lock.
+    CrisisCase.ACTIONS.require(crisis_case, "review", _("Nobody has asked to close this crisis case."))
     note = (note or "").strip()
     if not approve and not note:
         raise ValidationError({"note": _("Say what must still be done before the case can close.")})

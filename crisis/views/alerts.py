@@ -38,6 +38,7 @@ from crisis.selectors import alerts as selectors
 from crisis.services import alerts as services
 from crisis.services import rules_admin
 from lib.forms import apply_validation_error
+from lib.views import errors_as_messages, submit_form
 
 # ---------------------------------------------------------------------------------------------
 # The queue
@@ -83,7 +84,8 @@ def _forms_for(alert: Alert, bound: dict) -> dict:
         "close": lambda: AlertCloseForm(),
         "note": lambda: AlertNoteForm(),
     }
-    return {f"{name}_form": bound.get(name) or builders[name]() for name in offered}
+    # Opening a crisis case is a button of its own (the template asks alert|allows:"open_case").
+    return {f"{name}_form": bound.get(name) or builders[name]() for name in offered if name in builders}
 
 
 def _detail(request, alert: Alert, *, status: int = 200, **bound):
@@ -114,21 +116,19 @@ def _act(request, pk: int, *, name: str, form_class, run, done: str, **form_kwar
     if callable(form_kwargs.get("owners")):
         form_kwargs["owners"] = form_kwargs["owners"](alert)
     form = form_class(request.POST, **form_kwargs)
-    if form.is_valid():
-        try:
-            run(alert, form.cleaned_data)
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
-            messages.success(request, done)
-            return redirect("crisis:alert_detail", pk=alert.pk)
+    response = submit_form(
+        request,
+        form,
+        run=lambda data: run(alert, data),
+        done=done,
+        success_url=reverse("crisis:alert_detail", args=[alert.pk]),
+    )
+    if response is not None:
+        return response
     alert.refresh_from_db()
     if name not in selectors.alert_actions(alert):
-        # The alert has moved on (e.g. acknowledged in another tab): its form is not on the page
-        # any more, so its errors are said at the top of it.
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        # The alert has moved on (e.g. acknowledged in another tab): its form is not on the page.
+        errors_as_messages(request, form)
     return _detail(request, alert, status=400, **{name: form})
 
 

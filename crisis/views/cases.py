@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -33,7 +34,7 @@ from crisis.permissions import HANDLE_ALERTS
 from crisis.selectors import alerts as alert_selectors
 from crisis.selectors import cases as selectors
 from crisis.services import cases as services
-from lib.forms import apply_validation_error
+from lib.views import errors_as_messages, submit_form
 
 # ---------------------------------------------------------------------------------------------
 # The list
@@ -98,9 +99,9 @@ def _may_review(request, crisis_case: CrisisCase) -> bool:
 
 
 def _offered(request, crisis_case: CrisisCase) -> set[str]:
-    """The forms the case's page offers: its status's actions (CrisisCase.ACTIONS_BY_STATUS, which
-    the services enforce), reviewing only for those the policy lets review it."""
-    offered = set(crisis_case.allowed_actions())
+    """The forms the case's page offers: its status's actions (CrisisCase.ACTIONS, which the
+    services enforce), reviewing only for those the policy lets review it."""
+    offered = set(CrisisCase.ACTIONS.actions(crisis_case))
     if not _may_review(request, crisis_case):
         offered.discard("review")
     return offered
@@ -163,7 +164,7 @@ def _detail(request, crisis_case: CrisisCase, *, status: int = 200, **bound):
         "anonymous": crisis_case.resident_id is None,
         "disclosing_kinds": [kind.value for kind in CrisisAction.DISCLOSING],
         "awaiting_other_reviewer": (
-            crisis_case.status == CrisisCase.Status.AWAITING_REVIEW and not _may_review(request, crisis_case)
+            CrisisCase.ACTIONS.allows(crisis_case, "review") and not _may_review(request, crisis_case)
         ),
         **_forms_for(request, crisis_case, plan, bound),
     }
@@ -185,21 +186,19 @@ def _act(request, pk: int, *, name: str, form_class, run, done, **form_kwargs):
     if name == "action":
         form_kwargs["anonymous"] = crisis_case.resident_id is None
     form = form_class(request.POST, **form_kwargs)
-    if form.is_valid():
-        try:
-            run(crisis_case, form.cleaned_data)
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
-            messages.success(request, done(form.cleaned_data) if callable(done) else done)
-            return redirect("crisis:case_detail", pk=crisis_case.pk)
+    response = submit_form(
+        request,
+        form,
+        run=lambda data: run(crisis_case, data),
+        done=done,
+        success_url=reverse("crisis:case_detail", args=[crisis_case.pk]),
+    )
+    if response is not None:
+        return response
     crisis_case = selectors.case_for_page(user=request.user, pk=pk)
     if name not in _offered(request, crisis_case):
-        # The case has moved on (e.g. closed in another tab): its form is not on the page any
-        # more, so its errors are said at the top of it.
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        # The case has moved on (e.g. closed in another tab): its form is not on the page.
+        errors_as_messages(request, form)
     return _detail(request, crisis_case, status=400, **{name: form})
 
 
@@ -262,19 +261,19 @@ def case_action(request, pk: int):
 def case_check_complete(request, pk: int, check_pk: int):
     check = selectors.check_for_page(user=request.user, case_pk=pk, pk=check_pk)
     form = CheckCompleteForm(request.POST, check=check)
-    if form.is_valid():
-        try:
-            services.crisis_check_complete(actor=request.user, check=check, note=form.cleaned_data["note"])
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
-            messages.success(request, _("The check is done."))
-            return redirect("crisis:case_detail", pk=pk)
+    response = submit_form(
+        request,
+        form,
+        run=lambda data: services.crisis_check_complete(actor=request.user, check=check, note=data["note"]),
+        done=_("The check is done."),
+        success_url=reverse("crisis:case_detail", args=[pk]),
+    )
+    if response is not None:
+        return response
     check.refresh_from_db()
     if check.done_at is not None:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        # Done meanwhile (another tab): the check's form is not on the page any more.
+        errors_as_messages(request, form)
     return _detail(request, selectors.case_for_page(user=request.user, pk=pk), status=400, check=form)
 
 

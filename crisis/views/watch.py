@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -25,7 +26,7 @@ from crisis.models import WatchListEntry
 from crisis.permissions import HANDLE_ALERTS
 from crisis.selectors import watch as selectors
 from crisis.services import watch as services
-from lib.forms import apply_validation_error
+from lib.views import submit_form
 
 PAGE_SIZE = 25
 
@@ -118,14 +119,15 @@ def watch_add(request):
     status = 200
     if request.method == "POST":
         status = 400
-        if form.is_valid():
-            try:
-                services.watch_entry_add(actor=user, resident=resident, **form.cleaned_data)
-            except ValidationError as exc:
-                apply_validation_error(form, exc)
-            else:
-                messages.success(request, _("%(name)s is on the watch list.") % {"name": resident.name})
-                return redirect("crisis:watch_list")
+        response = submit_form(
+            request,
+            form,
+            run=lambda data: services.watch_entry_add(actor=user, resident=resident, **data),
+            done=_("%(name)s is on the watch list.") % {"name": resident.name},
+            success_url=reverse("crisis:watch_list"),
+        )
+        if response is not None:
+            return response
     return render(request, "crisis/watch_add.html", {"form": form, "resident": resident}, status=status)
 
 
@@ -140,14 +142,15 @@ def _act(request, pk: int, *, name: str, form_class, run, done: str):
     """
     entry = selectors.watch_entry_for_page(user=request.user, pk=pk)
     form = form_class(request.POST, entry=entry)
-    if form.is_valid():
-        try:
-            run(entry, form.cleaned_data)
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
-            messages.success(request, done % {"name": entry.resident.name})
-            return redirect("crisis:watch_list")
+    response = submit_form(
+        request,
+        form,
+        run=lambda data: run(entry, data),
+        done=done % {"name": entry.resident.name},
+        success_url=reverse("crisis:watch_list"),
+    )
+    if response is not None:
+        return response
     return _list(request, status=400, bound={entry.pk: {name: form}})
 
 

@@ -36,6 +36,25 @@ def campaign(people, tree):
     return make_campaign(people, tree)
 
 
+def test_a_running_campaign_is_closed_and_a_closed_one_opened_again(people, campaign):
+    campaign_set_status(actor=people.director, campaign=campaign, status="closed")
+    assert campaign_set_status(actor=people.director, campaign=campaign, status="running").status == "running"
+
+
+@pytest.mark.parametrize("status", ["running", "draft"])
+def test_a_running_campaign_is_neither_opened_again_nor_sent_back_to_draft(people, campaign, status):
+    with pytest.raises(ValidationError):
+        campaign_set_status(actor=people.director, campaign=campaign, status=status)
+    campaign.refresh_from_db()
+    assert campaign.status == "running"
+
+
+def test_the_campaign_page_offers_only_what_its_status_allows(people, campaign):
+    client = login_fully(Client(), people.director)
+    page = client.get(reverse("screening:campaign", args=[campaign.pk])).content.decode()
+    assert 'value="closed"' in page and 'value="running"' not in page
+
+
 def test_submitting_to_a_closed_campaign_is_refused(people, campaign, student):
     campaign_set_status(actor=people.director, campaign=campaign, status="closed")
     with pytest.raises(ValidationError):

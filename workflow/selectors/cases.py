@@ -192,7 +192,7 @@ def case_for_assessment(*, user, resident, params) -> tuple[Case | None, str]:
     if not str(raw).isdigit() or phase not in CaseAssessment.Phase.values:
         raise Http404
     case = policy.fetch_or_404(user, Case, queryset=Case.objects.select_related("counsellor"), pk=int(raw))
-    if case.resident_id != resident.pk or case.status != Case.Status.OPEN:
+    if case.resident_id != resident.pk or not Case.ACTIONS.allows(case, "record"):
         raise Http404
     if not policy.can_work_on_case(user, case):
         raise PermissionDenied

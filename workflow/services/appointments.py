@@ -166,48 +166,36 @@ def _lock(appointment: Appointment) -> Appointment:
     return appointment
 
 
-# Which states each move starts from, and the message when it cannot start from this one.
+# Which states each move starts from is Appointment.ACTIONS; these say why this one cannot.
 REFUSALS = {
-    "confirm": (
-        (Status.REQUESTED,),
-        gettext_lazy("Only a requested appointment can be confirmed; this one is %(status)s."),
+    "confirm": gettext_lazy("Only a requested appointment can be confirmed; this one is %(status)s."),
+    "reschedule": gettext_lazy(
+        "Only a requested or confirmed appointment can be rescheduled; this one is %(status)s."
     ),
-    "reschedule": (
-        (Status.REQUESTED, Status.CONFIRMED),
-        gettext_lazy("Only a requested or confirmed appointment can be rescheduled; this one is %(status)s."),
+    "check_in": gettext_lazy("Only a confirmed appointment can be checked in; this one is %(status)s."),
+    "complete": gettext_lazy("Only a checked-in appointment can be completed; this one is %(status)s."),
+    "cancel": gettext_lazy(
+        "Only a requested or confirmed appointment can be cancelled; this one is %(status)s."
     ),
-    "check_in": (
-        (Status.CONFIRMED,),
-        gettext_lazy("Only a confirmed appointment can be checked in; this one is %(status)s."),
-    ),
-    "complete": (
-        (Status.CHECKED_IN,),
-        gettext_lazy("Only a checked-in appointment can be completed; this one is %(status)s."),
-    ),
-    "cancel": (
-        (Status.REQUESTED, Status.CONFIRMED),
-        gettext_lazy("Only a requested or confirmed appointment can be cancelled; this one is %(status)s."),
-    ),
-    "no_show": (
-        (Status.CONFIRMED,),
-        gettext_lazy("Only a confirmed appointment can be marked as a no-show; this one is %(status)s."),
+    "no_show": gettext_lazy(
+        "Only a confirmed appointment can be marked as a no-show; this one is %(status)s."
     ),
 }
 
 
 def appointment_actions(appointment: Appointment, *, now: datetime | None = None) -> set[str]:
-    """The actions the appointment's status (and, for a no-show, the clock) allows now: the page
-    offers these, and the services below refuse the others with REFUSALS' messages."""
-    actions = {action for action, (allowed, _message) in REFUSALS.items() if appointment.status in allowed}
+    """The actions the appointment's status (Appointment.ACTIONS) and, for a no-show, the clock
+    allow now: the page offers these, and the services below refuse the others."""
+    actions = set(Appointment.ACTIONS.actions(appointment))
     if "no_show" in actions and (now or timezone.now()) < appointment.starts_at:
         actions.discard("no_show")
     return actions
 
 
 def _require_status(appointment: Appointment, action: str) -> None:
-    allowed, message = REFUSALS[action]
-    if appointment.status not in allowed:
-        raise ValidationError(str(message) % {"status": appointment.get_status_display()})
+    """Refuse a move the appointment's status does not allow (Appointment.ACTIONS), saying why."""
+    message = str(REFUSALS[action]) % {"status": appointment.get_status_display()}
+    Appointment.ACTIONS.require(appointment, action, message)
 
 
 def _change(appointment: Appointment, kind: str, *, actor=None, note: str = "", **fields) -> None:

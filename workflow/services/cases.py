@@ -48,9 +48,12 @@ def _require_work(actor, case: Case) -> None:
         raise PermissionDenied
 
 
-def _require_open(case: Case) -> None:
-    if case.status != Case.Status.OPEN:
-        raise ValidationError(_("Case %(number)s is closed: reopen it first.") % {"number": case.number})
+def _require(case: Case, action: str) -> None:
+    """Refuse what the case's status does not allow (Case.ACTIONS): on a closed case, nothing is
+    recorded, transferred or closed until it is reopened."""
+    Case.ACTIONS.require(
+        case, action, _("Case %(number)s is closed: reopen it first.") % {"number": case.number}
+    )
 
 
 def _next_case_number(year: int) -> str:
@@ -80,8 +83,11 @@ def case_open(
     if source_appointment is not None:
         # Locked: a double submit must not open two cases from one appointment.
         source_appointment = Appointment.objects.select_for_update().get(pk=source_appointment.pk)
-        if source_appointment.status != Appointment.Status.CHECKED_IN:
-            raise ValidationError(_("A case is opened from an appointment once the client has checked in."))
+        Appointment.ACTIONS.require(
+            source_appointment,
+            "open_case",
+            _("A case is opened from an appointment once the client has checked in."),
+        )
         if source_appointment.resident_id is None:
             raise ValidationError(_("Match the appointment to a resident at check-in before opening a case."))
         if resident is not None and resident.pk != source_appointment.resident_id:
@@ -167,7 +173,7 @@ def case_transfer(*, actor, case: Case, to_counsellor, reason: str) -> CaseTrans
     """
     if not policy.can_transfer_case(actor, case):
         raise PermissionDenied
-    _require_open(case)
+    _require(case, "transfer")
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for the transfer.")})
     if to_counsellor is None or not policy.can_hold_cases(to_counsellor):
@@ -210,7 +216,7 @@ def case_close(*, actor, case: Case, outcome: str, summary: str) -> Case:
     from workflow.services.satisfaction import satisfaction_survey_issue
 
     _require_work(actor, case)
-    _require_open(case)
+    _require(case, "close")
     if outcome not in Case.Outcome.values:
         raise ValidationError({"outcome": _("Choose the outcome of the case.")})
     if not (summary or "").strip():
@@ -236,8 +242,7 @@ def case_reopen(*, actor, case: Case, reason: str) -> Case:
     reads, names only the ids); closing again plans no duplicate follow-ups for the same dates."""
     _require_work(actor, case)
     case = Case.objects.select_for_update(of=("self",)).get(pk=case.pk)
-    if case.status != Case.Status.CLOSED:
-        raise ValidationError(_("The case is already open."))
+    Case.ACTIONS.require(case, "reopen", _("The case is already open."))
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Give the reason for reopening the case.")})
@@ -280,7 +285,7 @@ def intake_record(
     """Record the case's intake, or edit it: one intake per case, written by the case's team while
     the case is open. Every edit is audited with the fields that changed."""
     _require_work(actor, case)
-    _require_open(case)
+    _require(case, "record")
     if not (chief_complaint or "").strip():
         raise ValidationError({"chief_complaint": _("Write the chief complaint.")})
     if held_on and held_on > timezone.localdate():
@@ -342,7 +347,7 @@ def service_plan_create(
     revision needs its reason; earlier versions stay as they were written. The client's agreement
     (date and how) may be recorded with it or later."""
     _require_work(actor, case)
-    _require_open(case)
+    _require(case, "record")
     require_clinical_consent(resident=case.resident)
     _lock_case(case)
     previous = ServicePlan.objects.filter(case=case).aggregate(last=Max("version"))["last"] or 0
@@ -398,7 +403,7 @@ def service_plan_record_agreement(
     An earlier version stays as it was, and an agreement once recorded is not rewritten."""
     case = plan.case
     _require_work(actor, case)
-    _require_open(case)
+    _require(case, "record")
     latest = current_plan(case)
     if latest is None or latest.pk != plan.pk:
         raise ValidationError(_("Only the current version of the plan can be agreed to."))
@@ -431,7 +436,7 @@ def service_plan_record_agreement(
 def case_assessment_link(*, actor, case: Case, assessment, phase: str) -> CaseAssessment:
     """Link an assessment of the case's client to the open case, at intake, review or closing."""
     _require_work(actor, case)
-    _require_open(case)
+    _require(case, "record")
     if phase not in CaseAssessment.Phase.values:
         raise ValidationError({"phase": _("Choose the stage: intake, review or closing.")})
     if assessment.resident_id != case.resident_id:
@@ -457,7 +462,7 @@ def case_assessment_give(*, actor, case: Case, phase: str, instrument_code: str,
     from assessments.services import assessment_record
 
     _require_work(actor, case)
-    _require_open(case)
+    _require(case, "record")
     assessment = assessment_record(
         actor=actor, resident=case.resident, instrument_code=instrument_code, answers=answers
     )

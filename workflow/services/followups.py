@@ -127,11 +127,11 @@ def follow_ups_create_for_closed_case(*, actor, case: Case) -> list[FollowUpTask
     return created
 
 
-def _lock_open(task: FollowUpTask) -> FollowUpTask:
-    """The task's current row, locked for the change; a task already closed is refused."""
+def _lock_for(task: FollowUpTask, action: str) -> FollowUpTask:
+    """The task's current row, locked for the change; an action its status does not allow
+    (FollowUpTask.ACTIONS: a task done or cancelled is kept as it is) is refused."""
     current = FollowUpTask.objects.select_for_update().get(pk=task.pk)
-    if current.status != FollowUpTask.Status.OPEN:
-        raise ValidationError(_("This follow-up is already done or cancelled."))
+    FollowUpTask.ACTIONS.require(current, action, _("This follow-up is already done or cancelled."))
     return current
 
 
@@ -157,7 +157,7 @@ def follow_up_complete(
         raise ValidationError({"completed_at": _("Give the time with its time zone.")})
     if completed_at > now:
         raise ValidationError({"completed_at": _("The follow-up cannot be done in the future.")})
-    current = _lock_open(task)
+    current = _lock_for(task, "complete")
     current.outcome = outcome.strip()
     current.method = method or current.method
     current.status = FollowUpTask.Status.DONE
@@ -175,7 +175,7 @@ def follow_up_reassign(*, actor, task: FollowUpTask, assignee, reason: str = "")
     had needs no reason; moving it away from its assignee does, and both names are audited."""
     if not policy.can_work_on_follow_up(actor, task):
         raise PermissionDenied
-    current = _lock_open(task)
+    current = _lock_for(task, "reassign")
     if assignee is None:
         raise ValidationError({"assignee": _("Choose who takes the follow-up.")})
     if current.assignee_id == assignee.pk:
@@ -204,7 +204,7 @@ def follow_up_cancel(*, actor, task: FollowUpTask, reason: str) -> FollowUpTask:
         raise PermissionDenied
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Give the reason for cancelling the follow-up.")})
-    current = _lock_open(task)
+    current = _lock_for(task, "cancel")
     current.status = FollowUpTask.Status.CANCELLED
     current.outcome = reason.strip()
     current.save(update_fields=["status", "outcome"])

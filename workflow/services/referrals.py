@@ -145,7 +145,7 @@ def referral_create(*, actor, case: Case, institution: Institution, reason: str,
     """
     _require_work_on_case(actor, case)
     case = Case.objects.select_for_update().get(pk=case.pk)
-    if case.status != Case.Status.OPEN:
+    if not Case.ACTIONS.allows(case, "refer"):
         raise ValidationError(
             _(
                 "Case %(number)s is closed: a referral is made from an open case. Make the referral "

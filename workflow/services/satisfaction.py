@@ -92,8 +92,8 @@ def satisfaction_survey_issue(
     link is returned instead of a second one. A person issuing it must be able to work on the case
     (or see the appointment); ``actor=None`` is the system."""
     resident, counsellor = _service_of(case, appointment)
-    completed = (case is not None and case.status == Case.Status.CLOSED) or (
-        appointment is not None and appointment.status == Appointment.Status.COMPLETED
+    completed = (case is not None and Case.ACTIONS.allows(case, "feedback")) or (
+        appointment is not None and Appointment.ACTIONS.allows(appointment, "feedback")
     )
     if not completed:
         raise ValidationError(

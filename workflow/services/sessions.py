@@ -16,7 +16,7 @@ from django.utils.translation import ngettext
 from confidentiality import policy
 from confidentiality.services import audit_record, require_clinical_consent
 from workflow.models import Appointment, Case, Modality, PrivateNote, SessionAddendum, SessionRecord
-from workflow.services.cases import _lock_case, _require_open, _require_work, touch_archive
+from workflow.services.cases import _lock_case, _require, _require_work, touch_archive
 
 # Clocks of phones and PCs differ a little; a session "a few minutes from now" is a typo beyond this.
 CLOCK_SKEW = timedelta(minutes=5)
@@ -100,7 +100,7 @@ def _check_appointment(*, case: Case, appointment: Appointment) -> Appointment:
         raise ValidationError({"appointment": _("This appointment is not the client's of this case.")})
     if appointment.case_id not in (None, case.pk):
         raise ValidationError({"appointment": _("This appointment belongs to another case.")})
-    if appointment.status != Appointment.Status.CHECKED_IN:
+    if not Appointment.ACTIONS.allows(appointment, "complete"):
         raise ValidationError(
             {
                 "appointment": _(
@@ -147,7 +147,7 @@ def session_record_create(
         stored = SessionRecord.objects.filter(request_key=request_key, case=case, recorded_by=actor).first()
         if stored is not None:
             return stored
-    _require_open(case)
+    _require(case, "record")
     require_clinical_consent(resident=case.resident)
     _check_held_at(case=case, held_at=held_at)
     if modality not in Modality.values:

@@ -42,8 +42,6 @@ from workflow.permissions import MANAGE_APPOINTMENTS
 from workflow.selectors import appointments as selectors
 from workflow.services import appointments as services
 
-Status = Appointment.Status
-
 
 def _require_keeper(user) -> None:
     policy.require_permission(user, MANAGE_APPOINTMENTS)
@@ -175,7 +173,6 @@ def _check_in_form(request, appointment: Appointment, data=None) -> CheckInForm:
 
 
 def _detail_context(request, appointment: Appointment, **forms) -> dict:
-    status = appointment.status
     actions = services.appointment_actions(appointment)
     context = {
         "appointment": appointment,
@@ -190,14 +187,14 @@ def _detail_context(request, appointment: Appointment, **forms) -> dict:
         context["confirm_form"] = forms.get("confirm_form") or _confirm_form(request, appointment)
     if "check_in" in actions:
         context["check_in_form"] = forms.get("check_in_form") or _check_in_form(request, appointment)
-    if status in (Status.CHECKED_IN, Status.COMPLETED):
-        query = f"?appointment={appointment.pk}"
-        if appointment.case_id is None and status == Status.CHECKED_IN:
-            context["open_case_url"] = _url_or_none("workflow:case_open", query=query)
-        if appointment.case_id is not None and status == Status.CHECKED_IN:
-            context["record_session_url"] = _url_or_none(
-                "workflow:session_create", appointment.case_id, query=query
-            )
+    query = f"?appointment={appointment.pk}"
+    # A checked-in client without a case gets one; with a case, the session completes the visit.
+    if appointment.case_id is None and "open_case" in actions:
+        context["open_case_url"] = _url_or_none("workflow:case_open", query=query)
+    if appointment.case_id is not None and "complete" in actions:
+        context["record_session_url"] = _url_or_none(
+            "workflow:session_create", appointment.case_id, query=query
+        )
     return context
 
 

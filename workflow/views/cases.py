@@ -147,21 +147,24 @@ def case_detail(request, pk: int):
     case = selectors.case_for_page(user=user, pk=pk)
     services.case_record_view(actor=user, case=case)
     can_work = policy.can_work_on_case(user, case)
-    is_open = case.status == Case.Status.OPEN
+    # What the page offers follows the case's status (Case.ACTIONS), as the services enforce it.
     context = {
         "case": case,
         "resident": case.resident,
         "can_work": can_work,
-        "can_transfer": is_open and policy.can_transfer_case(user, case),
-        "is_open": is_open,
+        "can_transfer": Case.ACTIONS.allows(case, "transfer") and policy.can_transfer_case(user, case),
         "refer_url": selectors.url_or_blank("workflow:referral_create", case.pk)
-        if can_work and is_open
+        if can_work and Case.ACTIONS.allows(case, "refer")
         else "",
         "reopen_form": CaseReopenForm(),
         "agreement_form": PlanAgreementForm(),
         **selectors.case_detail_data(user=user, case=case),
     }
-    if can_work and is_open and policy.has_permission(user, ADMINISTER_ASSESSMENTS):
+    if (
+        can_work
+        and Case.ACTIONS.allows(case, "record")
+        and policy.has_permission(user, ADMINISTER_ASSESSMENTS)
+    ):
         context["assessment_form"] = CaseAssessmentForm(
             initial={"phase": "intake" if not context["sessions"] else "review"}
         )
@@ -194,7 +197,7 @@ def case_transfer(request, pk: int):
 def case_close(request, pk: int):
     user = request.user
     case = _case_to_work_on(request, pk)
-    if case.status != Case.Status.OPEN:
+    if not Case.ACTIONS.allows(case, "close"):
         messages.error(request, _("The case is already closed."))
         return redirect("workflow:case_detail", pk=case.pk)
     form = CaseCloseForm(request.POST or None)
@@ -232,7 +235,7 @@ def case_reopen(request, pk: int):
 def intake_edit(request, pk: int):
     user = request.user
     case = _case_to_work_on(request, pk)
-    if case.status != Case.Status.OPEN:
+    if not Case.ACTIONS.allows(case, "record"):
         messages.error(request, _("The case is closed: reopen it first."))
         return redirect("workflow:case_detail", pk=case.pk)
     intake = Intake.objects.filter(case=case).first()
@@ -257,7 +260,7 @@ PLAN_FIELDS = ("goals", "content", "modality", "frequency", "period_start", "per
 def plan_create(request, pk: int):
     user = request.user
     case = _case_to_work_on(request, pk)
-    if case.status != Case.Status.OPEN:
+    if not Case.ACTIONS.allows(case, "record"):
         messages.error(request, _("The case is closed: reopen it first."))
         return redirect("workflow:case_detail", pk=case.pk)
     current = services.current_plan(case)

@@ -77,15 +77,19 @@ def _detail(request, task: FollowUpTask, *, status: int = 200, **bound):
     user = request.user
     if task.outcome:
         services.follow_up_record_view(actor=user, task=task)
-    can_work = task.status == FollowUpTask.Status.OPEN and policy.can_work_on_follow_up(user, task)
-    context = {"task": task, "can_work": can_work}
-    if can_work:
-        assignees = follow_up_assignees(resident=task.resident).exclude(pk=task.assignee_id or 0)
-        context.update(
-            complete_form=bound.get("complete_form") or FollowUpCompleteForm(initial={"method": task.method}),
-            reassign_form=bound.get("reassign_form") or FollowUpReassignForm(assignees=assignees),
-            cancel_form=bound.get("cancel_form") or FollowUpCancelForm(),
-        )
+    # The forms the task's status allows (FollowUpTask.ACTIONS, which the services enforce), for
+    # those the policy lets work on it.
+    offered = FollowUpTask.ACTIONS.actions(task) if policy.can_work_on_follow_up(user, task) else ()
+    context = {"task": task, "can_work": bool(offered)}
+    builders = {
+        "complete": lambda: FollowUpCompleteForm(initial={"method": task.method}),
+        "reassign": lambda: FollowUpReassignForm(
+            assignees=follow_up_assignees(resident=task.resident).exclude(pk=task.assignee_id or 0)
+        ),
+        "cancel": lambda: FollowUpCancelForm(),
+    }
+    for name in offered:
+        context[f"{name}_form"] = bound.get(f"{name}_form") or builders[name]()
     return render(request, "workflow/followups/detail.html", context, status=status)
 
 
@@ -119,7 +123,7 @@ def followup_detail(request, pk: int):
 @require_POST
 def followup_complete(request, pk: int):
     task = _workable_task(request, pk)
-    if task.status != FollowUpTask.Status.OPEN:
+    if not FollowUpTask.ACTIONS.allows(task, "complete"):
         return _closed(request, task)
     form = FollowUpCompleteForm(request.POST)
     if form.is_valid():
@@ -143,7 +147,7 @@ def followup_complete(request, pk: int):
 @require_POST
 def followup_reassign(request, pk: int):
     task = _workable_task(request, pk)
-    if task.status != FollowUpTask.Status.OPEN:
+    if not FollowUpTask.ACTIONS.allows(task, "reassign"):
         return _closed(request, task)
     form = FollowUpReassignForm(request.POST, assignees=follow_up_assignees(resident=task.resident))
     if form.is_valid():
@@ -169,7 +173,7 @@ def followup_reassign(request, pk: int):
 @require_POST
 def followup_cancel(request, pk: int):
     task = _workable_task(request, pk)
-    if task.status != FollowUpTask.Status.OPEN:
+    if not FollowUpTask.ACTIONS.allows(task, "cancel"):
         return _closed(request, task)
     form = FollowUpCancelForm(request.POST)
     if form.is_valid():

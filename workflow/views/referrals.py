@@ -136,7 +136,7 @@ def referral_create(request, case_pk: int):
                 % {"institution": referral.institution.name},
             )
             return redirect("workflow:referral_detail", pk=referral.pk)
-    context = {"form": form, "case": case, "case_closed": case.status != Case.Status.OPEN}
+    context = {"form": form, "case": case, "case_closed": not Case.ACTIONS.allows(case, "refer")}
     return render(request, "workflow/referrals/referral_form.html", context)
 
 

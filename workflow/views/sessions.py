@@ -56,7 +56,7 @@ def session_create(request, case_pk: int):
     case = selectors.case_for_page(user=user, pk=case_pk)
     if not policy.can_work_on_case(user, case):
         raise PermissionDenied
-    if case.status != Case.Status.OPEN:
+    if not Case.ACTIONS.allows(case, "record"):
         messages.error(request, _("The case is closed: sessions can no longer be recorded."))
         return redirect("workflow:case_detail", pk=case.pk)
     appointment = _appointment_for_session(request, case)
