@@ -57,3 +57,18 @@ def checked_in_appointment(people, site, resident, *, status=Appointment.Status.
     }
     values.update(fields)
     return Appointment.objects.create(**values)
+
+
+def plan_values(**overrides):
+    """A service plan of two months from today, changed by ``overrides``."""
+    today = timezone.localdate()
+    values = {
+        "goals": "改善睡眠，学会放松",
+        "content": "认知行为疗法，每次布置放松练习",
+        "modality": "face_to_face",
+        "frequency": "每周一次",
+        "period_start": today,
+        "period_end": today + timedelta(days=60),
+    }
+    values.update(overrides)
+    return values

@@ -26,26 +26,12 @@ from workflow.services.cases import (
     service_plan_record_agreement,
 )
 
-from .case_support import PROBLEM, checked_in_appointment, consent_everything
+from .case_support import PROBLEM, checked_in_appointment, consent_everything, plan_values
 
 # The fixtures (clients, case, site) live beside the helpers.
 pytest_plugins = ["workflow.tests.case_fixtures"]
 
 pytestmark = pytest.mark.django_db
-
-
-def plan_values(**overrides):
-    today = timezone.localdate()
-    values = {
-        "goals": "改善睡眠，学会放松",
-        "content": "认知行为疗法，每次布置放松练习",
-        "modality": "face_to_face",
-        "frequency": "每周一次",
-        "period_start": today,
-        "period_end": today + timedelta(days=60),
-    }
-    values.update(overrides)
-    return values
 
 
 # ---------------------------------------------------------------------------------------------

@@ -21,26 +21,13 @@ from workflow.services.cases import service_plan_create
 from workflow.services.followups import follow_up_create
 
 from .appointment_support import at, book, clinic, next_weekday
+from .case_support import plan_values
 
 pytest_plugins = ["workflow.tests.case_fixtures"]
 
 pytestmark = pytest.mark.django_db
 
 FAR = date(2099, 3, 2)
-
-
-def plan_values(**overrides):
-    today = timezone.localdate()
-    values = {
-        "goals": "改善睡眠",
-        "content": "认知行为疗法",
-        "modality": "face_to_face",
-        "frequency": "每周一次",
-        "period_start": today,
-        "period_end": today + timedelta(days=60),
-    }
-    values.update(overrides)
-    return values
 
 
 def test_an_appointment_in_2099_is_refused_on_its_start(people, tree):

@@ -11,12 +11,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from confidentiality import policy
 from lib.forms import apply_validation_error
+from lib.views import submit_form
 from workflow.forms.cases import PrivateNoteForm, SessionAddendumForm, SessionForm
 from workflow.models import Appointment, Case, Modality
 from workflow.selectors import cases as selectors
@@ -113,16 +115,16 @@ def session_addendum(request, pk: int):
     if request.method == "GET":
         services.session_record_view(actor=user, session=session)  # the page shows the record
     form = SessionAddendumForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.session_addendum_add(actor=user, session=session, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
-            messages.success(
-                request, _("The correction is added to session %(number)s.") % {"number": session.number}
-            )
-            return redirect("workflow:session_detail", pk=session.pk)
+    if request.method == "POST":
+        response = submit_form(
+            request,
+            form,
+            run=lambda data: services.session_addendum_add(actor=user, session=session, **data),
+            done=_("The correction is added to session %(number)s.") % {"number": session.number},
+            success_url=reverse("workflow:session_detail", args=[session.pk]),
+        )
+        if response is not None:
+            return response
     return render(
         request,
         "workflow/cases/session_addendum.html",
