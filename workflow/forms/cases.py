@@ -121,8 +121,12 @@ class ServicePlanForm(forms.Form):
 
 
 class PlanAgreementForm(forms.Form):
-    agreed_on = BoundedDateField(label=_("Client agreed on"), widget=DATE_INPUT, initial=timezone.localdate)
-    agreement = forms.ChoiceField(label=_("How the client agreed"), choices=ServicePlan.Agreement.choices)
+    """Nothing is filled in beforehand: one click must not record an agreement nobody chose."""
+
+    agreed_on = BoundedDateField(label=_("Client agreed on"), widget=DATE_INPUT)
+    agreement = forms.ChoiceField(
+        label=_("How the client agreed"), choices=[("", "—"), *ServicePlan.Agreement.choices]
+    )
 
 
 class SessionForm(forms.Form):

@@ -364,6 +364,18 @@ def test_the_plan_page_saves_versions_and_the_agreement_is_recorded(people, case
     assert current.agreement == "verbal"
 
 
+def test_the_agreement_form_is_not_filled_in_beforehand_so_one_click_records_nothing(people, case):
+    """Issue 18 #8: the form came prefilled (today, the first way of agreeing)."""
+    client = client_for(people.counsellor)
+    client.post(url("plan_create", case.pk), plan_post())
+    plan = ServicePlan.objects.get()
+    form = client.get(url("case_detail", case.pk)).context["agreement_form"]
+    assert form["agreed_on"].value() in (None, "") and form["agreement"].value() in (None, "")
+    response = client.post(url("plan_agreement", plan.pk), {})
+    plan.refresh_from_db()
+    assert response.status_code in (200, 302) and plan.agreed_on is None and plan.agreement == ""
+
+
 @pytest.mark.parametrize(
     ("name", "method"),
     [
