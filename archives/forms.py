@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import User
 from confidentiality.models import DisclosureBasis
@@ -17,7 +18,7 @@ from .models import ArchiveStatus, DocumentType, RiskLevel, Sex, SpecialGroup
 
 
 class ResidentForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=50)
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=50)
     document_type = forms.ChoiceField(label=_("Document type"), choices=DocumentType.choices)
     id_number = forms.CharField(label=_("Document number"), max_length=30, required=False)
     sex = forms.ChoiceField(

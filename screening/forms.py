@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django import forms
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from assessments.forms import instrument_choices
@@ -99,10 +99,10 @@ class IdentifyForm(forms.Form):
     def __init__(self, *args, campaign: Campaign, **kwargs):
         super().__init__(*args, **kwargs)
         if campaign.identification == Campaign.Identification.STUDENT_NUMBER:
-            self.fields["name"] = forms.CharField(label=_("Name"), max_length=50)
+            self.fields["name"] = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=50)
             self.fields["student_number"] = forms.CharField(label=_("Student number"), max_length=30)
         if campaign.identification == Campaign.Identification.ID_NUMBER:
-            self.fields["name"] = forms.CharField(label=_("Name"), max_length=50)
+            self.fields["name"] = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=50)
             self.fields["id_number"] = forms.CharField(
                 label=_("ID card number"), max_length=18, widget=forms.TextInput(attrs={"inputmode": "text"})
             )

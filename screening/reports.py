@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from archives.models import ResidentTag, SpecialGroup
 from assessments.labels import band_label, flag_labels
@@ -215,7 +216,15 @@ def report_xlsx(*, campaign: Campaign, distribution: list[dict], positives: list
     if positives is not None:
         sheet = workbook.create_sheet(_("Positives")[:31])
         append_row(
-            sheet, [_("Name"), _("Organisation unit"), _("Instrument"), _("Total"), _("Band"), _("Flags")]
+            sheet,
+            [
+                pgettext("person", "Name"),
+                _("Organisation unit"),
+                _("Instrument"),
+                _("Total"),
+                _("Band"),
+                _("Flags"),
+            ],
         )
         write_rows(
             sheet,
