@@ -413,8 +413,8 @@ def archive_change_status(*, actor, archive: Archive, to_status: str, reason: st
     ArchiveStatusChange.objects.create(
         archive=archive, to_status=to_status, reason=reason.strip(), changed_by=actor
     )
-    action = {ArchiveStatus.OPEN: "archive.open", ArchiveStatus.ARCHIVED: "archive.archived"}[to_status]
-    audit_record(actor=actor, action=action, obj=archive, reason=reason.strip())
+    audit_action = {ArchiveStatus.OPEN: "archive.open", ArchiveStatus.ARCHIVED: "archive.archived"}[to_status]
+    audit_record(actor=actor, action=audit_action, obj=archive, reason=reason.strip())
 
 
 @transaction.atomic

@@ -93,12 +93,12 @@ def campaign_set_status(*, actor, campaign: Campaign, status: str) -> Campaign:
     Campaign.ACTIONS.require(campaign, action)
     campaign.status = status
     campaign.save(update_fields=["status"])
-    action = {
+    audit_action = {
         Campaign.Status.DRAFT: "campaign.draft",
         Campaign.Status.RUNNING: "campaign.running",
         Campaign.Status.CLOSED: "campaign.closed",
     }[status]
-    audit_record(actor=actor, action=action, obj=campaign)
+    audit_record(actor=actor, action=audit_action, obj=campaign)
     return campaign
 
 
