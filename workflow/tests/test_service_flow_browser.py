@@ -154,6 +154,8 @@ def test_a_portal_request_becomes_a_closed_case_with_follow_ups_and_one_time_fee
         page.fill("input[name=period_end]", (today + timedelta(weeks=8)).isoformat())
         page.click("form button.primary")
         expect(page.locator("#plan ~ dl")).to_contain_text("改善睡眠")
+        # Nothing is filled in beforehand: the counsellor gives the day and the way (issue 18 #8).
+        page.fill("form[action*='agreement'] input[name=agreed_on]", today.isoformat())
         page.select_option("form[action*='agreement'] select[name=agreement]", "written")
         page.click("form[action*='agreement'] button")
         expect(page.locator("#plan ~ dl").first).not_to_contain_text("Not agreed yet")
