@@ -11,6 +11,7 @@ import ipaddress
 from contextvars import ContextVar
 
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 
 _client_ip: ContextVar[str | None] = ContextVar("xinqiao_client_ip", default=None)
 _base_url: ContextVar[str | None] = ContextVar("xinqiao_base_url", default=None)
@@ -53,7 +54,7 @@ def base_url_from_request(request) -> str | None:
     host is not one ALLOWED_HOSTS admits (Django raises; a link is then built another way)."""
     try:
         return request.build_absolute_uri("/").rstrip("/")
-    except Exception:  # DisallowedHost, or a request without a host at all
+    except (DisallowedHost, KeyError):  # a host Django refuses, or a request without one at all
         return None
 
 

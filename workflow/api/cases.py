@@ -106,7 +106,7 @@ class CaseSessions(generics.GenericAPIView):
         case = _case(request, pk)
         queryset = (
             policy.filter_case_children(request.user, SessionRecord.objects.filter(case=case))
-            .prefetch_related("companions")
+            .prefetch_related("companions", selectors.session_addenda_prefetch())
             .order_by("number")
         )
         page = self.paginate_queryset(queryset)

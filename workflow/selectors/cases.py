@@ -19,6 +19,7 @@ from workflow.models import (
     Referral,
     SatisfactionSurvey,
     ServicePlan,
+    SessionAddendum,
     SessionRecord,
 )
 
@@ -55,6 +56,14 @@ def case_for_page(*, user, pk) -> Case:
     return policy.fetch_or_404(user, Case, queryset=queryset, pk=pk)
 
 
+def session_addenda_prefetch() -> Prefetch:
+    """A session's corrections, oldest first, with who wrote each: shown wherever the session is
+    (its page and the API), so nobody reads a record without its corrections."""
+    return Prefetch(
+        "addenda", queryset=SessionAddendum.objects.select_related("written_by").order_by("written_at", "pk")
+    )
+
+
 def session_for_page(*, user, pk) -> SessionRecord:
     queryset = SessionRecord.objects.select_related(
         "case",
@@ -63,7 +72,7 @@ def session_for_page(*, user, pk) -> SessionRecord:
         "case__counsellor",
         "recorded_by",
         "appointment",
-    ).prefetch_related("companions")
+    ).prefetch_related("companions", session_addenda_prefetch())
     return policy.fetch_or_404(user, SessionRecord, queryset=queryset, pk=pk)
 
 

@@ -68,6 +68,13 @@ class CaseCreateSerializer(serializers.Serializer):
         return _plausible(value)
 
 
+class SessionAddendumSerializer(serializers.Serializer):
+    text = serializers.CharField()
+    reason = serializers.CharField()
+    written_by = serializers.IntegerField(source="written_by_id")
+    written_at = serializers.DateTimeField()
+
+
 class SessionSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     case = serializers.IntegerField(source="case_id")
@@ -84,6 +91,9 @@ class SessionSerializer(serializers.Serializer):
     companions = serializers.SerializerMethodField()
     recorded_by = serializers.IntegerField(source="recorded_by_id")
     recorded_at = serializers.DateTimeField()
+    addenda = SessionAddendumSerializer(
+        many=True, read_only=True, help_text=_("Corrections written after the record, oldest first.")
+    )
 
     def get_companions(self, obj) -> list[int]:
         return sorted(person.pk for person in obj.companions.all())

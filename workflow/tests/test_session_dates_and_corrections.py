@@ -215,3 +215,24 @@ def test_an_empty_correction_comes_back_with_messages_in_chinese(people, case):
 def test_the_correction_page_refuses_the_wrong_method(people, case):
     session = record(people.counsellor, case)
     assert client_for(people.counsellor).delete(url("session_addendum", session.pk)).status_code == 405
+
+
+def test_the_api_shows_each_session_with_its_corrections_in_a_fixed_number_of_queries(
+    people, case, django_assert_max_num_queries
+):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(user=people.counsellor)
+    first = record(people.counsellor, case, hours_ago=3)
+    session_addendum_add(actor=people.counsellor, session=first, text="应为周三", reason="日期笔误")
+    with django_assert_max_num_queries(30) as few:
+        client.get(f"/api/v1/cases/{case.pk}/sessions/")
+    for hours in (4, 5, 6, 7):
+        session = record(people.counsellor, case, hours_ago=hours)
+        session_addendum_add(actor=people.counsellor, session=session, text="补充", reason="遗漏")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        body = client.get(f"/api/v1/cases/{case.pk}/sessions/").json()
+    by_id = {row["id"]: row for row in body["results"]}
+    assert [(a["text"], a["reason"]) for a in by_id[first.pk]["addenda"]] == [("应为周三", "日期笔误")]
+    assert all(len(row["addenda"]) == 1 for row in body["results"])

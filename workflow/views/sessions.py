@@ -97,7 +97,7 @@ def session_detail(request, pk: int):
             "session": session,
             "case": session.case,
             "companions": list(session.companions.all()),
-            "addenda": list(session.addenda.select_related("written_by")),
+            "addenda": list(session.addenda.all()),
             "may_correct": policy.can_work_on_case(user, session.case),
             "may_keep_note": policy.can_keep_private_note(user, session),
         },
