@@ -56,10 +56,14 @@ def alert_queue(*, user, state: str = "", level: str = "") -> models.QuerySet[Al
     )
 
 
+def open_alerts(*, user) -> models.QuerySet[Alert]:
+    """Open alerts this person sees (the home page's counts and the navigation's)."""
+    return _visible_alerts(user).filter(state__in=Alert.OPEN_STATES)
+
+
 def open_alert_counts(*, user) -> dict[str, int]:
     """Open alerts this person sees, by level, and the red ones nobody has acknowledged yet."""
-    open_alerts = _visible_alerts(user).filter(state__in=Alert.OPEN_STATES)
-    counts = open_alerts.aggregate(
+    counts = open_alerts(user=user).aggregate(
         red=Count("pk", filter=Q(level=Level.RED)),
         orange=Count("pk", filter=Q(level=Level.ORANGE)),
         yellow=Count("pk", filter=Q(level=Level.YELLOW)),

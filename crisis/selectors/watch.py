@@ -58,7 +58,11 @@ def active_watch_entry(*, user, resident) -> WatchListEntry | None:
     return _visible_entries(user).filter(resident=resident, removed_at__isnull=True).first()
 
 
-def watch_reviews_due_count(*, user) -> int:
-    """Active entries this person sees whose review is due today or overdue (the home page)."""
+def watch_reviews_due(*, user) -> models.QuerySet[WatchListEntry]:
+    """Active entries this person sees whose review is due today or overdue (home and navigation)."""
     today = timezone.localdate()
-    return _visible_entries(user).filter(removed_at__isnull=True, review_on__lte=today).count()
+    return _visible_entries(user).filter(removed_at__isnull=True, review_on__lte=today)
+
+
+def watch_reviews_due_count(*, user) -> int:
+    return watch_reviews_due(user=user).count()

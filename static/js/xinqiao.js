@@ -11,6 +11,33 @@ document.addEventListener("htmx:responseError", (event) => {
 
 document.addEventListener("click", (event) => {
   if (event.target.closest("[data-print]")) window.print();
+  // The navigation's group menus: one open at a time, closed by a click elsewhere.
+  const inGroup = event.target.closest(".nav-group");
+  document.querySelectorAll(".nav-group[open]").forEach((group) => {
+    if (group !== inGroup) group.open = false;
+  });
+});
+
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "Escape") return;
+  document.querySelectorAll(".nav-group[open]").forEach((group) => {
+    group.open = false;
+    group.querySelector("summary").focus();
+  });
+});
+
+// On a phone the navigation folds behind the menu button; without this script it shows whole.
+document.addEventListener("DOMContentLoaded", () => {
+  const toggle = document.querySelector(".nav-toggle");
+  const nav = document.getElementById("mainnav");
+  if (!toggle || !nav) return;
+  document.documentElement.classList.add("js");
+  toggle.hidden = false;
+  nav.classList.add("collapsed");
+  toggle.addEventListener("click", () => {
+    const open = nav.classList.toggle("collapsed") === false;
+    toggle.setAttribute("aria-expanded", String(open));
+  });
 });
 
 // Answer forms: typing an option's number answers the item in focus and moves to the next one.
