@@ -74,11 +74,24 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+SERVERS: dict[str, int] = {}  # base URL -> process id of the live servers started
+
+
+def peak_rss_mb(name: str) -> float:
+    """A live server's (or its worker's) peak resident memory so far (VmHWM, Linux)."""
+    for line in Path(f"/proc/{SERVERS[name]}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmHWM")
+
+
 @contextmanager
-def live_server(*, log: Path | None = None):
+def live_server(*, log: Path | None = None, worker: bool = False):
     """``manage.py runserver`` on a free loopback port, in its own process, on the scratch
-    instance's settings (inherited through the environment). Yields its base URL; the server's
-    log (every request line, and the traceback of any 500) goes to ``log``."""
+    instance's settings (inherited through the environment), and with ``worker`` the task
+    worker (``manage.py run_huey``) beside it, as in production. Yields the base URL; the log of
+    both (every request line, and the traceback of any 500) goes to ``log``. The processes' ids
+    are in SERVERS, under the base URL and under base URL + "#worker"."""
     port = free_port()
     log = log or Path(os.environ["XINQIAO_VAR_DIR"]) / "server.log"
     with log.open("wb") as out:
@@ -89,6 +102,16 @@ def live_server(*, log: Path | None = None):
             stderr=subprocess.STDOUT,
         )
         base = f"http://127.0.0.1:{port}"
+        SERVERS[base] = server.pid
+        tasks = None
+        if worker:
+            tasks = subprocess.Popen(  # noqa: S603 - our own manage.py, fixed arguments
+                [sys.executable, str(ROOT / "manage.py"), "run_huey", "--quiet"],
+                cwd=ROOT,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+            SERVERS[base + "#worker"] = tasks.pid
         try:
             for _ in range(200):
                 try:
@@ -102,14 +125,47 @@ def live_server(*, log: Path | None = None):
                 raise RuntimeError(f"the server did not answer within 20 s: see {log}")
             yield base
         finally:
-            server.terminate()
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
+            for process in (server, tasks):
+                if process is None:
+                    continue
+                process.terminate()
+                try:
+                    process.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    process.kill()
 
 
 def server_errors(log: Path) -> list[str]:
     """The tracebacks' last lines in a server log (what a 500 raised)."""
     lines = log.read_text(errors="replace").splitlines()
     return [line for n, line in enumerate(lines) if n and lines[n - 1].startswith("  ") and ": " in line]
+
+
+def login_cookies(username: str) -> dict[str, str]:
+    """A logged-in session for ``username`` (as after a password and, where the role needs it, a
+    second factor: the demo accounts need none in demo mode), as the cookie a browser would hold."""
+    from django.conf import settings
+    from django.test import Client
+
+    from accounts.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    return {settings.SESSION_COOKIE_NAME: client.cookies[settings.SESSION_COOKIE_NAME].value}
+
+
+def page_messages(html: str) -> list[str]:
+    """The messages a form or job page shows, as plain text: the form's errors, the import job's
+    notice and the rows of its error table (not the site-wide banners)."""
+    import re
+    from html import unescape
+
+    found = re.findall(r'<div class="(?:error|form-errors)" role="alert">(.*?)</div>', html, flags=re.S)
+    found += re.findall(r'<p class="notice"[^>]*>(.*?)</p>', html, flags=re.S)
+    errors = re.search(r'<table[^>]*id="import-errors".*?</table>', html, flags=re.S)
+    found += re.findall(r"<td>([^<]+)</td></tr>", errors.group(0)) if errors else []
+    return [unescape(re.sub(r"<[^>]+>", " ", text)).strip() for text in found if text.strip()]
+
+
+def has_chinese(text: str) -> bool:
+    return any("\u4e00" <= char <= "\u9fff" for char in text)
