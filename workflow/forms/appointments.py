@@ -22,6 +22,7 @@ SHOW_CHOICES = [
     ("today", _("Today")),
     ("upcoming", _("Upcoming")),
     ("requests", _("Requests waiting")),
+    ("rearrange", _("To rearrange")),
     ("past", _("Past")),
 ]
 STAFF_CHANNEL_CHOICES = [

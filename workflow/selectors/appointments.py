@@ -13,14 +13,15 @@ from typing import ClassVar
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from accounts.models import User
 from archives.models import Resident
 from archives.selectors import resident_search
 from confidentiality import policy
-from orgs.models import Room, ServiceSite
+from orgs.models import DutyException, Room, ServiceSite
 from orgs.selectors import DutySlot, duty_between
 from workflow.models import Appointment, SlotClaim
 from workflow.permissions import MANAGE_APPOINTMENTS
@@ -73,7 +74,8 @@ def appointments_for_list(
     """The appointments a person sees, for one tab of the list page.
 
     ``today``: everything starting today; ``upcoming``: from tomorrow on; ``requests``: requests
-    waiting to be confirmed (not yet past); ``past``: before today, most recent first.
+    waiting to be confirmed (not yet past); ``rearrange``: those a day off falls on
+    (``appointments_to_rearrange``); ``past``: before today, most recent first.
     """
     now = now or timezone.now()
     today_start = timezone.make_aware(datetime.combine(timezone.localdate(now), time.min))
@@ -87,6 +89,8 @@ def appointments_for_list(
         queryset = queryset.filter(starts_at__gte=tomorrow_start)
     elif show == "requests":
         queryset = queryset.filter(status=Appointment.Status.REQUESTED, ends_at__gte=today_start)
+    elif show == "rearrange":
+        queryset = appointments_to_rearrange(user=user, now=now)
     else:
         queryset = queryset.filter(starts_at__lt=today_start).order_by("-starts_at", "-pk")
     if site is not None:
@@ -96,6 +100,79 @@ def appointments_for_list(
     if status:
         queryset = queryset.filter(status=status)
     return queryset
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _still_to_change() -> tuple[str, ...]:
+    """The statuses in which an appointment can still be moved or cancelled (Appointment.ACTIONS)."""
+    return Appointment.ACTIONS.states_allowing("reschedule")
+
+
+def appointments_in_day_off(*, user, exception: DutyException, now: datetime) -> QuerySet[Appointment]:
+    """The appointments, not yet over, that a day off (saved or not) takes the counsellor or room
+    from: the counsellor's for leave, the room's for a closed room, all of them for a holiday."""
+    queryset = policy.filter_appointments(
+        user,
+        Appointment.objects.filter(
+            status__in=_still_to_change(),
+            starts_at__gte=_day_start(exception.starts_on),
+            starts_at__lt=_day_start(exception.ends_on + timedelta(days=1)),
+            ends_at__gt=now,
+        ),
+    )
+    if exception.kind == DutyException.Kind.LEAVE:
+        queryset = queryset.filter(counsellor_id=exception.counsellor_id)
+    elif exception.kind == DutyException.Kind.ROOM_CLOSED:
+        queryset = queryset.filter(room_id=exception.room_id)
+    return queryset.select_related("site", "room", "counsellor", "resident").order_by("starts_at", "pk")
+
+
+def _day_off_covering(**match) -> Exists:
+    """A day off of the given kind and match that covers the outer appointment's local day."""
+    return Exists(
+        DutyException.objects.filter(
+            starts_on__lte=OuterRef("local_day"), ends_on__gte=OuterRef("local_day"), **match
+        )
+    )
+
+
+def appointments_to_rearrange(*, user, now: datetime | None = None) -> QuerySet[Appointment]:
+    """Appointments not yet over whose counsellor is on leave, whose room is closed, or whose day
+    is a holiday: work to do until each is moved, handed over or cancelled. Read from the roster
+    as it stands, so leave added any way (or taken back) shows here at once."""
+    now = now or timezone.now()
+    return (
+        policy.filter_appointments(user, Appointment.objects.all())
+        .filter(status__in=_still_to_change(), ends_at__gt=now)
+        .annotate(local_day=TruncDate("starts_at", tzinfo=timezone.get_current_timezone()))
+        .filter(
+            _day_off_covering(kind=DutyException.Kind.LEAVE, counsellor_id=OuterRef("counsellor_id"))
+            | _day_off_covering(kind=DutyException.Kind.ROOM_CLOSED, room_id=OuterRef("room_id"))
+            | _day_off_covering(kind=DutyException.Kind.HOLIDAY)
+        )
+        .select_related("site", "room", "counsellor", "resident")
+        .order_by("starts_at", "pk")
+    )
+
+
+def appointment_day_off(*, appointment: Appointment) -> DutyException | None:
+    """The leave, closed room or holiday that falls on this appointment, if any (its page says so)."""
+    if appointment.status not in _still_to_change():
+        return None
+    day = timezone.localdate(appointment.starts_at)
+    return (
+        DutyException.objects.filter(starts_on__lte=day, ends_on__gte=day)
+        .filter(
+            Q(kind=DutyException.Kind.LEAVE, counsellor_id=appointment.counsellor_id)
+            | Q(kind=DutyException.Kind.ROOM_CLOSED, room_id=appointment.room_id)
+            | Q(kind=DutyException.Kind.HOLIDAY)
+        )
+        .order_by("starts_on", "pk")
+        .first()
+    )
 
 
 def appointment_history(*, appointment: Appointment):

@@ -210,6 +210,7 @@ def _detail_context(request, appointment: Appointment, **forms) -> dict:
         "can_cancel": "cancel" in actions,
         "can_no_show": "no_show" in actions,
         "cancel_form": forms.get("cancel_form") or CancelForm(),
+        "day_off": selectors.appointment_day_off(appointment=appointment),
     }
     if "confirm" in actions:
         context["confirm_form"] = forms.get("confirm_form") or _confirm_form(request, appointment)
