@@ -9,6 +9,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from archives.models import Sex
 from lib.dates import BoundedDateField
@@ -86,7 +87,7 @@ class AppointmentForm(_ScheduleForm):
     channel = forms.ChoiceField(label=_("Channel"), choices=STAFF_CHANNEL_CHOICES)
     counsellor = StaffChoiceField(label=_("Counsellor"), queryset=User.objects.none(), required=False)
     room = RoomChoiceField(label=_("Room"), queryset=Room.objects.none(), required=False)
-    contact_name = forms.CharField(label=_("Name"), max_length=50, required=False)
+    contact_name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=50, required=False)
     contact_phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
     contact_sex = forms.ChoiceField(label=_("Sex"), choices=SEX_CHOICES, required=False)
     contact_age = forms.IntegerField(label=_("Age"), min_value=0, max_value=120, required=False)
