@@ -282,6 +282,8 @@ def seed_service_workflow() -> dict[str, int]:
                 contact_name=client.name,
                 contact_phone=client.phone,
                 resident=client,
+                # Last week's sessions, entered as history.
+                acknowledged=True,
             )
             appointment_confirm(
                 actor=counsellor, appointment=appointment, counsellor=counsellor, room=station_room

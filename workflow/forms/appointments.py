@@ -103,6 +103,8 @@ class AppointmentForm(_ScheduleForm):
         required=False,
         help_text=_("With a counsellor and a room: the appointment is confirmed and the person is told."),
     )
+    # Asked only once the service has warned (a past time, a counsellor off duty).
+    acknowledged = forms.BooleanField(label=_("Book it anyway"), required=False)
     field_order = [
         "site",
         "day",
@@ -119,6 +121,7 @@ class AppointmentForm(_ScheduleForm):
         "reason",
         "address",
         "confirm_now",
+        "acknowledged",
     ]
 
     def __init__(self, *args, sites, counsellors, rooms, resident=None, **kwargs):
@@ -139,6 +142,10 @@ class AppointmentForm(_ScheduleForm):
         if data.get("confirm_now") and not (data.get("counsellor") and data.get("room")):
             self.add_error("confirm_now", _("Choose the counsellor and the room to confirm now."))
         return data
+
+    def shown_fields(self):
+        """Every field, but "book it anyway" only once the service has warned (or it is ticked)."""
+        return [field for field in self if field.name != "acknowledged" or field.errors or field.value()]
 
     def service_kwargs(self) -> dict:
         data = dict(self.cleaned_data)

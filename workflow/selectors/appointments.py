@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.models import User
 from archives.models import Resident
@@ -173,6 +174,43 @@ def appointment_day_off(*, appointment: Appointment) -> DutyException | None:
         .order_by("starts_on", "pk")
         .first()
     )
+
+
+def booking_warnings(
+    *, site: ServiceSite, starts_at: datetime, ends_at: datetime, counsellor=None, now: datetime | None = None
+) -> list[str]:
+    """What someone booking should know before booking anyway: the time has passed (a walk-in
+    recorded afterwards), or the counsellor is not on the duty roster at this site for the whole
+    time (not on duty, on leave, or on duty elsewhere). Not refusals: an extra evening session is
+    real work; but nobody books one without seeing this."""
+    now = now or timezone.now()
+    warnings = []
+    if starts_at < now:
+        warnings.append(
+            gettext("This time has already passed (%(when)s).")
+            % {"when": f"{timezone.localtime(starts_at):%Y-%m-%d %H:%M}"}
+        )
+    if counsellor is not None:
+        day = timezone.localdate(starts_at)
+        theirs = [
+            slot
+            for slot in duty_between(first_day=day, last_day=day)[day]
+            if slot.counsellor.pk == counsellor.pk
+        ]
+        if not any(
+            slot.site.pk == site.pk and slot.starts_at <= starts_at and ends_at <= slot.ends_at
+            for slot in theirs
+        ):
+            duty = "、".join(
+                f"{slot.site.name} {slot.starts:%H:%M}–{slot.ends:%H:%M}" for slot in theirs
+            ) or gettext("none")
+            warnings.append(
+                gettext(
+                    "%(name)s is not on duty at %(site)s for this whole time (on duty that day: %(duty)s)."
+                )
+                % {"name": counsellor.full_name or counsellor.username, "site": site.name, "duty": duty}
+            )
+    return warnings
 
 
 def appointment_history(*, appointment: Appointment):

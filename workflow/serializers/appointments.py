@@ -119,6 +119,14 @@ class AppointmentCreateSerializer(serializers.Serializer):
         default=False,
         help_text=_("Confirm at once (a counsellor and a room are then required)."),
     )
+    acknowledged = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text=_(
+            "Book even though the time has passed or the counsellor is not on duty then; without it "
+            "such a booking is refused with the warnings under this field."
+        ),
+    )
 
 
 class AppointmentConfirmSerializer(serializers.Serializer):

@@ -38,6 +38,7 @@ from notifications.services import notification_queue
 from workflow.models import Appointment, AppointmentChange, SlotClaim
 from workflow.permissions import MANAGE_APPOINTMENTS
 from workflow.selectors.appointments import (
+    booking_warnings,
     counsellor_resource,
     portal_free_slots,
     room_resource,
@@ -362,11 +363,14 @@ def appointment_register(
     room=None,
     resident=None,
     confirm_now: bool = False,
+    acknowledged: bool = False,
 ) -> Appointment:
     """Register an appointment taken by staff (by phone, on site or from a referral).
 
     The person must keep appointments at the site (its unit in their scope). Times lie on the slot
-    grid; the counsellor and room, when given, must be free for the whole time. A known resident's
+    grid; the counsellor and room, when given, must be free for the whole time. A time already
+    past, or a counsellor not on the duty roster there for the whole time (``booking_warnings``),
+    is refused until the person says they book it anyway (``acknowledged``). A known resident's
     name and phone are used when none are given. The appointment starts as requested; with
     ``confirm_now`` it is confirmed at once by the rules of ``appointment_confirm`` (a counsellor
     and a room are then required), and a refused confirmation registers nothing.
@@ -382,6 +386,9 @@ def appointment_register(
     _check_contact(contact_name=contact_name, contact_sex=contact_sex, contact_age=contact_age)
     _check_counsellor(counsellor)
     _check_room(room, site)
+    warnings = booking_warnings(site=site, starts_at=starts_at, ends_at=ends_at, counsellor=counsellor)
+    if warnings and not acknowledged:
+        raise ValidationError({"acknowledged": warnings})
     phone = _clean_phone(contact_phone)
     appointment = Appointment(
         site=site,

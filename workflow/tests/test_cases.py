@@ -461,6 +461,7 @@ def test_booking_an_appointment_is_no_way_onto_another_counsellors_clients_team(
         resident=resident,
         counsellor=people.colleague,
         room=room,
+        acknowledged=True,  # no duty roster in this test
     )
     appointment_confirm(
         actor=people.colleague, appointment=appointment, counsellor=people.colleague, room=room
