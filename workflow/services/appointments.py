@@ -187,10 +187,19 @@ REFUSALS = {
 def appointment_actions(appointment: Appointment, *, now: datetime | None = None) -> set[str]:
     """The actions the appointment's status (Appointment.ACTIONS) and, for a no-show, the clock
     allow now: the page offers these, and the services below refuse the others."""
+    now = now or timezone.now()
     actions = set(Appointment.ACTIONS.actions(appointment))
-    if "no_show" in actions and (now or timezone.now()) < appointment.starts_at:
+    if "no_show" in actions and now < appointment.starts_at:
         actions.discard("no_show")
+    if "check_in" in actions and not _check_in_open(appointment, now):
+        actions.discard("check_in")
     return actions
+
+
+def _check_in_open(appointment: Appointment, now: datetime) -> bool:
+    """Check-in opens on the appointment's own day: the person is at the desk, not on the phone
+    days ahead (a check-in ties them to a resident and opens the way to a case)."""
+    return timezone.localdate(now) >= timezone.localdate(appointment.starts_at)
 
 
 def _require_status(appointment: Appointment, action: str) -> None:
@@ -659,8 +668,10 @@ def _register_resident_for(actor, appointment: Appointment, org_unit):
 
 @_retry_when_locked
 @transaction.atomic
-def appointment_check_in(*, actor, appointment: Appointment, resident=None, org_unit=None) -> Appointment:
-    """Check the person in for a confirmed appointment.
+def appointment_check_in(
+    *, actor, appointment: Appointment, resident=None, org_unit=None, now: datetime | None = None
+) -> Appointment:
+    """Check the person in for a confirmed appointment, on its day (not before).
 
     The appointment ends up tied to a resident: the one given (matched, e.g. from the candidates
     found by phone), the one it already has, or, failing both, a resident registered now in
@@ -669,6 +680,11 @@ def appointment_check_in(*, actor, appointment: Appointment, resident=None, org_
     _require_may_handle(actor, appointment)
     _lock(appointment)
     _require_status(appointment, "check_in")
+    if not _check_in_open(appointment, now or timezone.now()):
+        raise ValidationError(
+            _("Check-in opens on the day of the appointment (%(day)s).")
+            % {"day": f"{timezone.localdate(appointment.starts_at):%Y-%m-%d}"}
+        )
     matched = False
     if resident is not None and resident.pk != appointment.resident_id:
         matched = True

@@ -466,7 +466,7 @@ def test_booking_an_appointment_is_no_way_onto_another_counsellors_clients_team(
     appointment_confirm(
         actor=people.colleague, appointment=appointment, counsellor=people.colleague, room=room
     )
-    appointment_check_in(actor=people.colleague, appointment=appointment)
+    appointment_check_in(actor=people.colleague, appointment=appointment, now=appointment.starts_at)
     with pytest.raises(ValidationError, match="其他工作人员"):
         case_open(
             actor=people.colleague,

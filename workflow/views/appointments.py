@@ -216,6 +216,9 @@ def _detail_context(request, appointment: Appointment, **forms) -> dict:
         context["confirm_form"] = forms.get("confirm_form") or _confirm_form(request, appointment)
     if "check_in" in actions:
         context["check_in_form"] = forms.get("check_in_form") or _check_in_form(request, appointment)
+    elif Appointment.ACTIONS.allows(appointment, "check_in"):
+        # Confirmed, but its day has not come: say when check-in opens instead of offering it.
+        context["check_in_opens_on"] = timezone.localdate(appointment.starts_at)
     query = f"?appointment={appointment.pk}"
     # A checked-in client without a case gets one; with a case, the session completes the visit.
     if appointment.case_id is None and "open_case" in actions:
