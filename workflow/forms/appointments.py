@@ -71,6 +71,14 @@ class _ScheduleForm(forms.Form):
         return _aware(data["day"], data["starts_at"]), _aware(data["day"], data["ends_at"])
 
 
+class ResidentSearchForm(forms.Form):
+    q = forms.CharField(label=_("Find a registered resident"), max_length=50, required=False)
+
+
+# What a link (a free slot in the calendar) may fill in on the booking form.
+PREFILL_FIELDS = ("site", "day", "starts_at", "ends_at", "counsellor", "room")
+
+
 class AppointmentForm(_ScheduleForm):
     site = SiteChoiceField(label=_("Site"), queryset=ServiceSite.objects.none())
     service = forms.ChoiceField(label=_("Service wanted"), choices=Appointment.Service.choices)

@@ -9,6 +9,8 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import ClassVar
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
@@ -16,6 +18,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from archives.models import Resident
+from archives.selectors import resident_search
 from confidentiality import policy
 from orgs.models import Room, ServiceSite
 from orgs.selectors import DutySlot, duty_between
@@ -162,6 +165,34 @@ class CalendarBlock:
     starts_at: datetime
     ends_at: datetime
     appointment: Appointment | None  # None: busy, and the viewer may not see why
+    is_free: ClassVar[bool] = False
+
+
+@dataclass(frozen=True)
+class OpenSlot:
+    """A session-long stretch of a duty slot where the counsellor and the room are both free:
+    what a click on the calendar books."""
+
+    starts_at: datetime
+    ends_at: datetime
+    counsellor: User
+    room: Room
+    is_free: ClassVar[bool] = True
+
+    @property
+    def booking_query(self) -> str:
+        """The query string that opens the booking form filled with this slot."""
+        local_start, local_end = timezone.localtime(self.starts_at), timezone.localtime(self.ends_at)
+        return urlencode(
+            {
+                "site": self.room.site_id,
+                "day": local_start.date().isoformat(),
+                "starts_at": local_start.strftime("%H:%M"),
+                "ends_at": local_end.strftime("%H:%M"),
+                "counsellor": self.counsellor.pk,
+                "room": self.room.pk,
+            }
+        )
 
 
 @dataclass
@@ -169,11 +200,30 @@ class CalendarDay:
     day: date
     duty: list[DutySlot] = field(default_factory=list)
     blocks: list[CalendarBlock] = field(default_factory=list)
+    free: list[OpenSlot] = field(default_factory=list)
+
+    @property
+    def timeline(self) -> list[CalendarBlock | OpenSlot]:
+        """Bookings and free slots in the order of the day."""
+        return sorted([*self.blocks, *self.free], key=lambda item: item.starts_at)
 
 
-def calendar_days(*, user, first_day: date, days: int, counsellor=None, room: Room | None = None):
-    """The days from ``first_day`` for one counsellor or one room: duty hours and every appointment
-    holding their time. Appointments the person may not see are returned as busy blocks only."""
+def calendar_days(
+    *,
+    user,
+    first_day: date,
+    days: int,
+    counsellor=None,
+    room: Room | None = None,
+    now: datetime | None = None,
+):
+    """The days from ``first_day`` for one counsellor or one room: duty hours, every appointment
+    holding their time, and the free slots the person may book with a click.
+
+    Appointments the person may not see are returned as busy blocks only. A slot is free when it
+    lies inside a duty slot, has not started, and neither the counsellor nor the room has a claim
+    on any part of it; free slots are offered only at sites where the person may book.
+    """
     last_day = first_day + timedelta(days=days - 1)
     start = timezone.make_aware(datetime.combine(first_day, time.min))
     end = timezone.make_aware(datetime.combine(last_day + timedelta(days=1), time.min))
@@ -209,7 +259,43 @@ def calendar_days(*, user, first_day: date, days: int, counsellor=None, room: Ro
         entry = by_day.get(timezone.localdate(starts_at))
         if entry is not None:
             entry.blocks.append(CalendarBlock(starts_at, ends_at, visible.get(pk)))
+    _add_open_slots(user=user, calendar=calendar, start=start, end=end, now=now or timezone.now())
     return calendar
+
+
+def _add_open_slots(*, user, calendar: list[CalendarDay], start: datetime, end: datetime, now) -> None:
+    """Fill each day's ``free`` from its duty slots, in two queries for the whole range."""
+    bookable = set(bookable_sites(user=user).values_list("pk", flat=True))
+    slots = [slot for entry in calendar for slot in entry.duty if slot.room.site_id in bookable]
+    if not slots:
+        return
+    resources = set()
+    for slot in slots:
+        resources.update({counsellor_resource(slot.counsellor.pk), room_resource(slot.room.pk)})
+    claimed = set(
+        SlotClaim.objects.filter(
+            resource__in=resources, slot_start__gte=start, slot_start__lt=end
+        ).values_list("resource", "slot_start")
+    )
+    length = timedelta(minutes=portal_session_minutes())
+    by_day = {entry.day: entry for entry in calendar}
+    for slot in slots:
+        moment = _ceil_to_grid(slot.starts_at)
+        # A slot that has begun is not offered: staff booking for right now type the time.
+        while moment < now:
+            moment += timedelta(minutes=slot_minutes())
+        resources_of_slot = (counsellor_resource(slot.counsellor.pk), room_resource(slot.room.pk))
+        while moment + length <= slot.ends_at:
+            grid = slot_starts(moment, moment + length)
+            busy = [t for t in grid if any((resource, t) in claimed for resource in resources_of_slot)]
+            if busy:
+                # Start again right after the last busy slot of this stretch, on the grid.
+                moment = busy[-1] + timedelta(minutes=slot_minutes())
+                continue
+            by_day[slot.day].free.append(OpenSlot(moment, moment + length, slot.counsellor, slot.room))
+            moment += length
+    for entry in calendar:
+        entry.free.sort(key=lambda open_slot: (open_slot.starts_at, open_slot.room.pk))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -297,6 +383,22 @@ def portal_free_slots(*, site: ServiceSite, now: datetime | None = None) -> list
         if len(free_pairs) > unassigned:
             free.append(FreeSlot(start, end))
     return free
+
+
+# ---------------------------------------------------------------------------------------------
+# Booking for a known resident: the picker on the booking form
+
+PICKER_LIMIT = 10
+
+
+def booking_resident_matches(*, user, query: str) -> list[Resident]:
+    """A few residents the person sees matching a name (or pinyin, initials, ID number or phone,
+    as on the residents page), never an anonymised record: only what picking the right one needs."""
+    query = query.strip()
+    if not query:
+        return []
+    matches = resident_search(user=user, query=query).filter(is_anonymised=False)
+    return list(matches.select_related("org_unit").order_by("name", "pk")[:PICKER_LIMIT])
 
 
 # ---------------------------------------------------------------------------------------------
