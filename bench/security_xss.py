@@ -18,10 +18,20 @@ from the home page: every same-site link, breadth first, at most N pages and a f
 (ids and page numbers vary, the shape is what is tested). Each HTML page is loaded in headless
 Chromium (Debian's, through Playwright), waits for the network to settle (HTMX fragments load),
 and reads ``window.__xss``; a dialog opening counts too. PDFs met on the way are read with pypdf:
-a payload must appear there as text (escaped), not vanish into markup.
+a payload must appear there as text (escaped), not vanish into markup. XLSX and CSV exports met
+on the way (the campaign report, the import templates) are opened with openpyxl and the csv
+module: the payload must be there as text, and no cell may be a live formula (one payload in four
+starts with ``=``, so an export that let a formula through would show it). The exports that are
+made by a form, because each is a disclosure (the payload resident's archive as PDF and JSON,
+the payload referral's letter), are posted by each role as the form would; a role that may not
+make one is listed with its refusal.
+
+HTMX fragments reached by ``hx-get`` links are crawled as pages of their own, and the pages that
+load them are loaded in Chromium until the network is idle, so the fragments run there too.
 
 Prints per role: pages loaded, pages that show a payload (escaped in the HTML), payloads
-executed (must be 0), and then the PDFs.
+executed (must be 0), and then every PDF and export: its format, whether the payload is there
+as text, and its live formulas (must be 0). Exits 1 on any payload executed or live formula.
 """
 
 from __future__ import annotations
@@ -44,6 +54,8 @@ TEMPLATES = (
     '<img src=x onerror=window.__xss="{n}">',
     '"><script>window.__xss="{n}"</script>',
     '\'><svg onload=window.__xss="{n}">',
+    # Starts like a formula too: a spreadsheet export must keep it as text (CSV/formula injection).
+    '=1+<img src=x onerror=window.__xss="{n}">',
 )
 # What a payload looks like once Django has escaped it into the page.
 ESCAPED = re.compile(r"&lt;(img src=x onerror|script&gt;window|svg onload)")
@@ -192,6 +204,84 @@ def crawl(base: str, cookies: dict, *, limit: int, per_shape: int = 3):
     return html, other
 
 
+def post_exports(base: str, cookies: dict) -> list[tuple[str, str, bytes]]:
+    """The exports made by a form (POST, because each one is a disclosure): the payload
+    resident's archive as PDF and JSON, and the payload referral's letter (PDF). A role that may
+    not make one gets a refusal, which is listed as such."""
+    import requests
+    from django.urls import reverse
+
+    from workflow.models import Referral
+
+    referral = Referral.objects.select_related("case__resident").latest("pk")
+    resident = referral.case.resident
+    session = requests.Session()
+    session.cookies.update(cookies)
+    made = []
+
+    def form_token(url: str) -> tuple[str, str]:
+        page = session.get(url, timeout=60, allow_redirects=False)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text or "")
+        return (token.group(1) if token else ""), page.text
+
+    def post(url: str, form_page: str, data: dict) -> None:
+        token, _html = form_token(form_page)
+        response = session.post(
+            url, data={"csrfmiddlewaretoken": token, **data}, timeout=120, allow_redirects=False
+        )
+        kind = response.headers.get("Content-Type", "") if response.status_code == 200 else ""
+        made.append(
+            (
+                url + (f" ({data['file_format']})" if "file_format" in data else ""),
+                kind or f"refused {response.status_code}",
+                response.content,
+            )
+        )
+
+    export = base + reverse("archives:export", args=[resident.pk])
+    _token, html = form_token(export)
+    basis = re.search(r'name="basis"[^>]*>\s*<option value="([^"]+)"', html or "")
+    for file_format in ("pdf", "json"):
+        post(
+            export,
+            export,
+            {
+                "file_format": file_format,
+                "recipient": "本人",
+                "purpose": "安全测试",
+                "basis": basis.group(1) if basis else "",
+            },
+        )
+    detail = base + reverse("workflow:referral_detail", args=[referral.pk])
+    post(base + reverse("workflow:referral_letter", args=[referral.pk]), detail, {})
+    return made
+
+
+def read_export(kind: str, content: bytes) -> tuple[str, bool, int]:
+    """(format, the payload is there as text, live formulas or formula-like CSV fields)."""
+    import csv
+
+    if "pdf" in kind:
+        from pypdf import PdfReader
+
+        text = "".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(content)).pages)
+        return "PDF", "window.__xss" in text, 0
+    if "spreadsheetml" in kind:
+        from openpyxl import load_workbook
+
+        book = load_workbook(io.BytesIO(content))
+        cells = [cell for sheet in book.worksheets for row in sheet.iter_rows() for cell in row]
+        as_text = any(isinstance(c.value, str) and "window.__xss" in c.value for c in cells)
+        return "XLSX", as_text, sum(1 for c in cells if c.data_type == "f")
+    if "csv" in kind:
+        text = content.decode("utf-8-sig", errors="replace")
+        fields = [field for row in csv.reader(io.StringIO(text)) for field in row]
+        return "CSV", "window.__xss" in text, sum(1 for f in fields if f[:1] in ("=", "+", "-", "@"))
+    if "json" in kind:
+        return "JSON", "window.__xss" in content.decode("utf-8", errors="replace"), 0
+    return kind.split(";")[0] or "?", False, 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--roles", default="director,counsellor,supervisor,worker")
@@ -210,13 +300,12 @@ def main() -> int:
     import os
 
     from playwright.sync_api import sync_playwright
-    from pypdf import PdfReader
 
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # the ORM (login cookies) beside Playwright's loop
     report = {}
     executed: list[tuple[str, str, str]] = []
     unsettled: list[tuple[str, str, str]] = []
-    pdfs: list[tuple[str, str, bool]] = []
+    files: list[tuple[str, str, str, bool, int]] = []
     with live_server() as base, sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"]
@@ -245,10 +334,11 @@ def main() -> int:
                     executed.append((role, url, f"{fired or dialogs} {where}"))
                     dialogs.clear()
             context.close()
-            for url, kind, content in other:
-                if "pdf" in kind:
-                    text = "".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(content)).pages)
-                    pdfs.append((role, url, "window.__xss" in text))
+            for url, kind, content in other + post_exports(base, cookies):
+                if kind.startswith("refused"):
+                    files.append((role, url, kind, False, 0))
+                elif not kind.startswith("image/"):
+                    files.append((role, url, *read_export(kind, content)))
             loaded = len(html) - sum(1 for r, *_ in unsettled if r == role)
             report[role] = (loaded, showing, sum(1 for r, *_ in executed if r == role), len(other))
         browser.close()
@@ -260,12 +350,15 @@ def main() -> int:
         print(f"  EXECUTED ({role}) {url}: {what}")
     for role, url, what in unsettled:
         print(f"  not loaded ({role}) {url}: {what}")
-    if pdfs:
-        print("\nPDFs (a payload must be printed as text):")
-        for role, url, as_text in pdfs:
+    formulas = sum(n for *_rest, n in files)
+    if files:
+        print("\nPDFs and exports (a payload must be there as text; a formula must not be live):")
+        for role, url, kind, as_text, live in files:
             shown = "yes" if as_text else "no"
-            print(f"  {role:<12} {url.split('/staff/', 1)[-1]:<50} payload as text: {shown}")
-    return 1 if executed else 0
+            where = url.split("/staff/", 1)[-1]
+            print(f"  {role:<12} {where:<58} {kind:<12} payload as text: {shown:<3}  live formulas: {live}")
+    print(f"\nexecuted: {len(executed)}, live formulas in exports: {formulas}")
+    return 1 if executed or formulas else 0
 
 
 if __name__ == "__main__":
