@@ -299,6 +299,7 @@ def matrix_world(people, tree):
         counsellor=counsellor,
         contact_name="王女士",
         contact_phone="13912345678",
+        acknowledged=True,  # no duty roster in this set-up
     )
     # As the confirmation queues it (appointment_confirm needs a room; the message is the point).
     message = notification_queue(
