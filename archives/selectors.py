@@ -15,7 +15,7 @@ from confidentiality.models import AuditEntry
 from lib.encryption import blind_index
 from lib.identity import InvalidPhone, normalise_id_number, normalise_phone
 
-from .models import Archive, Resident, ResidentTag
+from .models import Archive, Resident, ResidentTag, RiskLevelChange
 from .services import ID_INDEX_PURPOSE, PHONE_INDEX_PURPOSE
 from .timeline import TimelineEntry, provided_entries
 
@@ -147,6 +147,12 @@ def archive_timeline(*, user, archive: Archive, clinical: bool) -> list[Timeline
     entries.extend(provided_entries(resident=resident, clinical=clinical))
     visible = [entry for entry in entries if clinical or not entry.clinical]
     return sorted(visible, key=lambda entry: entry.at, reverse=True)
+
+
+def risk_level_basis(*, archive: Archive) -> RiskLevelChange | None:
+    """Why the archive's risk level is what it is: the last decision about it (what set it, when,
+    by whom, and the reason), or None while it has never been set."""
+    return archive.risk_changes.select_related("changed_by").order_by("-at", "-pk").first()
 
 
 def archive_access_list(*, archive: Archive) -> QuerySet[AuditEntry]:

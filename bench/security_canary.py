@@ -84,13 +84,14 @@ def write_through_services(c: Canaries) -> list[str]:
     from confidentiality.models import ConsentKind, ConsentText
     from confidentiality.roles import Role
     from confidentiality.services import consent_record
-    from crisis.models import Alert, WatchListEntry
+    from crisis.models import Alert, CrisisCheck, WatchListEntry
     from crisis.services.alerts import alert_acknowledge, alert_start_intervention
     from crisis.services.cases import (
         crisis_action_record,
         crisis_case_open,
         crisis_case_request_close,
         crisis_case_review,
+        crisis_check_complete,
         crisis_risk_assessment_record,
         safety_plan_save,
     )
@@ -418,6 +419,13 @@ def write_through_services(c: Canaries) -> list[str]:
                     text=c.text(f"{K}.CrisisAction", "text"),
                 ),
             )
+            for check in crisis.checks.filter(kind__in=CrisisCheck.FOLLOW_UP):
+                step(
+                    "crisis check",
+                    lambda check=check: crisis_check_complete(
+                        actor=owner, check=check, note=c.text(f"{K}.CrisisCheck", "note")
+                    ),
+                )
             step(
                 "crisis closing asked",
                 lambda: crisis_case_request_close(
@@ -425,6 +433,8 @@ def write_through_services(c: Canaries) -> list[str]:
                     crisis_case=crisis,
                     outcome="stabilised",
                     summary=c.text(C, "closing_summary"),
+                    risk_level="yellow",
+                    risk_reason=c.text(C, "closing_risk_reason"),
                 ),
             )
             step(
