@@ -315,3 +315,128 @@ def test_the_session_form_of_a_home_visit_brings_the_second_person_and_the_addre
         [people.colleague.pk],
     )
     assert "两人同行" in page.content.decode()
+
+
+# ---------------------------------------------------------------------------------------------
+# The pages and the API
+
+
+def confirm_url(appointment) -> str:
+    return reverse("workflow:appointment_confirm", args=[appointment.pk])
+
+
+def visit_form(**overrides) -> dict:
+    data = {"address": HOME, "travel_before_minutes": "30", "travel_after_minutes": "45"}
+    data.update(overrides)
+    return data
+
+
+def test_the_page_of_a_home_visit_offers_no_room_and_fills_in_the_residents_address(
+    people, place, monday, elder
+):
+    appointment = visit(
+        people, place, at(monday, 10), resident=elder, contact_name="", contact_phone="", address=""
+    )
+    appointment.address = ""
+    appointment.save(update_fields=["address"])
+    page = login_fully(Client(), people.counsellor).get(
+        reverse("workflow:appointment_detail", args=[appointment.pk])
+    )
+    form = page.context["confirm_form"]
+    assert "room" not in form.fields and "companion" in form.fields
+    assert form.initial["address"] == HOME
+    assert 'name="room"' not in page.content.decode()
+
+
+def test_confirming_a_home_visit_from_the_page(people, place, monday):
+    appointment = visit(people, place, at(monday, 10))
+    client = login_fully(Client(), people.counsellor)
+    response = client.post(
+        confirm_url(appointment), visit_form(counsellor=people.counsellor.pk, companion=people.colleague.pk)
+    )
+    assert response.status_code == 302
+    appointment.refresh_from_db()
+    assert (appointment.status, appointment.companion, appointment.travel_after_minutes) == (
+        Appointment.Status.CONFIRMED,
+        people.colleague,
+        45,
+    )
+    page = client.get(reverse("workflow:appointment_detail", args=[appointment.pk]))
+    assert people.colleague.full_name in page.content.decode()
+
+
+def test_the_page_shows_why_a_home_visit_without_a_second_person_is_not_confirmed(people, place, monday):
+    appointment = visit(people, place, at(monday, 10))
+    response = login_fully(Client(), people.counsellor).post(
+        confirm_url(appointment), visit_form(counsellor=people.counsellor.pk)
+    )
+    assert response.status_code == 200
+    assert "两人同行" in response.context["confirm_form"].errors["companion"][0]
+    appointment.refresh_from_db()
+    assert appointment.status == Appointment.Status.REQUESTED
+
+
+def test_someone_out_of_reach_cannot_confirm_a_home_visit(people, place, monday):
+    appointment = visit(people, place, at(monday, 10))
+    response = login_fully(Client(), people.outsider).post(
+        confirm_url(appointment), visit_form(counsellor=people.outsider.pk, companion=people.colleague.pk)
+    )
+    assert response.status_code == 404
+    appointment.refresh_from_db()
+    assert appointment.status == Appointment.Status.REQUESTED and appointment.companion is None
+
+
+def test_confirming_a_home_visit_refuses_a_get(people, place, monday):
+    appointment = visit(people, place, at(monday, 10))
+    assert login_fully(Client(), people.counsellor).get(confirm_url(appointment)).status_code == 405
+
+
+def test_the_calendar_page_marks_the_home_visit_and_leaves_the_address_out(people, place, monday):
+    confirm_visit(people, visit(people, place, at(monday, 10)))
+    page = login_fully(Client(), people.colleague).get(
+        reverse("workflow:appointment_calendar")
+        + f"?counsellor={people.colleague.pk}&day={monday.isoformat()}"
+    )
+    text = page.content.decode()
+    assert "上门服务" in text and "周奶奶" in text and "09:30–11:30" in text
+    assert HOME not in text
+
+
+def test_a_home_visit_is_registered_and_confirmed_over_the_api(people, place, monday):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(user=people.counsellor)
+    start = at(monday, 10)
+    created = client.post(
+        "/api/v1/appointments/",
+        {
+            "site": place.site.pk,
+            "starts_at": start.isoformat(),
+            "ends_at": (start + timedelta(hours=1)).isoformat(),
+            "service": "home_visit",
+            "channel": "phone",
+            "contact_name": "周奶奶",
+            "contact_phone": "13800002222",
+            "address": HOME,
+            "travel_before_minutes": 45,
+        },
+        format="json",
+    )
+    assert created.status_code == 201, created.data
+    assert created.data["is_home_visit"] and created.data["travel_before_minutes"] == 45
+    pk = created.data["id"]
+    refused = client.post(
+        f"/api/v1/appointments/{pk}/confirm/", {"counsellor": people.counsellor.pk}, format="json"
+    )
+    assert refused.status_code == 400 and "companion" in refused.data
+    confirmed_ = client.post(
+        f"/api/v1/appointments/{pk}/confirm/",
+        {"counsellor": people.counsellor.pk, "companion": people.colleague.pk},
+        format="json",
+    )
+    assert confirmed_.status_code == 200, confirmed_.data
+    assert confirmed_.data["companion"] == people.colleague.pk and confirmed_.data["room"] is None
+    assert SlotClaim.objects.filter(
+        resource=f"counsellor:{people.colleague.pk}", slot_start=at(monday, 9, 15)
+    ).exists()
