@@ -15,7 +15,7 @@ from archives.models import Sex
 from lib.dates import BoundedDateField
 from orgs.forms import DATE_INPUT, TIME_INPUT, RoomChoiceField, StaffChoiceField, UnitChoiceField
 from orgs.models import OrgUnit, Room, ServiceSite, Weekday
-from workflow.models import Appointment
+from workflow.models import TRAVEL_DEFAULT_MINUTES, TRAVEL_MAX_MINUTES, Appointment
 
 User = get_user_model()
 
@@ -97,7 +97,29 @@ class AppointmentForm(_ScheduleForm):
         max_length=2000,
         required=False,
     )
-    address = forms.CharField(label=_("Address (home visits)"), max_length=200, required=False)
+    address = forms.CharField(
+        label=_("Address (home visits)"),
+        max_length=200,
+        required=False,
+        help_text=_("Left empty for a registered resident, their address in the archive is used."),
+    )
+    companion = StaffChoiceField(
+        label=_("Second staff member (home visits)"), queryset=User.objects.none(), required=False
+    )
+    travel_before_minutes = forms.IntegerField(
+        label=_("Travel there (minutes, home visits)"),
+        min_value=0,
+        max_value=TRAVEL_MAX_MINUTES,
+        initial=TRAVEL_DEFAULT_MINUTES,
+        required=False,
+    )
+    travel_after_minutes = forms.IntegerField(
+        label=_("Travel back (minutes, home visits)"),
+        min_value=0,
+        max_value=TRAVEL_MAX_MINUTES,
+        initial=TRAVEL_DEFAULT_MINUTES,
+        required=False,
+    )
     confirm_now = forms.BooleanField(
         label=_("Confirm now"),
         required=False,
@@ -120,6 +142,9 @@ class AppointmentForm(_ScheduleForm):
         "contact_age",
         "reason",
         "address",
+        "companion",
+        "travel_before_minutes",
+        "travel_after_minutes",
         "confirm_now",
         "acknowledged",
     ]
@@ -129,6 +154,7 @@ class AppointmentForm(_ScheduleForm):
         self.resident = resident
         self.fields["site"].queryset = sites
         self.fields["counsellor"].queryset = counsellors
+        self.fields["companion"].queryset = counsellors
         self.fields["room"].queryset = rooms
         if resident is not None:
             # The resident's own name and phone are used; these fields are left out.
@@ -139,7 +165,8 @@ class AppointmentForm(_ScheduleForm):
         data = super().clean()
         if self.resident is None and "contact_name" in data and not data.get("contact_name", "").strip():
             self.add_error("contact_name", _("Give the name of the person the appointment is for."))
-        if data.get("confirm_now") and not (data.get("counsellor") and data.get("room")):
+        home_visit = data.get("service") == Appointment.Service.HOME_VISIT
+        if data.get("confirm_now") and not home_visit and not (data.get("counsellor") and data.get("room")):
             self.add_error("confirm_now", _("Choose the counsellor and the room to confirm now."))
         return data
 
@@ -163,6 +190,25 @@ class ConfirmForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["counsellor"].queryset = counsellors
         self.fields["room"].queryset = rooms
+
+
+class HomeVisitConfirmForm(forms.Form):
+    """Confirming a home visit: no room; the address, the second person and the travel."""
+
+    counsellor = StaffChoiceField(label=_("Counsellor"), queryset=User.objects.none())
+    companion = StaffChoiceField(label=_("Second staff member"), queryset=User.objects.none(), required=False)
+    address = forms.CharField(label=_("Address of the visit"), max_length=200, required=False)
+    travel_before_minutes = forms.IntegerField(
+        label=_("Travel there (minutes)"), min_value=0, max_value=TRAVEL_MAX_MINUTES
+    )
+    travel_after_minutes = forms.IntegerField(
+        label=_("Travel back (minutes)"), min_value=0, max_value=TRAVEL_MAX_MINUTES
+    )
+
+    def __init__(self, *args, counsellors, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["counsellor"].queryset = counsellors
+        self.fields["companion"].queryset = counsellors
 
 
 class RescheduleForm(_ScheduleForm):

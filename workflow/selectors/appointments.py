@@ -24,7 +24,7 @@ from archives.selectors import resident_search
 from confidentiality import policy
 from orgs.models import DutyException, Room, ServiceSite
 from orgs.selectors import DutySlot, duty_between
-from workflow.models import Appointment, SlotClaim
+from workflow.models import TRAVEL_MAX_MINUTES, Appointment, SlotClaim
 from workflow.permissions import MANAGE_APPOINTMENTS
 
 PORTAL_BOOKING_DAYS = 14
@@ -280,7 +280,18 @@ class CalendarBlock:
     starts_at: datetime
     ends_at: datetime
     appointment: Appointment | None  # None: busy, and the viewer may not see why
+    # A home visit holds the time from leaving to coming back (travel included).
+    busy_from: datetime | None = None
+    busy_until: datetime | None = None
     is_free: ClassVar[bool] = False
+
+    @property
+    def is_home_visit(self) -> bool:
+        return self.appointment is not None and self.appointment.is_home_visit
+
+    @property
+    def has_travel(self) -> bool:
+        return (self.busy_from, self.busy_until) != (self.starts_at, self.ends_at)
 
 
 @dataclass(frozen=True)
@@ -335,28 +346,38 @@ def calendar_days(
     """The days from ``first_day`` for one counsellor or one room: duty hours, every appointment
     holding their time, and the free slots the person may book with a click.
 
-    Appointments the person may not see are returned as busy blocks only. A slot is free when it
+    Appointments the person may not see are returned as busy blocks only. A counsellor's days
+    include the home visits they go along to as the second person, and a home visit's block holds
+    its travel before and after (shown as busy for those who may not see it). A slot is free when it
     lies inside a duty slot, has not started, and neither the counsellor nor the room has a claim
     on any part of it; free slots are offered only at sites where the person may book.
     """
     last_day = first_day + timedelta(days=days - 1)
     start = timezone.make_aware(datetime.combine(first_day, time.min))
     end = timezone.make_aware(datetime.combine(last_day + timedelta(days=1), time.min))
+    travel = timedelta(minutes=TRAVEL_MAX_MINUTES)
     holding = Appointment.objects.filter(
-        status__in=Appointment.HOLDING, starts_at__lt=end, ends_at__gt=start
+        status__in=Appointment.HOLDING, starts_at__lt=end + travel, ends_at__gt=start - travel
     ).order_by("starts_at", "pk")
     if counsellor is not None:
-        holding = holding.filter(counsellor=counsellor)
+        holding = holding.filter(Q(counsellor=counsellor) | Q(companion=counsellor))
         sites = None
     else:
         holding = holding.filter(room=room)
         sites = [room.site_id]
-    rows = list(holding.values_list("pk", "starts_at", "ends_at"))
+    rows = []
+    for pk, starts_at, ends_at, before, after in holding.values_list(
+        "pk", "starts_at", "ends_at", "travel_before_minutes", "travel_after_minutes"
+    ):
+        busy_from = starts_at - timedelta(minutes=before)
+        busy_until = ends_at + timedelta(minutes=after)
+        if busy_from < end and busy_until > start:
+            rows.append((pk, starts_at, ends_at, busy_from, busy_until))
     visible = {
         appointment.pk: appointment
         for appointment in policy.filter_appointments(
-            user, Appointment.objects.filter(pk__in=[pk for pk, _s, _e in rows])
-        ).select_related("room__site", "counsellor", "resident")
+            user, Appointment.objects.filter(pk__in=[row[0] for row in rows])
+        ).select_related("room__site", "counsellor", "companion", "resident")
     }
     duty = duty_between(first_day=first_day, last_day=last_day, sites=sites)
     calendar = []
@@ -370,10 +391,16 @@ def calendar_days(
         ]
         calendar.append(CalendarDay(day=day, duty=slots))
     by_day = {entry.day: entry for entry in calendar}
-    for pk, starts_at, ends_at in rows:
+    for pk, starts_at, ends_at, busy_from, busy_until in rows:
         entry = by_day.get(timezone.localdate(starts_at))
-        if entry is not None:
-            entry.blocks.append(CalendarBlock(starts_at, ends_at, visible.get(pk)))
+        if entry is None:
+            continue
+        appointment = visible.get(pk)
+        if appointment is None:
+            # Busy, and why is not the viewer's to know: the whole held span, travel included.
+            entry.blocks.append(CalendarBlock(busy_from, busy_until, None, busy_from, busy_until))
+        else:
+            entry.blocks.append(CalendarBlock(starts_at, ends_at, appointment, busy_from, busy_until))
     _add_open_slots(user=user, calendar=calendar, start=start, end=end, now=now or timezone.now())
     return calendar
 

@@ -37,6 +37,7 @@ from workflow.forms.appointments import (
     CancelForm,
     CheckInForm,
     ConfirmForm,
+    HomeVisitConfirmForm,
     RescheduleForm,
     ResidentSearchForm,
 )
@@ -168,14 +169,28 @@ def _fetch(request, pk: int) -> Appointment:
         request.user,
         Appointment,
         queryset=Appointment.objects.select_related(
-            "site__org_unit", "room", "counsellor", "resident", "case"
+            "site__org_unit", "room", "counsellor", "companion", "resident", "case"
         ),
         pk=pk,
     )
 
 
-def _confirm_form(request, appointment: Appointment, data=None) -> ConfirmForm:
-    """Suggest the counsellor and room on duty at the appointment's time, when there is one."""
+def _confirm_form(request, appointment: Appointment, data=None) -> ConfirmForm | HomeVisitConfirmForm:
+    """Suggest the counsellor and room on duty at the appointment's time, when there is one; a
+    home visit is offered no room, and its address defaults to the resident's own."""
+    if appointment.is_home_visit:
+        resident_address = appointment.resident.address if appointment.resident_id else ""
+        return HomeVisitConfirmForm(
+            data,
+            counsellors=selectors.bookable_counsellors(user=request.user),
+            initial={
+                "counsellor": appointment.counsellor_id or request.user.pk,
+                "companion": appointment.companion_id,
+                "address": appointment.address or resident_address,
+                "travel_before_minutes": appointment.travel_before_minutes,
+                "travel_after_minutes": appointment.travel_after_minutes,
+            },
+        )
     initial = {}
     day = timezone.localdate(appointment.starts_at)
     for slot in on_duty(day=day, sites=[appointment.site_id]):
