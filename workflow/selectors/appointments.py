@@ -125,7 +125,10 @@ def appointments_in_day_off(*, user, exception: DutyException, now: datetime) ->
         ),
     )
     if exception.kind == DutyException.Kind.LEAVE:
-        queryset = queryset.filter(counsellor_id=exception.counsellor_id)
+        # The second person of a home visit is as much away as its counsellor.
+        queryset = queryset.filter(
+            Q(counsellor_id=exception.counsellor_id) | Q(companion_id=exception.counsellor_id)
+        )
     elif exception.kind == DutyException.Kind.ROOM_CLOSED:
         queryset = queryset.filter(room_id=exception.room_id)
     return queryset.select_related("site", "room", "counsellor", "resident").order_by("starts_at", "pk")
@@ -151,6 +154,7 @@ def appointments_to_rearrange(*, user, now: datetime | None = None) -> QuerySet[
         .annotate(local_day=TruncDate("starts_at", tzinfo=timezone.get_current_timezone()))
         .filter(
             _day_off_covering(kind=DutyException.Kind.LEAVE, counsellor_id=OuterRef("counsellor_id"))
+            | _day_off_covering(kind=DutyException.Kind.LEAVE, counsellor_id=OuterRef("companion_id"))
             | _day_off_covering(kind=DutyException.Kind.ROOM_CLOSED, room_id=OuterRef("room_id"))
             | _day_off_covering(kind=DutyException.Kind.HOLIDAY)
         )
@@ -168,6 +172,7 @@ def appointment_day_off(*, appointment: Appointment) -> DutyException | None:
         DutyException.objects.filter(starts_on__lte=day, ends_on__gte=day)
         .filter(
             Q(kind=DutyException.Kind.LEAVE, counsellor_id=appointment.counsellor_id)
+            | Q(kind=DutyException.Kind.LEAVE, counsellor_id=appointment.companion_id)
             | Q(kind=DutyException.Kind.ROOM_CLOSED, room_id=appointment.room_id)
             | Q(kind=DutyException.Kind.HOLIDAY)
         )

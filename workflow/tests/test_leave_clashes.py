@@ -280,3 +280,26 @@ def test_the_to_rearrange_tab_costs_a_fixed_number_of_queries(people, booked, dj
     with django_assert_max_num_queries(19):
         response = client.get(url)
     assert len(response.context["page"]) == 3
+
+
+def test_the_second_person_of_a_home_visit_on_leave_puts_the_visit_to_rearrange(tree, people):
+    from workflow.tests.test_home_visits import confirm_visit, visit
+
+    place = clinic(tree, people)
+    day = next_weekday(2)
+    home_visit = confirm_visit(people, visit(people, place, at(day, 10)))
+    assert home_visit.companion == people.colleague
+    with pytest.raises(ValidationError) as asked:
+        duty_exception_add(
+            actor=people.director, kind="leave", starts_on=day, ends_on=day, counsellor=people.colleague
+        )
+    assert "decision" in asked.value.error_dict
+    duty_exception_add(
+        actor=people.director,
+        kind="leave",
+        starts_on=day,
+        ends_on=day,
+        counsellor=people.colleague,
+        decision=RESCHEDULE,
+    )
+    assert list(appointments_to_rearrange(user=people.counsellor)) == [home_visit]
