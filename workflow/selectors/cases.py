@@ -253,14 +253,30 @@ def archive_workflow_entries(resident, *, clinical: bool = True) -> list:
     from workflow.models import CaseReopening, CaseTransfer, FollowUpTask, HotlineEntry
 
     entries = []
-    for case in Case.objects.filter(resident=resident).select_related("counsellor"):
+    transfers = list(
+        CaseTransfer.objects.filter(case__resident=resident).select_related(
+            "case", "from_counsellor", "to_counsellor"
+        )
+    )
+    # Who held a case when it was opened: the first transfer's "from", else its counsellor now.
+    first_holder = {}
+    for transfer in transfers:
+        first_holder.setdefault(transfer.case_id, transfer.from_counsellor)
+    for case in Case.objects.filter(resident=resident).select_related("counsellor", "opened_by"):
         url = url_or_blank("workflow:case_detail", case.pk)
+        holder = first_holder.get(case.pk, case.counsellor)
+        detail = holder.full_name
+        if case.opened_by_id != holder.pk:
+            detail = _("%(counsellor)s · opened by %(opener)s") % {
+                "counsellor": holder.full_name,
+                "opener": case.opened_by.full_name,
+            }
         entries.append(
             TimelineEntry(
                 case.opened_at,
                 "case",
                 _("Case %(number)s opened") % {"number": case.number},
-                case.counsellor.full_name,
+                detail,
                 clinical=True,
                 url=url,
             )
@@ -276,9 +292,6 @@ def archive_workflow_entries(resident, *, clinical: bool = True) -> list:
                     url=url,
                 )
             )
-    transfers = CaseTransfer.objects.filter(case__resident=resident).select_related(
-        "case", "from_counsellor", "to_counsellor"
-    )
     for transfer in transfers:
         entries.append(
             TimelineEntry(
