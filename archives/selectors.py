@@ -149,6 +149,21 @@ def archive_timeline(*, user, archive: Archive, clinical: bool) -> list[Timeline
     return sorted(visible, key=lambda entry: entry.at, reverse=True)
 
 
+# How many residents a picker (booking for a resident, naming the person of a concern) offers.
+PICKER_LIMIT = 10
+
+
+def resident_picker_matches(*, user, query: str) -> list[Resident]:
+    """A few residents the person sees matching a name (or pinyin, initials, ID number or phone,
+    as on the residents page), never an anonymised record: only what picking the right one needs.
+    The caller audits the search (``resident_search_record``), as the residents page does."""
+    query = query.strip()
+    if not query:
+        return []
+    matches = resident_search(user=user, query=query).filter(is_anonymised=False)
+    return list(matches.select_related("org_unit").order_by("name", "pk")[:PICKER_LIMIT])
+
+
 def risk_level_basis(*, archive: Archive) -> RiskLevelChange | None:
     """Why the archive's risk level is what it is: the last decision about it (what set it, when,
     by whom, and the reason), or None while it has never been set."""

@@ -165,9 +165,8 @@ class AppointmentForm(_ScheduleForm):
         data = super().clean()
         if self.resident is None and "contact_name" in data and not data.get("contact_name", "").strip():
             self.add_error("contact_name", _("Give the name of the person the appointment is for."))
-        home_visit = data.get("service") == Appointment.Service.HOME_VISIT
-        if data.get("confirm_now") and not home_visit and not (data.get("counsellor") and data.get("room")):
-            self.add_error("confirm_now", _("Choose the counsellor and the room to confirm now."))
+        # What confirming at once needs (a counsellor; a room unless a home visit) is the
+        # confirmation service's rule: its refusal lands on those fields.
         return data
 
     def shown_fields(self):

@@ -20,7 +20,6 @@ from django.utils.translation import gettext
 
 from accounts.models import User
 from archives.models import Resident
-from archives.selectors import resident_search
 from confidentiality import policy
 from orgs.models import DutyException, Room, ServiceSite
 from orgs.selectors import DutySlot, duty_between
@@ -530,22 +529,6 @@ def portal_free_slots(*, site: ServiceSite, now: datetime | None = None) -> list
         if len(free_pairs) > unassigned:
             free.append(FreeSlot(start, end))
     return free
-
-
-# ---------------------------------------------------------------------------------------------
-# Booking for a known resident: the picker on the booking form
-
-PICKER_LIMIT = 10
-
-
-def booking_resident_matches(*, user, query: str) -> list[Resident]:
-    """A few residents the person sees matching a name (or pinyin, initials, ID number or phone,
-    as on the residents page), never an anonymised record: only what picking the right one needs."""
-    query = query.strip()
-    if not query:
-        return []
-    matches = resident_search(user=user, query=query).filter(is_anonymised=False)
-    return list(matches.select_related("org_unit").order_by("name", "pk")[:PICKER_LIMIT])
 
 
 # ---------------------------------------------------------------------------------------------

@@ -96,7 +96,31 @@ class AppointmentQuerySerializer(serializers.Serializer):
         return value
 
 
-class AppointmentCreateSerializer(serializers.Serializer):
+class _HomeVisitFields(serializers.Serializer):
+    """What a home visit adds, on registering and on confirming alike."""
+
+    companion = id_field(
+        required=False, allow_null=True, default=None, help_text=_("Home visits: the second staff member.")
+    )
+    travel_before_minutes = serializers.IntegerField(
+        min_value=0,
+        max_value=TRAVEL_MAX_MINUTES,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_("Home visits: travel there, in minutes (default 30)."),
+    )
+    travel_after_minutes = serializers.IntegerField(
+        min_value=0,
+        max_value=TRAVEL_MAX_MINUTES,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_("Home visits: travel back, in minutes (default 30)."),
+    )
+
+
+class AppointmentCreateSerializer(_HomeVisitFields):
     site = id_field()
     starts_at = BoundedDateTimeField(help_text=_("On the slot grid, e.g. 2025-03-10T13:30:00+08:00."))
     ends_at = BoundedDateTimeField()
@@ -118,25 +142,6 @@ class AppointmentCreateSerializer(serializers.Serializer):
     counsellor = id_field(required=False, allow_null=True, default=None)
     room = id_field(required=False, allow_null=True, default=None)
     resident = id_field(required=False, allow_null=True, default=None)
-    companion = id_field(
-        required=False, allow_null=True, default=None, help_text=_("Home visits: the second staff member.")
-    )
-    travel_before_minutes = serializers.IntegerField(
-        min_value=0,
-        max_value=TRAVEL_MAX_MINUTES,
-        required=False,
-        allow_null=True,
-        default=None,
-        help_text=_("Home visits: travel there, in minutes (default 30)."),
-    )
-    travel_after_minutes = serializers.IntegerField(
-        min_value=0,
-        max_value=TRAVEL_MAX_MINUTES,
-        required=False,
-        allow_null=True,
-        default=None,
-        help_text=_("Home visits: travel back, in minutes (default 30)."),
-    )
     confirm_now = serializers.BooleanField(
         required=False,
         default=False,
@@ -152,34 +157,15 @@ class AppointmentCreateSerializer(serializers.Serializer):
     )
 
 
-class AppointmentConfirmSerializer(serializers.Serializer):
+class AppointmentConfirmSerializer(_HomeVisitFields):
     counsellor = id_field()
     room = id_field(required=False, allow_null=True, default=None, help_text=_("None for a home visit."))
-    companion = id_field(
-        required=False, allow_null=True, default=None, help_text=_("Home visits: the second staff member.")
-    )
     address = serializers.CharField(
         max_length=200,
         required=False,
         allow_null=True,
         default=None,
         help_text=_("Home visits: by default the resident's address."),
-    )
-    travel_before_minutes = serializers.IntegerField(
-        min_value=0,
-        max_value=TRAVEL_MAX_MINUTES,
-        required=False,
-        allow_null=True,
-        default=None,
-        help_text=_("Home visits: travel there, in minutes (default 30)."),
-    )
-    travel_after_minutes = serializers.IntegerField(
-        min_value=0,
-        max_value=TRAVEL_MAX_MINUTES,
-        required=False,
-        allow_null=True,
-        default=None,
-        help_text=_("Home visits: travel back, in minutes (default 30)."),
     )
 
 

@@ -670,7 +670,12 @@ def appointment_confirm(
         if counsellor is None:
             raise ValidationError({"counsellor": _("Choose the counsellor who makes the home visit.")})
     elif counsellor is None or room is None:
-        raise ValidationError(_("Choose the counsellor and the room."))
+        missing = {}
+        if counsellor is None:
+            missing["counsellor"] = _("Choose the counsellor who sees the person.")
+        if room is None:
+            missing["room"] = _("Choose the room.")
+        raise ValidationError(missing)
     _check_counsellor(counsellor)
     if not appointment.is_home_visit:
         _check_room(room, appointment.site)

@@ -104,3 +104,24 @@ def test_the_api_refuses_with_the_warning_and_books_when_acknowledged(people, pl
     assert not Appointment.objects.exists()
     booked = api.post("/api/v1/appointments/", {**payload, "acknowledged": True}, format="json")
     assert booked.status_code == 201
+
+
+def test_confirming_at_once_without_a_room_is_refused_on_the_room_field(people, place):
+    tuesday = next_weekday(1)
+    response = login_fully(Client(), people.counsellor).post(
+        reverse("workflow:appointment_create"),
+        {
+            "site": place.site.pk,
+            "day": tuesday.isoformat(),
+            "starts_at": "13:30",
+            "ends_at": "14:30",
+            "service": "counselling",
+            "channel": "phone",
+            "counsellor": people.counsellor.pk,
+            "contact_name": "赵六",
+            "confirm_now": "on",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["room"] == ["请选择咨询室。"]
+    assert not Appointment.objects.exists()

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from archives.models import Resident, Sex
+from archives.selectors import resident_picker_matches
 from archives.services import resident_search_record
 from confidentiality import policy
 from confidentiality.services import audit_list_read
@@ -111,7 +112,7 @@ def _resident_matches(request, data) -> tuple[str, list]:
     if not query.strip():
         return "", []
     resident_search_record(actor=request.user, filters=["q"])
-    return query, selectors.booking_resident_matches(user=request.user, query=query)
+    return query, resident_picker_matches(user=request.user, query=query)
 
 
 @login_required
