@@ -108,6 +108,20 @@ def can_work_on_case(user, case) -> bool:
 
 
 @policy.rule
+def filter_cases_worked_on(user, queryset):
+    """``can_work_on_case`` as a query: cases the person holds, their supervisees' cases, and for
+    the director those of clients in scope. Work waiting on a case (a referral to chase) is
+    counted for these people only, so after a transfer it leaves the previous holder's counts
+    even when they stay on the archive's team."""
+    if not has_permission(user, MANAGE_CASES):
+        return queryset.none()
+    mine = models.Q(counsellor=user) | models.Q(counsellor__supervisor=user)
+    if user.role == Role.DIRECTOR and user.org_unit_id:
+        mine |= models.Q(resident__org_unit__path__startswith=user.org_unit.path)
+    return queryset.filter(mine)
+
+
+@policy.rule
 def can_hold_cases(person) -> bool:
     """Whether a case can be given to this person at all: an active clinical case holder."""
     return (

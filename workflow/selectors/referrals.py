@@ -49,10 +49,16 @@ def receipt_deadline(*, now: datetime | None = None) -> datetime:
 
 def referrals_awaiting_receipt(*, user, now: datetime | None = None) -> QuerySet[Referral]:
     """Referrals the person sees with no confirmed receipt XINQIAO_REFERRAL_RECEIPT_DAYS after
-    they were made, oldest first, so that someone chases the institution."""
+    they were made, oldest first, so that someone chases the institution: those who work on the
+    case (policy.filter_cases_worked_on), so a transferred case's referral is the new holder's."""
+    worked_on = policy.filter_cases_worked_on(user, Case.objects.all())
     return (
         referrals_visible(user=user)
-        .filter(receipt_confirmed_at__isnull=True, referred_at__lte=receipt_deadline(now=now))
+        .filter(
+            case__in=worked_on,
+            receipt_confirmed_at__isnull=True,
+            referred_at__lte=receipt_deadline(now=now),
+        )
         .order_by("referred_at", "pk")
     )
 
