@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from archives.models import Archive, Resident
@@ -19,6 +20,9 @@ from confidentiality import policy
 from confidentiality.services import audit_record, require_clinical_consent
 from lib.dates import AHEAD_DAYS_LONG, require_not_too_far_ahead
 from lib.numbers import next_number, save_with_next_number
+from lib.urls import absolute_reverse
+from notifications.models import Notification
+from notifications.services import notification_queue
 from workflow.models import (
     Appointment,
     Case,
@@ -202,7 +206,42 @@ def case_transfer(*, actor, case: Case, to_counsellor, reason: str) -> CaseTrans
         # read by the administrator.
         details={"from": transfer.from_counsellor_id, "to": to_counsellor.pk},
     )
+    _tell_of_transfer(transfer, actor=actor)
     return transfer
+
+
+def _tell_of_transfer(transfer: CaseTransfer, *, actor) -> None:
+    """The new holder learns the case is theirs now, and the previous one that it was taken from
+    them when someone else (a director, a supervisor) moved it; nobody is told of their own act.
+    The message names the case number only, never the client or the reason: the outbox is read by
+    its keepers too."""
+    case = transfer.case
+    link = absolute_reverse("workflow:case_detail", case.pk)
+    by = actor.get_full_name()
+    with translation.override(settings.LANGUAGE_CODE):
+        messages = [
+            (
+                transfer.to_counsellor,
+                _("A case has been transferred to you"),
+                _("Case %(number)s has been transferred to you by %(by)s. Open it in Xinqiao: %(link)s"),
+            ),
+            (
+                transfer.from_counsellor,
+                _("A case of yours has been transferred"),
+                _("Case %(number)s has been transferred to another counsellor by %(by)s: %(link)s"),
+            ),
+        ]
+        for recipient, subject, body in messages:
+            if recipient is None or recipient.pk == actor.pk:
+                continue
+            notification_queue(
+                kind=Notification.Kind.OTHER,
+                dedupe_key=f"case:{case.pk}:transfer:{transfer.pk}:{recipient.pk}",
+                subject=str(subject),
+                body=body % {"number": case.number, "by": by, "link": link},
+                recipient_user=recipient,
+                related=case,
+            )
 
 
 @transaction.atomic

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from confidentiality import policy
@@ -193,6 +193,28 @@ def follow_up_reassign(*, actor, task: FollowUpTask, assignee, reason: str = "")
         reason=(reason or "").strip(),
         details={"from": before, "to": assignee.pk},
     )
+    if assignee.pk != actor.pk:
+        # Handed to someone who did not take it themselves: they learn it is theirs now (the
+        # task number only, nothing about the client). Each hand-over is its own message.
+        with translation.override(settings.LANGUAGE_CODE):
+            subject = _("A follow-up has been assigned to you")
+            body = _(
+                "Follow-up no. %(number)s (due %(date)s) has been assigned to you by %(by)s. "
+                "Open it in Xinqiao: %(link)s"
+            ) % {
+                "number": current.pk,
+                "date": current.due_on.isoformat(),
+                "by": actor.get_full_name(),
+                "link": absolute_reverse("workflow:followup_detail", current.pk),
+            }
+        notification_queue(
+            kind=Notification.Kind.OTHER,
+            dedupe_key=f"follow_up:{current.pk}:assigned:{assignee.pk}:{timezone.now():%Y%m%d%H%M%S%f}",
+            subject=subject,
+            body=body,
+            recipient_user=assignee,
+            related=current,
+        )
     return current
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from archives.services import archive_set_responsible
 from confidentiality import policy
 from confidentiality.models import AuditEntry
+from notifications.models import Notification
 from workflow.models import Case, CaseTransfer, FollowUpTask, Intake, SatisfactionSurvey, ServicePlan
 from workflow.selectors.cases import archive_workflow_entries
 from workflow.services import cases as services
@@ -265,6 +266,27 @@ def test_a_transfer_keeps_the_history_and_moves_the_team(people, clients, case):
     # The reason stays on the transfer; the audit log (read by the administrator too) has only ids.
     entry = AuditEntry.objects.get(action="case.transferred")
     assert entry.reason == "" and entry.details == {"from": people.counsellor.pk, "to": people.colleague.pk}
+
+
+def test_the_new_holder_is_told_of_a_transfer_by_case_number_only_and_the_actor_is_not_told(
+    people, clients, case, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        case_transfer(actor=people.counsellor, case=case, to_counsellor=people.colleague, reason="工作调整")
+    (message,) = Notification.objects.filter(related_id=str(case.pk), related_type="workflow.case")
+    assert message.recipient_user == people.colleague
+    assert case.number in message.body and f"/cases/{case.pk}/" in message.body
+    assert clients.zhang.name not in message.body and "工作调整" not in message.body
+
+
+def test_when_the_director_moves_a_case_both_counsellors_are_told(people, clients, case):
+    case_transfer(actor=people.director, case=case, to_counsellor=people.colleague, reason="工作调整")
+    told = set(
+        Notification.objects.filter(related_id=str(case.pk), related_type="workflow.case").values_list(
+            "recipient_user", flat=True
+        )
+    )
+    assert told == {people.colleague.pk, people.counsellor.pk}
 
 
 @pytest.mark.parametrize(

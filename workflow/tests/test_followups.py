@@ -263,11 +263,18 @@ def test_handing_over_needs_a_reason_and_an_eligible_colleague(people, team):
     entry = AuditEntry.objects.get(action="follow_up.reassigned")
     assert entry.details == {"from": people.counsellor.pk, "to": people.colleague.pk}
     assert entry.reason == "休假"
+    # The colleague learns it is theirs now: the task's number, not the client nor the reason.
+    (message,) = Notification.objects.filter(related_type="workflow.followuptask", related_id=str(task.pk))
+    assert message.recipient_user == people.colleague
+    assert f"第 {task.pk} 号随访" in message.body and "休假" not in message.body
+    assert team.zhang.name not in message.body
 
 
 def test_taking_a_follow_up_nobody_had_needs_no_reason(people, team):
     task = make_task(team.zhang, due_on=timezone.localdate(), source=FollowUpTask.Source.SCREENING)
     follow_up_reassign(actor=people.counsellor, task=task, assignee=people.counsellor)
+    # Nobody is told of what they did themselves.
+    assert not Notification.objects.filter(related_type="workflow.followuptask").exists()
     task.refresh_from_db()
     assert task.assignee == people.counsellor
 
