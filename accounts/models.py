@@ -70,5 +70,9 @@ class LoginSession(models.Model):
     session_key = models.CharField(max_length=40, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    class Meta:
+        verbose_name = _("login session")
+        verbose_name_plural = _("login sessions")
+
     def __str__(self) -> str:
         return f"{self.user_id}:{self.session_key[:6]}…"

@@ -37,5 +37,9 @@ class JobRun(models.Model):
     last_ok = models.BooleanField(default=True)
     last_message = models.TextField(blank=True)
 
+    class Meta:
+        verbose_name = _("job run")
+        verbose_name_plural = _("job runs")
+
     def __str__(self) -> str:
         return self.name

@@ -191,6 +191,8 @@ class SlotClaim(models.Model):
     slot_start = models.DateTimeField()
 
     class Meta:
+        verbose_name = _("slot claim")
+        verbose_name_plural = _("slot claims")
         constraints = [
             models.UniqueConstraint(fields=["resource", "slot_start"], name="wf_one_booking_per_slot")
         ]
@@ -231,6 +233,8 @@ class AppointmentChange(models.Model):
     note = models.CharField(max_length=200, blank=True)
 
     class Meta:
+        verbose_name = _("appointment change")
+        verbose_name_plural = _("appointment changes")
         ordering = ["at", "pk"]
 
     def __str__(self) -> str:
@@ -310,6 +314,8 @@ class CaseTransfer(models.Model):
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("case transfer")
+        verbose_name_plural = _("case transfers")
         ordering = ["at", "pk"]
 
     def __str__(self) -> str:
@@ -328,6 +334,8 @@ class CaseReopening(models.Model):
     at = models.DateTimeField()
 
     class Meta:
+        verbose_name = _("case reopening")
+        verbose_name_plural = _("case reopenings")
         ordering = ["at", "pk"]
 
     def __str__(self) -> str:
@@ -423,6 +431,8 @@ class CaseAssessment(models.Model):
     phase = models.CharField(_("stage"), max_length=10, choices=Phase.choices)
 
     class Meta:
+        verbose_name = _("case assessment")
+        verbose_name_plural = _("case assessments")
         ordering = ["assessment__administered_at", "pk"]
 
     def __str__(self) -> str:
@@ -499,6 +509,8 @@ class PrivateNote(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("private note")
+        verbose_name_plural = _("private notes")
         constraints = [
             models.UniqueConstraint(fields=["session", "author"], name="wf_one_private_note_per_author")
         ]
@@ -568,6 +580,8 @@ class FollowUpTask(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
         ordering = ["due_on", "pk"]
         constraints = [
             # One follow-up per person per campaign, however often the report is run.
@@ -619,6 +633,8 @@ class SatisfactionSurvey(models.Model):
     entered_by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
 
     class Meta:
+        verbose_name = _("satisfaction survey")
+        verbose_name_plural = _("satisfaction surveys")
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.CheckConstraint(
