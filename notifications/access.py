@@ -15,7 +15,7 @@ from confidentiality import policy
 from confidentiality.policy import has_permission, is_active_staff, register_filters
 
 from .models import Notification
-from .permissions import VIEW_OUTBOX
+from .permissions import RELAY_MESSAGES, VIEW_OUTBOX
 
 _RELATED: dict[type[models.Model], Callable] = {}
 
@@ -41,6 +41,15 @@ def filter_notifications(user, queryset):
     for model, filter_function in _RELATED.items():
         visible |= about(model, filter_function)
     return queryset.filter(visible)
+
+
+@policy.rule
+def filter_relay_worklist(user, queryset):
+    """The messages one may pass on by phone: those one sees in the outbox, for staff who handle
+    appointments (not volunteers or teachers, even for messages addressed to them by mistake)."""
+    if not has_permission(user, RELAY_MESSAGES):
+        return queryset.none()
+    return filter_notifications(user, queryset)
 
 
 register_filters({Notification: filter_notifications})

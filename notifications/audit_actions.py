@@ -11,5 +11,6 @@ register_actions(
     "notifications",
     {
         "notification.read": pgettext_lazy("audit action", "Notification read"),
+        "notification.relayed": pgettext_lazy("audit action", "Notification relayed by phone"),
     },
 )

@@ -12,6 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from confidentiality.fields import EncryptedTextField
+from lib.states import StateTable
 
 
 class Notification(models.Model):
@@ -24,14 +25,31 @@ class Notification(models.Model):
     class Kind(models.TextChoices):
         APPOINTMENT_CONFIRMATION = "appointment_confirmation", _("Appointment confirmation")
         APPOINTMENT_REMINDER = "appointment_reminder", _("Appointment reminder")
+        APPOINTMENT_CANCELLATION = "appointment_cancellation", _("Appointment cancellation")
         FOLLOW_UP_DUE = "follow_up_due", _("Follow-up due")
         SATISFACTION_LINK = "satisfaction_link", _("Satisfaction survey link")
         OTHER = "other", _("Other")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting")
+        # The outbox channel reaches nobody: a person must pass the message on by phone.
+        TO_RELAY = "to_relay", _("To relay")
+        RELAYED = "relayed", _("Relayed")
+        # Only a real channel (e-mail, SMS, WeChat) that accepted the message.
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
+
+    # deliver: hand to the channel (again); mark_relayed: a person passed it on by phone.
+    ACTIONS = StateTable(
+        field="status",
+        table={
+            Status.PENDING: ("deliver",),
+            Status.FAILED: ("deliver",),
+            Status.TO_RELAY: ("mark_relayed",),
+            Status.RELAYED: (),
+            Status.SENT: (),
+        },
+    )
 
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
@@ -54,6 +72,15 @@ class Notification(models.Model):
     error = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    relayed_at = models.DateTimeField(_("relayed at"), null=True, blank=True)
+    relayed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("relayed by"),
+    )
 
     class Meta:
         verbose_name = _("notification")

@@ -11,3 +11,10 @@ VIEW_OUTBOX = declare(
     # Not the administrator: a reminder tells who uses counselling, which is the director's to see.
     {Role.DIRECTOR},
 )
+
+RELAY_MESSAGES = declare(
+    "notifications.relay_messages",
+    _("Pass outbox messages on to residents by phone and record it"),
+    # Those who handle appointments; field roles (volunteers, teachers) never see others' messages.
+    {Role.DIRECTOR, Role.COUNSELLOR, Role.THERAPIST, Role.SUPERVISOR},
+)

@@ -19,3 +19,14 @@ def outbox_for(*, user, kind: str = "", status: str = "", channel: str = "") -> 
     if channel:
         rows = rows.filter(channel=channel)
     return rows.select_related("recipient_user").order_by("-created_at", "-pk")
+
+
+def relay_worklist(*, user) -> models.QuerySet[Notification]:
+    """待电话转达: the outbox messages waiting for this person to phone them through, the oldest
+    first (the one due soonest). The list page and the navigation count both read this."""
+    rows = policy.filter_relay_worklist(user, Notification.objects.all())
+    return (
+        rows.filter(status=Notification.Status.TO_RELAY)
+        .select_related("recipient_user")
+        .order_by("created_at", "pk")
+    )

@@ -8,6 +8,9 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from confidentiality import policy
 
 from confidentiality.services import audit_record
 
@@ -76,19 +79,26 @@ def _dispatch(notification: Notification) -> None:
 
 def notification_deliver(*, notification_id: int) -> Notification:
     """Hand a waiting (or failed) message to its channel; the row records success or the reason
-    it failed. A message already sent is never sent again."""
+    it failed. A message already sent, waiting to be relayed or relayed is never sent again.
+
+    Only a channel that reaches the recipient makes a message "sent"; the outbox reaches nobody,
+    so its messages become "to relay" until a person passes them on by phone."""
     notification = Notification.objects.select_related("recipient_user").get(pk=notification_id)
-    if notification.status == Notification.Status.SENT:
+    if not Notification.ACTIONS.allows(notification, "deliver"):
         return notification
     try:
-        channel_for(notification.channel).deliver(notification)
+        channel = channel_for(notification.channel)
+        channel.deliver(notification)
     except DeliveryError as exc:
         notification.status = Notification.Status.FAILED
         notification.error = str(exc)[:500]
         notification.save(update_fields=["status", "error"])
         return notification
-    notification.status = Notification.Status.SENT
-    notification.sent_at = timezone.now()
+    if channel.reaches_recipient:
+        notification.status = Notification.Status.SENT
+        notification.sent_at = timezone.now()
+    else:
+        notification.status = Notification.Status.TO_RELAY
     notification.error = ""
     notification.save(update_fields=["status", "sent_at", "error"])
     return notification
@@ -117,3 +127,34 @@ def notification_record_read(*, actor, notification: Notification) -> None:
         obj=notification,
         details={"kind": notification.kind},
     )
+
+
+def notification_mark_relayed(*, actor, notification: Notification, now=None) -> Notification:
+    """Record that ``actor`` passed an outbox message on by phone, and when.
+
+    Only those the relay rule (``policy.filter_relay_worklist``) shows the message to may do it;
+    anyone else gets 404, as if it did not exist (the refusal is audited by ``fetch_or_404``,
+    outside the transaction so that it is kept). The row is then locked and its state read
+    again, so a second click, a resubmitted form or two colleagues at once record it once: the
+    second call changes nothing and writes no second audit entry."""
+    policy.fetch_or_404(actor, Notification, policy_filter=policy.filter_relay_worklist, pk=notification.pk)
+    with transaction.atomic():
+        locked = Notification.objects.select_for_update().get(pk=notification.pk)
+        if locked.status == Notification.Status.RELAYED:
+            return locked
+        Notification.ACTIONS.require(
+            locked,
+            "mark_relayed",
+            _(
+                "Only a message waiting to be relayed by phone can be marked as relayed; "
+                "this one is “%(state)s”."
+            )
+            % {"state": locked.get_status_display()},
+        )
+        locked.status = Notification.Status.RELAYED
+        locked.relayed_at = now or timezone.now()
+        locked.relayed_by = actor
+        locked.full_clean()
+        locked.save(update_fields=["status", "relayed_at", "relayed_by"])
+        audit_record(actor=actor, action="notification.relayed", obj=locked, details={"kind": locked.kind})
+    return locked
