@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.db import models
+from django.db.models.functions import Cast
 
 from confidentiality import policy
 from confidentiality.policy import has_permission, is_active_staff, register_filters
@@ -34,8 +35,11 @@ def filter_notifications(user, queryset):
         return queryset
 
     def about(model, filter_function):
-        ids = filter_function(user, model.objects.all()).values_list("pk", flat=True)
-        return models.Q(related_type=model._meta.label_lower, related_id__in=[str(pk) for pk in ids])
+        # One subquery, not a list read first: the navigation counts this on every page.
+        ids = filter_function(user, model.objects.all()).values_list(
+            Cast("pk", output_field=models.CharField()), flat=True
+        )
+        return models.Q(related_type=model._meta.label_lower, related_id__in=ids)
 
     visible = models.Q(recipient_user=user)
     for model, filter_function in _RELATED.items():
@@ -44,10 +48,16 @@ def filter_notifications(user, queryset):
 
 
 @policy.rule
+def may_relay_messages(user) -> bool:
+    """Who works the 待电话转达 list: staff who handle appointments (not volunteers or teachers)."""
+    return has_permission(user, RELAY_MESSAGES)
+
+
+@policy.rule
 def filter_relay_worklist(user, queryset):
-    """The messages one may pass on by phone: those one sees in the outbox, for staff who handle
-    appointments (not volunteers or teachers, even for messages addressed to them by mistake)."""
-    if not has_permission(user, RELAY_MESSAGES):
+    """The messages one may pass on by phone: those one sees in the outbox, for those who may
+    relay at all (not volunteers or teachers, even for messages addressed to them)."""
+    if not may_relay_messages(user):
         return queryset.none()
     return filter_notifications(user, queryset)
 

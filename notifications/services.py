@@ -11,7 +11,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from confidentiality import policy
-
 from confidentiality.services import audit_record
 
 from .channels import DeliveryError, channel_for

@@ -7,18 +7,21 @@ opening one is audited.
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import render
-from django.views.decorators.http import require_http_methods
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
 
 from confidentiality import policy
 
 from .forms import OutboxFilterForm
 from .models import Notification
-from .selectors import outbox_for
-from .services import notification_record_read
+from .selectors import outbox_for, relay_worklist
+from .services import notification_mark_relayed, notification_record_read
 
 PAGE_SIZE = 50
 
@@ -49,3 +52,30 @@ def detail(request, pk: int):
     )
     notification_record_read(actor=request.user, notification=notification)
     return render(request, "notifications/detail.html", {"notification": notification})
+
+
+@login_required
+@require_http_methods(["GET"])
+def relay_list(request):
+    """待电话转达: who to phone, at which number, with which text, oldest first."""
+    if not policy.may_relay_messages(request.user):
+        # Like a missing page: the list's existence tells nothing to those who may not use it.
+        raise Http404
+    rows = relay_worklist(user=request.user)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "notifications/relay_list.html", {"page": page, "count": page.paginator.count})
+
+
+@login_required
+@require_POST
+def mark_relayed(request, pk: int):
+    notification = policy.fetch_or_404(
+        request.user, Notification, policy_filter=policy.filter_relay_worklist, pk=pk
+    )
+    try:
+        notification_mark_relayed(actor=request.user, notification=notification)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Recorded as relayed by phone."))
+    return redirect("notifications:relay_list")

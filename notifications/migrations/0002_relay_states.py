@@ -6,31 +6,59 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notifications', '0001_outbox'),
+        ("notifications", "0001_outbox"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='notification',
-            name='relayed_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='relayed at'),
+            model_name="notification",
+            name="relayed_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="relayed at"),
         ),
         migrations.AddField(
-            model_name='notification',
-            name='relayed_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='relayed by'),
+            model_name="notification",
+            name="relayed_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="relayed by",
+            ),
         ),
         migrations.AlterField(
-            model_name='notification',
-            name='kind',
-            field=models.CharField(choices=[('appointment_confirmation', 'Appointment confirmation'), ('appointment_reminder', 'Appointment reminder'), ('appointment_cancellation', 'Appointment cancellation'), ('follow_up_due', 'Follow-up due'), ('satisfaction_link', 'Satisfaction survey link'), ('other', 'Other')], max_length=30, verbose_name='kind'),
+            model_name="notification",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("appointment_confirmation", "Appointment confirmation"),
+                    ("appointment_reminder", "Appointment reminder"),
+                    ("appointment_cancellation", "Appointment cancellation"),
+                    ("follow_up_due", "Follow-up due"),
+                    ("satisfaction_link", "Satisfaction survey link"),
+                    ("other", "Other"),
+                ],
+                max_length=30,
+                verbose_name="kind",
+            ),
         ),
         migrations.AlterField(
-            model_name='notification',
-            name='status',
-            field=models.CharField(choices=[('pending', 'Waiting'), ('to_relay', 'To relay'), ('relayed', 'Relayed'), ('sent', 'Sent'), ('failed', 'Failed')], default='pending', max_length=10, verbose_name='status'),
+            model_name="notification",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("pending", "Waiting"),
+                    ("to_relay", "To relay"),
+                    ("relayed", "Relayed"),
+                    ("sent", "Sent"),
+                    ("failed", "Failed"),
+                ],
+                default="pending",
+                max_length=10,
+                verbose_name="status",
+            ),
         ),
     ]

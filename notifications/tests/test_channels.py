@@ -45,12 +45,12 @@ def sms_configured(settings, gateway):
 # ----------------------------------------------------------------------------- outbox
 
 
-def test_the_outbox_channel_keeps_the_message_for_staff_and_marks_it_sent(
+def test_the_outbox_channel_leaves_the_message_to_relay_and_never_calls_it_sent(
     django_capture_on_commit_callbacks,
 ):
     row = queue(django_capture_on_commit_callbacks)
     assert row.channel == Notification.Channel.OUTBOX
-    assert row.status == Notification.Status.SENT and row.sent_at is not None
+    assert row.status == Notification.Status.TO_RELAY and row.sent_at is None
     assert row.body == "张三您好，您预约了明天14:00的心理咨询。"
 
 

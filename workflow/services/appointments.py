@@ -313,6 +313,34 @@ def _queue_confirmation(appointment: Appointment, *, changed: bool) -> None:
     )
 
 
+def _queue_cancellation(appointment: Appointment) -> None:
+    """Tell the person who asked that the appointment will not take place (time and place only,
+    never the reason given, which may concern someone else's absence or the person's case)."""
+    if not appointment.contact_phone:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        first = _("Your appointment at %(site)s on %(when)s has been cancelled.") % {
+            "site": appointment.site.name,
+            "when": _local(appointment.starts_at),
+        }
+        lines = [first]
+        if appointment.site.phone:
+            lines.append(
+                _("To make a new appointment, please call %(phone)s.") % {"phone": appointment.site.phone}
+            )
+        body = "\n".join(lines)
+        subject = _("Appointment cancelled")
+    notification_queue(
+        kind=Notification.Kind.APPOINTMENT_CANCELLATION,
+        dedupe_key=f"appointment:{appointment.pk}:cancellation",
+        subject=subject,
+        body=body,
+        recipient_name=appointment.contact_name,
+        recipient_address=appointment.contact_phone,
+        related=appointment,
+    )
+
+
 def _queue_reminder(appointment: Appointment) -> bool:
     """Queue the reminder for the day before; False when it was queued already."""
     day = timezone.localdate(appointment.starts_at)
@@ -515,10 +543,16 @@ def appointment_request_from_portal(
 @transaction.atomic
 def appointment_confirm(*, actor, appointment: Appointment, counsellor, room) -> Appointment:
     """Confirm a request with a counsellor and a room, both free for its whole time, and queue a
-    confirmation (time and place only) to the phone given with it."""
+    confirmation (time and place only) to the phone given with it. A request whose time has
+    already passed cannot be confirmed: the person would be told to come to a time gone by."""
     _require_may_handle(actor, appointment)
     _lock(appointment)
     _require_status(appointment, "confirm")
+    if appointment.starts_at <= timezone.now():
+        raise ValidationError(
+            _("This appointment's time (%(when)s) has already passed; reschedule it or cancel it instead.")
+            % {"when": _local(appointment.starts_at)}
+        )
     if counsellor is None or room is None:
         raise ValidationError(_("Choose the counsellor and the room."))
     _check_counsellor(counsellor)
@@ -711,6 +745,7 @@ def appointment_cancel(*, actor, appointment: Appointment, reason: str) -> Appoi
     _release_slots(appointment)
     _change(appointment, AppointmentChange.Kind.CANCELLED, actor=actor, note=appointment.cancel_reason)
     audit_record(actor=actor, action="appointment.cancelled", obj=appointment)
+    _queue_cancellation(appointment)
     return appointment
 
 
