@@ -7,6 +7,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .library import Instrument, available_instruments
+from .uploads import MAX_FILE_BYTES
 
 
 def instrument_choices(language: str) -> list[tuple[str, str]]:
@@ -61,3 +62,11 @@ class InstrumentUploadForm(forms.Form):
         label=_("Instrument file (YAML)"),
         help_text=_("Only for instruments the centre holds a licence for; the file is checked first."),
     )
+
+    def clean_file(self):
+        # By the size the upload declares, before the view reads the file into memory: the
+        # service checks the text again, but only once all of it has been read.
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_FILE_BYTES:
+            raise forms.ValidationError(_("The file is too large for an instrument definition."))
+        return upload

@@ -94,8 +94,11 @@ NAV_GROUPS = (
                 _("Appointments"),
                 "workflow:appointment_list",
                 (MANAGE_APPOINTMENTS,),
-                lambda user: [appointments_for_list(user=user, show="requests")],
-                _("requests waiting"),
+                lambda user: [
+                    appointments_for_list(user=user, show="requests"),
+                    appointments_for_list(user=user, show="rearrange"),
+                ],
+                _("requests waiting or appointments to rearrange"),
             ),
             NavItem(_("Appointment calendar"), "workflow:appointment_calendar", (MANAGE_APPOINTMENTS,)),
             NavItem(_("Cases"), "workflow:case_list", (MANAGE_CASES,)),

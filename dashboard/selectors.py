@@ -53,6 +53,7 @@ def _service_work(user) -> dict:
             today = today.filter(counsellor=user)
         data["appointments_today"] = list(today.order_by("starts_at")[:8])
         data["requests_waiting"] = appointments_for_list(user=user, show="requests").count()
+        data["to_rearrange"] = appointments_for_list(user=user, show="rearrange").count()
     if policy.has_permission(user, MANAGE_CASES):
         data["my_open_cases"] = Case.objects.filter(counsellor=user, status=Case.Status.OPEN).count()
         mine = my_follow_ups(user=user)

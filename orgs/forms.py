@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from lib.dates import DATE_INPUT, BoundedDateField
 
 from .models import DutyException, OpeningHours, OrgUnit, Room, UnitKind, Weekday
+from .roster_clashes import DECISIONS
 
 # 24-hour HH:MM whatever the language: the browser's time picker reads only that.
 TIME_INPUT = forms.TimeInput(format="%H:%M", attrs={"type": "time"})
@@ -131,6 +132,32 @@ class DutyExceptionForm(_RosterForm):
         help_text=_("For a closed room. A holiday with neither closes every site."),
     )
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
+    # Asked only once the service has found booked appointments in the period (roster_clashes).
+    decision = forms.ChoiceField(
+        label=_("What happens to the booked appointments"),
+        choices=DECISIONS,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    reassign_to = StaffChoiceField(
+        label=_("Hand them to"),
+        queryset=get_user_model().objects.none(),
+        required=False,
+        help_text=_("Each appointment keeps its time and room; a confirmed one's resident is told again."),
+    )
+
+    DECISION_FIELDS = ("decision", "reassign_to")
+
+    def __init__(self, *args, staff=None, rooms=None, **kwargs):
+        super().__init__(*args, staff=staff, rooms=rooms, **kwargs)
+        if staff is not None:
+            self.fields["reassign_to"].queryset = staff
+
+    def main_fields(self):
+        return [field for field in self if field.name not in self.DECISION_FIELDS]
+
+    def decision_fields(self):
+        return [self[name] for name in self.DECISION_FIELDS]
 
     def clean(self):
         data = super().clean()

@@ -13,6 +13,7 @@ from django.utils import timezone
 from confidentiality import policy
 
 from .models import DutyException, DutyShift, OpeningHours, OrgUnit, Room, ServiceSite, Weekday
+from .roster_clashes import RosterClash, roster_clashes
 
 
 def org_tree_for(*, units: QuerySet[OrgUnit]) -> list[tuple[OrgUnit, dict]]:
@@ -170,3 +171,13 @@ def roster_staff(*, user) -> QuerySet:
     The user model comes through ``get_user_model``: accounts sit above the organisation tree.
     """
     return policy.filter_duty_staff(user, get_user_model().objects.order_by("full_name", "pk"))
+
+
+def duty_exception_clashes(
+    *, actor, kind: str, starts_on, ends_on, counsellor=None, room=None, **_decision
+) -> list[RosterClash]:
+    """The booked appointments (and whatever else registers) a day off not yet added would hit."""
+    exception = DutyException(
+        kind=kind, starts_on=starts_on, ends_on=ends_on, counsellor=counsellor, room=room
+    )
+    return roster_clashes(actor=actor, exception=exception)

@@ -7,12 +7,14 @@ from datetime import date, time
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from confidentiality import policy
 from confidentiality.services import audit_record
 from lib.dates import AHEAD_DAYS_LONG, require_not_too_far_ahead
 
 from .models import DutyException, DutyShift, OpeningHours, OrgUnit, Room, ServiceSite
+from .roster_clashes import CANCEL, REASSIGN, RESCHEDULE, resolve_roster_clashes, roster_clashes
 
 
 @transaction.atomic
@@ -241,11 +243,17 @@ def duty_exception_add(
     counsellor=None,
     room: Room | None = None,
     note: str = "",
+    decision: str = "",
+    reassign_to=None,
 ) -> DutyException:
     """Take days off the weekly pattern: a counsellor's leave, a closed room, or a holiday.
 
     An exception applies to every shift it matches: leave to the counsellor's shifts, a closed
-    room to the room's, a holiday with neither to all of them.
+    room to the room's, a holiday with neither to all of them. When it falls on booked
+    appointments (``roster_clashes``), it is refused until a decision is taken for them: hand them
+    to another counsellor (leave only), keep them as work to reschedule, or cancel them with a
+    message to each resident. The decision is carried out in the same transaction, so a booking
+    that cannot be handed over leaves neither the leave nor half the changes behind.
     """
     exception = DutyException(
         kind=kind,
@@ -259,14 +267,51 @@ def duty_exception_add(
     exception.full_clean(exclude=["created_by"])
     require_not_too_far_ahead(starts_on, field="starts_on")
     require_not_too_far_ahead(ends_on, field="ends_on", days=AHEAD_DAYS_LONG)
+    clashes = roster_clashes(actor=actor, exception=exception)
+    if clashes:
+        _require_clash_decision(exception, clashes, decision=decision, reassign_to=reassign_to)
     exception.save()
     audit_record(
         actor=actor,
         action="duty_exception.added",
         obj=exception,
-        details={"kind": kind, "counsellor": exception.counsellor_id, "room": exception.room_id},
+        details={
+            "kind": kind,
+            "counsellor": exception.counsellor_id,
+            "room": exception.room_id,
+            "clashes": len(clashes),
+            "decision": decision if clashes else "",
+        },
     )
+    if clashes:
+        resolve_roster_clashes(
+            actor=actor, exception=exception, decision=decision, clashes=clashes, reassign_to=reassign_to
+        )
     return exception
+
+
+def _require_clash_decision(exception: DutyException, clashes, *, decision: str, reassign_to) -> None:
+    if decision not in {REASSIGN, RESCHEDULE, CANCEL}:
+        raise ValidationError(
+            {
+                "decision": ngettext(
+                    "%(count)d booked appointment falls in this period: choose what happens to it.",
+                    "%(count)d booked appointments fall in this period: choose what happens to them.",
+                    len(clashes),
+                )
+                % {"count": len(clashes)}
+            }
+        )
+    if decision != REASSIGN:
+        return
+    if exception.kind != DutyException.Kind.LEAVE:
+        raise ValidationError(
+            {"decision": _("Only a counsellor's leave can be handed over; reschedule or cancel these.")}
+        )
+    if reassign_to is None:
+        raise ValidationError({"reassign_to": _("Choose the counsellor who takes them over.")})
+    if reassign_to.pk == exception.counsellor_id:
+        raise ValidationError({"reassign_to": _("Choose someone other than the counsellor on leave.")})
 
 
 @transaction.atomic

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from confidentiality import policy
+from confidentiality.services import audit_list_read
 from lib.dates import in_range
 from lib.forms import apply_validation_error
 
@@ -33,6 +34,7 @@ from .models import DutyException, DutyShift, OpeningHours, OrgUnit, Room, Servi
 from .permissions import MANAGE_ORG_TREE, MANAGE_ROSTER, MANAGE_SITES, VIEW_ORG_TREE, VIEW_ROSTER
 from .selectors import (
     duty_between,
+    duty_exception_clashes,
     org_tree_for,
     roster_exceptions,
     roster_shifts,
@@ -376,15 +378,27 @@ def roster_exception_add(request):
     form = DutyExceptionForm(
         request.POST, staff=roster_staff(user=request.user), rooms=_roster_rooms(request.user)
     )
+    clashes = []
     if form.is_valid():
         try:
             services.duty_exception_add(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
             apply_validation_error(form, exc)
+            # What the period hits, shown beside the question the service asked about it.
+            clashes = duty_exception_clashes(actor=request.user, **form.cleaned_data)
+            for source in sorted({clash.source for clash in clashes}):
+                audit_list_read(
+                    actor=request.user,
+                    object_type=source,
+                    page="roster clashes",
+                    ids=[clash.pk for clash in clashes if clash.source == source],
+                )
         else:
             messages.success(request, _("The exception has been added to the roster."))
             return redirect("orgs:roster")
-    return render(request, "orgs/roster.html", _roster_context(request, exception_form=form))
+    context = _roster_context(request, exception_form=form)
+    context["clashes"] = clashes
+    return render(request, "orgs/roster.html", context)
 
 
 @login_required

@@ -61,6 +61,11 @@ CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+# An .xlsx is a ZIP of XML: what it unpacks to is read (the shared strings whole, a cell's text
+# whole), so a tiny file that inflates to gigabytes would take that much memory. A real template
+# of 200 000 rows unpacks to about 100 MB, at a ratio of 10 to 30.
+MAX_XLSX_INFLATED_BYTES = 256 * 1024 * 1024
+MAX_XLSX_RATIO = 100  # uncompressed ÷ compressed, for members over 1 MB
 MAX_ROWS = 200_000
 MAX_ERRORS = 200  # messages kept; every error is still counted
 RESOLVE_BATCH = 1000  # rows whose residents are looked up together
@@ -308,12 +313,36 @@ def _csv_rows(file) -> tuple[Iterator[list], int]:
     return rows(), estimate
 
 
+def _check_inflated_size(file) -> None:
+    """Refuse a workbook that would unpack to more than MAX_XLSX_INFLATED_BYTES, or one of whose
+    large parts is compressed more than MAX_XLSX_RATIO times (a zip bomb), from the sizes its ZIP
+    directory declares; the reader stops at the declared size, so a member cannot lie bigger."""
+    with zipfile.ZipFile(file) as archive:
+        members = archive.infolist()
+    file.seek(0)
+    total = sum(member.file_size for member in members)
+    bomb = any(
+        member.file_size > 1024 * 1024 and member.file_size > MAX_XLSX_RATIO * max(member.compress_size, 1)
+        for member in members
+    )
+    if total > MAX_XLSX_INFLATED_BYTES or bomb:
+        raise _file_error(
+            _(
+                "This workbook unpacks to far more data than a spreadsheet of results holds (more "
+                "than %(max)s MB, or compressed suspiciously well). Save it again as a new .xlsx "
+                "file or as CSV, and upload that."
+            )
+            % {"max": MAX_XLSX_INFLATED_BYTES // (1024 * 1024)}
+        )
+
+
 def _xlsx_rows(file) -> tuple[Iterator[tuple], int]:
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
     unreadable = _("This file cannot be read as an Excel workbook (.xlsx).")
     try:
+        _check_inflated_size(file)
         workbook = load_workbook(file, read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError) as exc:
         raise _file_error(unreadable) from exc

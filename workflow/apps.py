@@ -13,6 +13,7 @@ class WorkflowConfig(AppConfig):
             access,  # noqa: F401  (registers this domain's access rules)
             audit_actions,  # noqa: F401  (registers this domain's audit actions)
             jobs,  # noqa: F401  (registers this domain's periodic jobs)
+            roster_clashes,  # noqa: F401  (tells the roster which appointments a day off hits)
         )
         from .selectors.cases import archive_workflow_entries
 

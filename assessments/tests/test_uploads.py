@@ -49,6 +49,17 @@ def test_an_invalid_file_is_refused_with_the_reason(people):
     assert not UploadedInstrument.objects.exists()
 
 
+def test_a_file_over_the_limit_is_refused_by_its_size_before_it_is_read(people, monkeypatch):
+    """The form refuses it: the view never reads the file into memory for the service."""
+    read_for_the_service = []
+    monkeypatch.setattr("assessments.views.instrument_upload", lambda **kw: read_for_the_service.append(kw))
+    monkeypatch.setattr("assessments.forms.MAX_FILE_BYTES", 100)
+    response = upload(login_fully(Client(), people.director), licensed_file())
+    assert response.status_code == 200
+    assert response.context["form"].errors["file"] == ["文件过大，不像是量表定义文件。"]
+    assert not read_for_the_service and not UploadedInstrument.objects.exists()
+
+
 def test_a_shipped_code_cannot_be_replaced(people):
     response = upload(login_fully(Client(), people.director), licensed_file(code="phq9"))
     assert response.context["form"].errors["file"]

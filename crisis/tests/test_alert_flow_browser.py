@@ -192,6 +192,8 @@ def test_the_director_adds_a_warning_rule_and_changes_its_condition(
     people.director.is_demo_account = True
     people.director.save(update_fields=["is_demo_account"])
     log_in(page, live_server, people.director)
+    # The rules live in the crisis menu of the top bar.
+    page.locator("details[data-nav-group=crisis] summary").click()
     page.get_by_role("link", name="预警规则").first.click()
     page.get_by_role("link", name="新建规则").click()
     page.fill("input[name=name]", "GAD-7 中度焦虑")

@@ -68,7 +68,7 @@ def test_requests_waiting_are_counted_on_appointments_and_its_group_as_on_the_ho
     appointments = next(e for e in service["entries"] if e["url"] == reverse("workflow:appointment_list"))
     assert appointments["count"] == 2 and service["count"] >= 2
     body = response.content.decode()
-    assert '2<span class="visually-hidden"> 条预约申请待处理</span>' in body
+    assert '2<span class="visually-hidden"> 条预约待确认或需改约</span>' in body
 
 
 def test_a_confirmed_or_cancelled_request_is_no_longer_counted(tree, people):

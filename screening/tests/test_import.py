@@ -7,6 +7,7 @@ import codecs
 import csv
 import io
 import json
+import zipfile
 from datetime import timedelta
 
 import pytest
@@ -353,6 +354,51 @@ def test_files_over_the_limit_are_refused(people, campaign, monkeypatch):
     response = upload(client, campaign, as_csv(good_rows()), "big.csv")
     assert response.status_code == 200 and "50 MB" in str(response.context["form"].errors["file"])
     assert not ImportJob.objects.exists()
+
+
+def with_member(workbook: bytes, name: str, size: int) -> bytes:
+    """The workbook with one more ZIP member of ``size`` bytes of one letter (compressed ~1000×)."""
+    out = io.BytesIO(workbook)
+    with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(name, b"A" * size)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("how", ["compressed too well", "unpacks too big"])
+def test_a_zip_bomb_workbook_is_refused_before_it_is_unpacked(people, campaign, residents, how, monkeypatch):
+    content = as_xlsx(good_rows())
+    if how == "compressed too well":
+        content = with_member(content, "xl/sharedStrings.xml", 2 * 1024 * 1024)
+    else:
+        monkeypatch.setattr(imports, "MAX_XLSX_INFLATED_BYTES", len(content) * 4)
+        content = with_member(content, "xl/media/padding.bin", len(content) * 4)
+    unpacked = []
+    monkeypatch.setattr("openpyxl.load_workbook", lambda *a, **k: unpacked.append(1))
+    with pytest.raises(ImportRejected) as excinfo:
+        run(people.director, campaign, content, "xlsx")
+    assert errors_of(excinfo) == {(0, "")} and "MB" in excinfo.value.errors[0].reason
+    assert not unpacked and not Assessment.objects.exists()
+
+
+def test_a_zip_bomb_upload_gets_the_refusal_on_the_job_page(
+    people, campaign, residents, django_capture_on_commit_callbacks
+):
+    client = login_fully(Client(), people.director)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(
+            client, campaign, with_member(as_xlsx(good_rows()), "x.xml", 2 * 1024 * 1024), "a.xlsx"
+        )
+    assert response.status_code == 302
+    job = ImportJob.objects.get()
+    assert job.status == ImportJob.Status.REJECTED and "压缩" in job.errors[0][2]
+    assert client.get(response["Location"]).status_code == 200
+
+
+def test_a_workbook_of_the_most_rows_allowed_stays_within_the_unpacked_limits():
+    """1 000 rows, scaled up to MAX_ROWS, unpack to less than half the limit."""
+    members = zipfile.ZipFile(io.BytesIO(as_xlsx(good_rows() * 200))).infolist()
+    assert sum(m.file_size for m in members) * imports.MAX_ROWS / 1000 < imports.MAX_XLSX_INFLATED_BYTES / 2
+    assert max(m.file_size / m.compress_size for m in members) < imports.MAX_XLSX_RATIO / 4
 
 
 def test_templates_download_with_the_right_headers(people, campaign):

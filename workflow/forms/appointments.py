@@ -22,6 +22,7 @@ SHOW_CHOICES = [
     ("today", _("Today")),
     ("upcoming", _("Upcoming")),
     ("requests", _("Requests waiting")),
+    ("rearrange", _("To rearrange")),
     ("past", _("Past")),
 ]
 STAFF_CHANNEL_CHOICES = [
@@ -69,6 +70,14 @@ class _ScheduleForm(forms.Form):
     def schedule(self) -> tuple[datetime, datetime]:
         data = self.cleaned_data
         return _aware(data["day"], data["starts_at"]), _aware(data["day"], data["ends_at"])
+
+
+class ResidentSearchForm(forms.Form):
+    q = forms.CharField(label=_("Find a registered resident"), max_length=50, required=False)
+
+
+# What a link (a free slot in the calendar) may fill in on the booking form.
+PREFILL_FIELDS = ("site", "day", "starts_at", "ends_at", "counsellor", "room")
 
 
 class AppointmentForm(_ScheduleForm):

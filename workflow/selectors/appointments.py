@@ -9,15 +9,19 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import ClassVar
+from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from accounts.models import User
 from archives.models import Resident
+from archives.selectors import resident_search
 from confidentiality import policy
-from orgs.models import Room, ServiceSite
+from orgs.models import DutyException, Room, ServiceSite
 from orgs.selectors import DutySlot, duty_between
 from workflow.models import Appointment, SlotClaim
 from workflow.permissions import MANAGE_APPOINTMENTS
@@ -70,7 +74,8 @@ def appointments_for_list(
     """The appointments a person sees, for one tab of the list page.
 
     ``today``: everything starting today; ``upcoming``: from tomorrow on; ``requests``: requests
-    waiting to be confirmed (not yet past); ``past``: before today, most recent first.
+    waiting to be confirmed (not yet past); ``rearrange``: those a day off falls on
+    (``appointments_to_rearrange``); ``past``: before today, most recent first.
     """
     now = now or timezone.now()
     today_start = timezone.make_aware(datetime.combine(timezone.localdate(now), time.min))
@@ -84,6 +89,8 @@ def appointments_for_list(
         queryset = queryset.filter(starts_at__gte=tomorrow_start)
     elif show == "requests":
         queryset = queryset.filter(status=Appointment.Status.REQUESTED, ends_at__gte=today_start)
+    elif show == "rearrange":
+        queryset = appointments_to_rearrange(user=user, now=now)
     else:
         queryset = queryset.filter(starts_at__lt=today_start).order_by("-starts_at", "-pk")
     if site is not None:
@@ -93,6 +100,79 @@ def appointments_for_list(
     if status:
         queryset = queryset.filter(status=status)
     return queryset
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _still_to_change() -> tuple[str, ...]:
+    """The statuses in which an appointment can still be moved or cancelled (Appointment.ACTIONS)."""
+    return Appointment.ACTIONS.states_allowing("reschedule")
+
+
+def appointments_in_day_off(*, user, exception: DutyException, now: datetime) -> QuerySet[Appointment]:
+    """The appointments, not yet over, that a day off (saved or not) takes the counsellor or room
+    from: the counsellor's for leave, the room's for a closed room, all of them for a holiday."""
+    queryset = policy.filter_appointments(
+        user,
+        Appointment.objects.filter(
+            status__in=_still_to_change(),
+            starts_at__gte=_day_start(exception.starts_on),
+            starts_at__lt=_day_start(exception.ends_on + timedelta(days=1)),
+            ends_at__gt=now,
+        ),
+    )
+    if exception.kind == DutyException.Kind.LEAVE:
+        queryset = queryset.filter(counsellor_id=exception.counsellor_id)
+    elif exception.kind == DutyException.Kind.ROOM_CLOSED:
+        queryset = queryset.filter(room_id=exception.room_id)
+    return queryset.select_related("site", "room", "counsellor", "resident").order_by("starts_at", "pk")
+
+
+def _day_off_covering(**match) -> Exists:
+    """A day off of the given kind and match that covers the outer appointment's local day."""
+    return Exists(
+        DutyException.objects.filter(
+            starts_on__lte=OuterRef("local_day"), ends_on__gte=OuterRef("local_day"), **match
+        )
+    )
+
+
+def appointments_to_rearrange(*, user, now: datetime | None = None) -> QuerySet[Appointment]:
+    """Appointments not yet over whose counsellor is on leave, whose room is closed, or whose day
+    is a holiday: work to do until each is moved, handed over or cancelled. Read from the roster
+    as it stands, so leave added any way (or taken back) shows here at once."""
+    now = now or timezone.now()
+    return (
+        policy.filter_appointments(user, Appointment.objects.all())
+        .filter(status__in=_still_to_change(), ends_at__gt=now)
+        .annotate(local_day=TruncDate("starts_at", tzinfo=timezone.get_current_timezone()))
+        .filter(
+            _day_off_covering(kind=DutyException.Kind.LEAVE, counsellor_id=OuterRef("counsellor_id"))
+            | _day_off_covering(kind=DutyException.Kind.ROOM_CLOSED, room_id=OuterRef("room_id"))
+            | _day_off_covering(kind=DutyException.Kind.HOLIDAY)
+        )
+        .select_related("site", "room", "counsellor", "resident")
+        .order_by("starts_at", "pk")
+    )
+
+
+def appointment_day_off(*, appointment: Appointment) -> DutyException | None:
+    """The leave, closed room or holiday that falls on this appointment, if any (its page says so)."""
+    if appointment.status not in _still_to_change():
+        return None
+    day = timezone.localdate(appointment.starts_at)
+    return (
+        DutyException.objects.filter(starts_on__lte=day, ends_on__gte=day)
+        .filter(
+            Q(kind=DutyException.Kind.LEAVE, counsellor_id=appointment.counsellor_id)
+            | Q(kind=DutyException.Kind.ROOM_CLOSED, room_id=appointment.room_id)
+            | Q(kind=DutyException.Kind.HOLIDAY)
+        )
+        .order_by("starts_on", "pk")
+        .first()
+    )
 
 
 def appointment_history(*, appointment: Appointment):
@@ -162,6 +242,34 @@ class CalendarBlock:
     starts_at: datetime
     ends_at: datetime
     appointment: Appointment | None  # None: busy, and the viewer may not see why
+    is_free: ClassVar[bool] = False
+
+
+@dataclass(frozen=True)
+class OpenSlot:
+    """A session-long stretch of a duty slot where the counsellor and the room are both free:
+    what a click on the calendar books."""
+
+    starts_at: datetime
+    ends_at: datetime
+    counsellor: User
+    room: Room
+    is_free: ClassVar[bool] = True
+
+    @property
+    def booking_query(self) -> str:
+        """The query string that opens the booking form filled with this slot."""
+        local_start, local_end = timezone.localtime(self.starts_at), timezone.localtime(self.ends_at)
+        return urlencode(
+            {
+                "site": self.room.site_id,
+                "day": local_start.date().isoformat(),
+                "starts_at": local_start.strftime("%H:%M"),
+                "ends_at": local_end.strftime("%H:%M"),
+                "counsellor": self.counsellor.pk,
+                "room": self.room.pk,
+            }
+        )
 
 
 @dataclass
@@ -169,11 +277,30 @@ class CalendarDay:
     day: date
     duty: list[DutySlot] = field(default_factory=list)
     blocks: list[CalendarBlock] = field(default_factory=list)
+    free: list[OpenSlot] = field(default_factory=list)
+
+    @property
+    def timeline(self) -> list[CalendarBlock | OpenSlot]:
+        """Bookings and free slots in the order of the day."""
+        return sorted([*self.blocks, *self.free], key=lambda item: item.starts_at)
 
 
-def calendar_days(*, user, first_day: date, days: int, counsellor=None, room: Room | None = None):
-    """The days from ``first_day`` for one counsellor or one room: duty hours and every appointment
-    holding their time. Appointments the person may not see are returned as busy blocks only."""
+def calendar_days(
+    *,
+    user,
+    first_day: date,
+    days: int,
+    counsellor=None,
+    room: Room | None = None,
+    now: datetime | None = None,
+):
+    """The days from ``first_day`` for one counsellor or one room: duty hours, every appointment
+    holding their time, and the free slots the person may book with a click.
+
+    Appointments the person may not see are returned as busy blocks only. A slot is free when it
+    lies inside a duty slot, has not started, and neither the counsellor nor the room has a claim
+    on any part of it; free slots are offered only at sites where the person may book.
+    """
     last_day = first_day + timedelta(days=days - 1)
     start = timezone.make_aware(datetime.combine(first_day, time.min))
     end = timezone.make_aware(datetime.combine(last_day + timedelta(days=1), time.min))
@@ -209,7 +336,43 @@ def calendar_days(*, user, first_day: date, days: int, counsellor=None, room: Ro
         entry = by_day.get(timezone.localdate(starts_at))
         if entry is not None:
             entry.blocks.append(CalendarBlock(starts_at, ends_at, visible.get(pk)))
+    _add_open_slots(user=user, calendar=calendar, start=start, end=end, now=now or timezone.now())
     return calendar
+
+
+def _add_open_slots(*, user, calendar: list[CalendarDay], start: datetime, end: datetime, now) -> None:
+    """Fill each day's ``free`` from its duty slots, in two queries for the whole range."""
+    bookable = set(bookable_sites(user=user).values_list("pk", flat=True))
+    slots = [slot for entry in calendar for slot in entry.duty if slot.room.site_id in bookable]
+    if not slots:
+        return
+    resources = set()
+    for slot in slots:
+        resources.update({counsellor_resource(slot.counsellor.pk), room_resource(slot.room.pk)})
+    claimed = set(
+        SlotClaim.objects.filter(
+            resource__in=resources, slot_start__gte=start, slot_start__lt=end
+        ).values_list("resource", "slot_start")
+    )
+    length = timedelta(minutes=portal_session_minutes())
+    by_day = {entry.day: entry for entry in calendar}
+    for slot in slots:
+        moment = _ceil_to_grid(slot.starts_at)
+        # A slot that has begun is not offered: staff booking for right now type the time.
+        while moment < now:
+            moment += timedelta(minutes=slot_minutes())
+        resources_of_slot = (counsellor_resource(slot.counsellor.pk), room_resource(slot.room.pk))
+        while moment + length <= slot.ends_at:
+            grid = slot_starts(moment, moment + length)
+            busy = [t for t in grid if any((resource, t) in claimed for resource in resources_of_slot)]
+            if busy:
+                # Start again right after the last busy slot of this stretch, on the grid.
+                moment = busy[-1] + timedelta(minutes=slot_minutes())
+                continue
+            by_day[slot.day].free.append(OpenSlot(moment, moment + length, slot.counsellor, slot.room))
+            moment += length
+    for entry in calendar:
+        entry.free.sort(key=lambda open_slot: (open_slot.starts_at, open_slot.room.pk))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -297,6 +460,22 @@ def portal_free_slots(*, site: ServiceSite, now: datetime | None = None) -> list
         if len(free_pairs) > unassigned:
             free.append(FreeSlot(start, end))
     return free
+
+
+# ---------------------------------------------------------------------------------------------
+# Booking for a known resident: the picker on the booking form
+
+PICKER_LIMIT = 10
+
+
+def booking_resident_matches(*, user, query: str) -> list[Resident]:
+    """A few residents the person sees matching a name (or pinyin, initials, ID number or phone,
+    as on the residents page), never an anonymised record: only what picking the right one needs."""
+    query = query.strip()
+    if not query:
+        return []
+    matches = resident_search(user=user, query=query).filter(is_anonymised=False)
+    return list(matches.select_related("org_unit").order_by("name", "pk")[:PICKER_LIMIT])
 
 
 # ---------------------------------------------------------------------------------------------

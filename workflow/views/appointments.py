@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from archives.models import Resident, Sex
+from archives.services import resident_search_record
 from confidentiality import policy
 from confidentiality.services import audit_list_read
 from lib.forms import apply_validation_error
@@ -28,6 +29,7 @@ from orgs.models import OrgUnit, Room, ServiceSite
 from orgs.selectors import on_duty
 from workflow.forms.appointments import (
     NEW_RESIDENT,
+    PREFILL_FIELDS,
     SHOW_CHOICES,
     AppointmentFilterForm,
     AppointmentForm,
@@ -36,6 +38,7 @@ from workflow.forms.appointments import (
     CheckInForm,
     ConfirmForm,
     RescheduleForm,
+    ResidentSearchForm,
 )
 from workflow.models import Appointment
 from workflow.permissions import MANAGE_APPOINTMENTS
@@ -100,24 +103,48 @@ def appointment_list(request):
 # Registering
 
 
+def _resident_matches(request, data) -> tuple[str, list]:
+    """The search text and the residents it found (the search audited, as on the residents page)."""
+    search = ResidentSearchForm(data)
+    query = search.cleaned_data.get("q", "") if search.is_valid() else ""
+    if not query.strip():
+        return "", []
+    resident_search_record(actor=request.user, filters=["q"])
+    return query, selectors.booking_resident_matches(user=request.user, query=query)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def appointment_create(request):
     user = request.user
     _require_keeper(user)
+    data = request.POST if request.method == "POST" else request.GET
+    query, matches = _resident_matches(request, data)
+    if request.method == "GET" and request.htmx:
+        return render(
+            request, "workflow/appointments/_resident_matches.html", {"matches": matches, "query": query}
+        )
     resident = None
-    resident_id = request.GET.get("resident") or request.POST.get("resident")
+    resident_id = data.get("resident")
     if resident_id:
         resident = policy.fetch_or_404(user, Resident, pk=resident_id)
-    form = AppointmentForm(
-        request.POST or None,
-        sites=selectors.bookable_sites(user=user),
-        counsellors=selectors.bookable_counsellors(user=user),
-        rooms=selectors.bookable_rooms(user=user),
-        resident=resident,
-        initial={"day": timezone.localdate(), "channel": Appointment.Channel.PHONE},
-    )
-    if request.method == "POST" and form.is_valid():
+    form_kwargs = {
+        "sites": selectors.bookable_sites(user=user),
+        "counsellors": selectors.bookable_counsellors(user=user),
+        "rooms": selectors.bookable_rooms(user=user),
+        "resident": resident,
+    }
+    # A free slot clicked in the calendar opens the form with its time, counsellor and room; the
+    # form checks them like typed values when it is sent.
+    initial = {"day": timezone.localdate(), "channel": Appointment.Channel.PHONE}
+    initial.update({name: request.GET[name] for name in PREFILL_FIELDS if request.GET.get(name)})
+    searching = request.method == "POST" and "search" in request.POST
+    if searching:
+        # "Find" inside the form: show the matches and keep what was typed, without checking it yet.
+        form = AppointmentForm(initial=request.POST.dict(), **form_kwargs)
+    else:
+        form = AppointmentForm(request.POST or None, initial=initial, **form_kwargs)
+    if request.method == "POST" and not searching and form.is_valid():
         try:
             appointment = services.appointment_register(
                 actor=user, confirm_now=bool(form.cleaned_data.get("confirm_now")), **form.service_kwargs()
@@ -127,7 +154,8 @@ def appointment_create(request):
         else:
             messages.success(request, _("The appointment has been registered."))
             return redirect("workflow:appointment_detail", pk=appointment.pk)
-    return render(request, "workflow/appointments/form.html", {"form": form, "resident": resident})
+    context = {"form": form, "resident": resident, "query": query, "matches": matches}
+    return render(request, "workflow/appointments/form.html", context)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -182,6 +210,7 @@ def _detail_context(request, appointment: Appointment, **forms) -> dict:
         "can_cancel": "cancel" in actions,
         "can_no_show": "no_show" in actions,
         "cancel_form": forms.get("cancel_form") or CancelForm(),
+        "day_off": selectors.appointment_day_off(appointment=appointment),
     }
     if "confirm" in actions:
         context["confirm_form"] = forms.get("confirm_form") or _confirm_form(request, appointment)
