@@ -12,5 +12,8 @@ register_actions(
     {
         "notification.read": pgettext_lazy("audit action", "Notification read"),
         "notification.relayed": pgettext_lazy("audit action", "Notification relayed by phone"),
+        "notification.unreachable": pgettext_lazy(
+            "audit action", "Notification recipient could not be reached"
+        ),
     },
 )

@@ -35,18 +35,23 @@ class Notification(models.Model):
         # The outbox channel reaches nobody: a person must pass the message on by phone.
         TO_RELAY = "to_relay", _("To relay")
         RELAYED = "relayed", _("Relayed")
+        # A person tried to pass it on and could not reach the recipient (the note says why).
+        UNREACHABLE = "unreachable", _("Failed: could not be reached")
         # Only a real channel (e-mail, SMS, WeChat) that accepted the message.
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
 
-    # deliver: hand to the channel (again); mark_relayed: a person passed it on by phone.
+    # deliver: hand to the channel (again); mark_relayed: a person passed it on by phone;
+    # mark_unreachable: a person tried and could not reach the recipient. A message given up by a
+    # person is not retried by the job (only a channel's failure is).
     ACTIONS = StateTable(
         field="status",
         table={
             Status.PENDING: ("deliver",),
             Status.FAILED: ("deliver",),
-            Status.TO_RELAY: ("mark_relayed",),
+            Status.TO_RELAY: ("mark_relayed", "mark_unreachable"),
             Status.RELAYED: (),
+            Status.UNREACHABLE: (),
             Status.SENT: (),
         },
     )
@@ -68,7 +73,7 @@ class Notification(models.Model):
     related_type = models.CharField(max_length=60, blank=True)
     related_id = models.CharField(max_length=40, blank=True)
     dedupe_key = models.CharField(max_length=120, unique=True)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PENDING)
     error = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     sent_at = models.DateTimeField(null=True, blank=True)
@@ -81,6 +86,9 @@ class Notification(models.Model):
         related_name="+",
         verbose_name=_("relayed by"),
     )
+    # relayed_at/relayed_by record who passed it on, or who tried and could not reach them; the
+    # note (which may say something about the person) is encrypted like the message itself.
+    relay_note = EncryptedTextField(_("relay note"), blank=True)
 
     class Meta:
         verbose_name = _("notification")

@@ -17,11 +17,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from confidentiality import policy
+from confidentiality.services import audit_list_read
 
-from .forms import OutboxFilterForm
+from .forms import OutboxFilterForm, UnreachableForm
 from .models import Notification
 from .selectors import outbox_for, relay_worklist
-from .services import notification_mark_relayed, notification_record_read
+from .services import notification_mark_relayed, notification_mark_unreachable, notification_record_read
 
 PAGE_SIZE = 50
 
@@ -63,7 +64,16 @@ def relay_list(request):
         raise Http404
     rows = relay_worklist(user=request.user)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "notifications/relay_list.html", {"page": page, "count": page.paginator.count})
+    # The page shows phone numbers and message bodies: which rows were shown to whom is audited.
+    audit_list_read(
+        actor=request.user,
+        object_type=Notification._meta.label_lower,
+        page="relay list",
+        ids=[n.pk for n in page.object_list],
+        filters={"page": page.number},
+    )
+    context = {"page": page, "count": page.paginator.count}
+    return render(request, "notifications/relay_list.html", context)
 
 
 @login_required
@@ -78,4 +88,23 @@ def mark_relayed(request, pk: int):
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("Recorded as relayed by phone."))
+    return redirect("notifications:relay_list")
+
+
+@login_required
+@require_POST
+def mark_unreachable(request, pk: int):
+    notification = policy.fetch_or_404(
+        request.user, Notification, policy_filter=policy.filter_relay_worklist, pk=pk
+    )
+    form = UnreachableForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
+        return redirect("notifications:relay_list")
+    try:
+        notification_mark_unreachable(actor=request.user, notification=notification, **form.cleaned_data)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Recorded as not reachable; the message has left the list."))
     return redirect("notifications:relay_list")

@@ -12,6 +12,8 @@ def forwards(apps, schema_editor):
 def backwards(apps, schema_editor):
     Notification = apps.get_model("notifications", "Notification")
     Notification.objects.filter(channel="outbox", status__in=["to_relay", "relayed"]).update(status="sent")
+    # The old states had no "could not be reached"; the nearest honest one is "failed".
+    Notification.objects.filter(status="unreachable").update(status="failed")
 
 
 class Migration(migrations.Migration):

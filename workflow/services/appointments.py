@@ -184,11 +184,15 @@ REFUSALS = {
 
 
 def appointment_actions(appointment: Appointment, *, now: datetime | None = None) -> set[str]:
-    """The actions the appointment's status (Appointment.ACTIONS) and, for a no-show, the clock
-    allow now: the page offers these, and the services below refuse the others."""
+    """The actions the appointment's status (Appointment.ACTIONS) and, for a no-show or a
+    confirmation, the clock allow now: the page offers these, and the services below refuse the others."""
     actions = set(Appointment.ACTIONS.actions(appointment))
-    if "no_show" in actions and (now or timezone.now()) < appointment.starts_at:
+    now = now or timezone.now()
+    if "no_show" in actions and now < appointment.starts_at:
         actions.discard("no_show")
+    # A time gone by cannot be confirmed (appointment_confirm refuses it): reschedule or cancel.
+    if "confirm" in actions and appointment.starts_at <= now:
+        actions.discard("confirm")
     return actions
 
 
