@@ -97,3 +97,11 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.dedupe_key}"
+
+    @property
+    def phone_to_call(self) -> str:
+        """The number to phone to pass the message on: the address given with it, else the staff
+        recipient's own phone."""
+        if self.recipient_address:
+            return self.recipient_address
+        return self.recipient_user.phone if self.recipient_user_id else ""

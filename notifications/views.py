@@ -49,7 +49,10 @@ def outbox(request):
 @require_http_methods(["GET"])
 def detail(request, pk: int):
     notification = policy.fetch_or_404(
-        request.user, Notification, queryset=Notification.objects.select_related("recipient_user"), pk=pk
+        request.user,
+        Notification,
+        queryset=Notification.objects.select_related("recipient_user", "relayed_by"),
+        pk=pk,
     )
     notification_record_read(actor=request.user, notification=notification)
     return render(request, "notifications/detail.html", {"notification": notification})

@@ -142,6 +142,17 @@ def test_marking_relayed_records_who_and_when_and_is_audited(people, calls):
     assert entry.actor == people.counsellor and entry.object_id == str(row.pk)
 
 
+def test_the_outbox_and_the_message_show_who_relayed_it_and_when(as_user, people, calls):
+    people.counsellor.full_name = "陈咨询"
+    people.counsellor.save()
+    notification_mark_relayed(actor=people.counsellor, notification=calls.mine)
+    client = as_user(people.director)
+    listing = client.get(reverse("notifications:outbox")).content.decode()
+    assert "已转达" in listing and "陈咨询" in listing
+    detail = client.get(reverse("notifications:detail", args=[calls.mine.pk])).content.decode()
+    assert 'id="relayed-by"' in detail and "陈咨询" in detail
+
+
 def test_marking_relayed_twice_records_it_once(people, calls):
     first = notification_mark_relayed(actor=people.counsellor, notification=calls.mine)
     second = notification_mark_relayed(actor=people.director, notification=calls.mine)
@@ -290,6 +301,19 @@ def test_the_unreachable_button_refuses_a_get_and_a_volunteer(as_user, people, c
     assert as_user(people.volunteer).post(unreachable_url(calls.mine), {"note": "x"}).status_code == 404
     calls.mine.refresh_from_db()
     assert calls.mine.status == Notification.Status.TO_RELAY
+
+
+def test_a_message_to_oneself_is_not_on_ones_list_but_a_message_to_a_colleague_is(as_user, people, calls):
+    people.colleague.phone = "13800001111"
+    people.colleague.save()
+    base = {"kind": "other", "channel": "outbox", "subject": "s", "body": "b", "status": "to_relay"}
+    Notification.objects.create(dedupe_key="to-me", recipient_user=people.director, **base)
+    to_colleague = Notification.objects.create(
+        dedupe_key="to-colleague", recipient_user=people.colleague, **base
+    )
+    response = as_user(people.director).get(RELAY_LIST)
+    assert {n.pk for n in response.context["page"]} == {calls.mine.pk, calls.theirs.pk, to_colleague.pk}
+    assert 'href="tel:+8613800001111"' in response.content.decode()
 
 
 # ----------------------------------------------------------------------------- the navigation
