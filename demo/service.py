@@ -283,8 +283,13 @@ def seed_service_workflow() -> dict[str, int]:
                 contact_phone=client.phone,
                 resident=client,
             )
+            # Past visits were confirmed the day before they took place.
             appointment_confirm(
-                actor=counsellor, appointment=appointment, counsellor=counsellor, room=station_room
+                actor=counsellor,
+                appointment=appointment,
+                counsellor=counsellor,
+                room=station_room,
+                now=min(timezone.now(), appointment.starts_at - timedelta(days=1)),
             )
             if offset < 0:
                 if index == 1 and offset == -1:
