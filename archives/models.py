@@ -118,6 +118,8 @@ class ResidentTag(models.Model):
     tag = models.CharField(max_length=20, choices=SpecialGroup.choices)
 
     class Meta:
+        verbose_name = _("resident tag")
+        verbose_name_plural = _("resident tags")
         constraints = [models.UniqueConstraint(fields=["resident", "tag"], name="archives_tag_once")]
         indexes = [models.Index(fields=["tag"], name="archives_tag_idx")]
 
@@ -178,6 +180,7 @@ class RiskLevelChange(models.Model):
         MANUAL = "manual", _("Set by staff")
         ASSESSMENT = "assessment", _("Assessment")
         ALERT = "alert", _("Alert")
+        CRISIS_CASE = "crisis_case", _("Crisis case closed")
 
     archive = models.ForeignKey(Archive, on_delete=models.CASCADE, related_name="risk_changes")
     from_level = models.CharField(max_length=10, choices=RiskLevel.choices)
@@ -190,6 +193,8 @@ class RiskLevelChange(models.Model):
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("risk level change")
+        verbose_name_plural = _("risk level changes")
         ordering = ["-at", "-pk"]
 
     def __str__(self) -> str:
@@ -210,6 +215,8 @@ class Correction(models.Model):
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("correction")
+        verbose_name_plural = _("corrections")
         ordering = ["-at", "-pk"]
 
     def __str__(self) -> str:
@@ -226,6 +233,8 @@ class ArchiveStatusChange(models.Model):
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("archive status change")
+        verbose_name_plural = _("archive status changes")
         ordering = ["-at", "-pk"]
 
     def __str__(self) -> str:

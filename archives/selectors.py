@@ -15,7 +15,7 @@ from confidentiality.models import AuditEntry
 from lib.encryption import blind_index
 from lib.identity import InvalidPhone, normalise_id_number, normalise_phone
 
-from .models import Archive, Resident, ResidentTag
+from .models import Archive, Resident, ResidentTag, RiskLevelChange
 from .services import ID_INDEX_PURPOSE, PHONE_INDEX_PURPOSE
 from .timeline import TimelineEntry, provided_entries
 
@@ -147,6 +147,27 @@ def archive_timeline(*, user, archive: Archive, clinical: bool) -> list[Timeline
     entries.extend(provided_entries(resident=resident, clinical=clinical))
     visible = [entry for entry in entries if clinical or not entry.clinical]
     return sorted(visible, key=lambda entry: entry.at, reverse=True)
+
+
+# How many residents a picker (booking for a resident, naming the person of a concern) offers.
+PICKER_LIMIT = 10
+
+
+def resident_picker_matches(*, user, query: str) -> list[Resident]:
+    """A few residents the person sees matching a name (or pinyin, initials, ID number or phone,
+    as on the residents page), never an anonymised record: only what picking the right one needs.
+    The caller audits the search (``resident_search_record``), as the residents page does."""
+    query = query.strip()
+    if not query:
+        return []
+    matches = resident_search(user=user, query=query).filter(is_anonymised=False)
+    return list(matches.select_related("org_unit").order_by("name", "pk")[:PICKER_LIMIT])
+
+
+def risk_level_basis(*, archive: Archive) -> RiskLevelChange | None:
+    """Why the archive's risk level is what it is: the last decision about it (what set it, when,
+    by whom, and the reason), or None while it has never been set."""
+    return archive.risk_changes.select_related("changed_by").order_by("-at", "-pk").first()
 
 
 def archive_access_list(*, archive: Archive) -> QuerySet[AuditEntry]:

@@ -419,9 +419,19 @@ def archive_change_status(*, actor, archive: Archive, to_status: str, reason: st
 
 @transaction.atomic
 def risk_level_set(
-    *, actor, archive: Archive, level: str, reason: str, source: str = RiskLevelChange.Source.MANUAL
+    *,
+    actor,
+    archive: Archive,
+    level: str,
+    reason: str,
+    source: str = RiskLevelChange.Source.MANUAL,
+    confirm: bool = False,
 ):
-    """Change the archive's current risk level; the change, its source and reason are kept."""
+    """Change the archive's current risk level; the change, its source and reason are kept.
+
+    The same level again changes nothing, unless ``confirm``: a clinician's decision to keep the
+    level (e.g. on closing a crisis case) is then kept as an entry too, so that the archive shows
+    who last decided the level and why, not only the event that first set it."""
     if source == RiskLevelChange.Source.MANUAL and not (
         policy.has_permission(actor, SET_RISK_LEVEL) and policy.can_see_clinical(actor, archive)
     ):
@@ -430,7 +440,7 @@ def risk_level_set(
         raise ValidationError({"level": _("Unknown risk level.")})
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for the change.")})
-    if archive.risk_level == level:
+    if archive.risk_level == level and not confirm:
         return None
     change = RiskLevelChange.objects.create(
         archive=archive,

@@ -45,6 +45,7 @@ from .selectors import (
     consent_state,
     resident_search,
     responsible_candidates,
+    risk_level_basis,
 )
 
 
@@ -163,6 +164,7 @@ def _archive_context(request, resident: Resident, *, record_view: bool = True) -
         ),
         "paper_form": PaperLocationForm(initial={"paper_location": archive.paper_location}),
         "risk_form": RiskLevelForm(initial={"level": archive.risk_level}),
+        "risk_basis": risk_level_basis(archive=archive) if clinical else None,
     }
 
 

@@ -62,6 +62,8 @@ class Assessment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("assessment")
+        verbose_name_plural = _("assessments")
         ordering = ["-administered_at", "-pk"]
         indexes = [
             models.Index(fields=["resident", "instrument_code", "administered_at"], name="asm_trend_idx")
@@ -130,6 +132,8 @@ class Campaign(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
         ordering = ["-starts_on", "-pk"]
         constraints = [
             models.CheckConstraint(
@@ -162,6 +166,8 @@ class CampaignResponse(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("campaign response")
+        verbose_name_plural = _("campaign responses")
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
@@ -207,6 +213,8 @@ class ImportJob(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
@@ -234,6 +242,8 @@ class UploadedInstrument(models.Model):
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("uploaded instrument")
+        verbose_name_plural = _("uploaded instruments")
         ordering = ["code", "-uploaded_at"]
         constraints = [
             models.UniqueConstraint(fields=["code", "version"], name="asm_upload_version_unique"),

@@ -26,6 +26,7 @@ leak of plaintext: the expected count is 0. A control canary, written into a pla
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import subprocess
@@ -46,6 +47,10 @@ class Canaries:
 
     def __init__(self) -> None:
         self.where: dict[str, tuple[str, str, str]] = {}
+
+    def plain(self, model: str, field: str) -> str:
+        """A value for a plain-text (not encrypted) field; here the control, found by prefix."""
+        return f"{CONTROL_PREFIX}{secrets.token_hex(6)}"
 
     def text(self, model: str, field: str, how: str = "service") -> str:
         value = f"cnry{secrets.token_hex(8)}"
@@ -79,13 +84,14 @@ def write_through_services(c: Canaries) -> list[str]:
     from confidentiality.models import ConsentKind, ConsentText
     from confidentiality.roles import Role
     from confidentiality.services import consent_record
-    from crisis.models import Alert, WatchListEntry
+    from crisis.models import Alert, CrisisCheck, WatchListEntry
     from crisis.services.alerts import alert_acknowledge, alert_start_intervention
     from crisis.services.cases import (
         crisis_action_record,
         crisis_case_open,
         crisis_case_request_close,
         crisis_case_review,
+        crisis_check_complete,
         crisis_risk_assessment_record,
         safety_plan_save,
     )
@@ -124,12 +130,11 @@ def write_through_services(c: Canaries) -> list[str]:
             failed.append(f"{name}: {type(exc).__name__}: {exc}"[:300])
 
     R = "archives.Resident"
-    state["control"] = f"{CONTROL_PREFIX}{secrets.token_hex(6)}"
     step(
         "resident",
         lambda: resident_register(
             actor=worker,
-            name=state["control"],  # the plain-text control: the name is searchable, not encrypted
+            name=c.plain(R, "name"),  # the plain-text control: the name is searchable, not encrypted
             org_unit=grid,
             id_number=c.id_number(R, "id_number"),
             phone=c.phone(R, "phone"),
@@ -414,6 +419,13 @@ def write_through_services(c: Canaries) -> list[str]:
                     text=c.text(f"{K}.CrisisAction", "text"),
                 ),
             )
+            for check in crisis.checks.filter(kind__in=CrisisCheck.FOLLOW_UP):
+                step(
+                    "crisis check",
+                    lambda check=check: crisis_check_complete(
+                        actor=owner, check=check, note=c.text(f"{K}.CrisisCheck", "note")
+                    ),
+                )
             step(
                 "crisis closing asked",
                 lambda: crisis_case_request_close(
@@ -421,6 +433,8 @@ def write_through_services(c: Canaries) -> list[str]:
                     crisis_case=crisis,
                     outcome="stabilised",
                     summary=c.text(C, "closing_summary"),
+                    risk_level="yellow",
+                    risk_reason=c.text(C, "closing_risk_reason"),
                 ),
             )
             step(
@@ -448,7 +462,7 @@ def write_through_services(c: Canaries) -> list[str]:
         lambda: user_create(
             actor=users["admin"],
             username="canary_staff",
-            full_name="金丝雀 测试",
+            full_name=c.plain("accounts.User", "full_name"),
             role=Role.COUNSELLOR,
             org_unit=grid,
             phone=c.phone("accounts.User", "phone"),
@@ -478,7 +492,7 @@ def write_the_rest(c: Canaries) -> tuple[set, list[str]]:
                 no_rows.append(f"{label}.{field.name}")
                 continue
             if field.name == "answers":  # a JSON list of numbers: a string is not a valid value
-                value = f'["{c.text(label, field.name, "orm")}"]'
+                value = json.dumps([c.text(label, field.name, "orm")])
             else:
                 value = c.text(label, field.name, "orm")
             model.objects.filter(pk=row.pk).update(**{field.name: value})

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 
+from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -85,6 +86,18 @@ class AuditEntry(models.Model):
     def action_label(self) -> str:
         """The action as people read it, in the current language (the registered label)."""
         return audit.action_label(self.action)
+
+    @property
+    def object_type_label(self) -> str:
+        """The type of the object as people read it: the model's verbose name in the current
+        language (``crisis.alert`` → 危机预警); the stored label for a type no longer installed."""
+        if not self.object_type:
+            return ""
+        try:
+            model = apps.get_model(self.object_type)
+        except (LookupError, ValueError):
+            return self.object_type
+        return str(model._meta.verbose_name)
 
     def canonical_content(self) -> str:
         """The exact text the hash covers: every recorded field, in a fixed order and form."""
@@ -180,6 +193,8 @@ class Consent(models.Model):
     )
 
     class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
         ordering = ["-signed_on", "-pk"]
 
     def __str__(self) -> str:
@@ -242,6 +257,8 @@ class AccessGrant(models.Model):
     review_note = models.TextField(blank=True)
 
     class Meta:
+        verbose_name = _("access grant")
+        verbose_name_plural = _("access grants")
         ordering = ["-requested_at", "-pk"]
 
     def __str__(self) -> str:
@@ -271,6 +288,8 @@ class Disclosure(models.Model):
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("disclosure")
+        verbose_name_plural = _("disclosures")
         ordering = ["-at", "-pk"]
 
     def __str__(self) -> str:

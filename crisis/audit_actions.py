@@ -34,6 +34,7 @@ register_actions(
         "crisis_case.risk_assessed": pgettext_lazy("audit action", "Risk assessed"),
         "crisis_case.viewed": pgettext_lazy("audit action", "Crisis case viewed"),
         "crisis_check.completed": pgettext_lazy("audit action", "Crisis check-in completed"),
+        "crisis_check.waived": pgettext_lazy("audit action", "Crisis check-in waived"),
         "risk_flag.raised": pgettext_lazy("audit action", "Risk flagged"),
         "safety_plan.pdf_downloaded": pgettext_lazy("audit action", "Safety plan downloaded as PDF"),
         "safety_plan.printed": pgettext_lazy("audit action", "Safety plan printed"),

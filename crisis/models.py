@@ -14,6 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from archives.models import RiskLevel
 from confidentiality.fields import EncryptedTextField
 from lib.states import StateTable
 
@@ -53,6 +54,8 @@ class RiskSignal(models.Model):
     handled_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("risk signal")
+        verbose_name_plural = _("risk signals")
         # The table keeps the name it had while the model lived in assessments.
         db_table = "assessments_risksignal"
         ordering = ["-created_at", "-pk"]
@@ -175,8 +178,8 @@ class Alert(models.Model):
     outcome_note = EncryptedTextField(_("outcome note"), blank=True)
 
     class Meta:
-        verbose_name = _("alert")
-        verbose_name_plural = _("alerts")
+        verbose_name = _("crisis alert")
+        verbose_name_plural = _("crisis alerts")
         ordering = ["-opened_at", "-pk"]
         constraints = [
             # One open alert per person: later signals merge into it (CRI-2).
@@ -225,6 +228,8 @@ class AlertEvent(models.Model):
     note = EncryptedTextField(blank=True)
 
     class Meta:
+        verbose_name = _("alert event")
+        verbose_name_plural = _("alert events")
         ordering = ["at", "pk"]
 
     def __str__(self) -> str:
@@ -330,6 +335,13 @@ class CrisisCase(models.Model):
     close_requested_by = models.ForeignKey(
         USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # The archive's risk level once the crisis is over, set by whoever asks to close (a closed
+    # crisis does not mean no risk: a clinician says what is left, and why); it takes effect on
+    # the archive when the review confirms the closing. Empty for a person not on file.
+    closing_risk_level = models.CharField(
+        _("risk level after the crisis"), max_length=10, choices=RiskLevel.choices, blank=True
+    )
+    closing_risk_reason = EncryptedTextField(_("reason for the risk level"), blank=True)
     reviewed_by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_note = EncryptedTextField(_("review note"), blank=True)
@@ -359,6 +371,8 @@ class SafetyPlan(models.Model):
     written_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
+        verbose_name = _("safety plan")
+        verbose_name_plural = _("safety plans")
         ordering = ["crisis_case", "-version"]
         constraints = [
             models.UniqueConstraint(
@@ -396,6 +410,8 @@ class CrisisAction(models.Model):
     )
 
     class Meta:
+        verbose_name = _("crisis action")
+        verbose_name_plural = _("crisis actions")
         ordering = ["at", "pk"]
 
     def __str__(self) -> str:
@@ -412,6 +428,10 @@ class CrisisCheck(models.Model):
         D7 = "7d", _("Check after 7 days")
         INFORM_PERSON = "inform_person", _("Inform the person of what was disclosed without consent")
 
+    # The follow-up checks: a case closes only once each is done or waived with a reason (the
+    # task to inform the person is not one of them: it may be carried out after the closing).
+    FOLLOW_UP = (Kind.H24, Kind.H72, Kind.D7)
+
     crisis_case = models.ForeignKey(CrisisCase, on_delete=models.CASCADE, related_name="checks")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     due_at = models.DateTimeField(_("due"), db_index=True)
@@ -419,8 +439,15 @@ class CrisisCheck(models.Model):
     done_at = models.DateTimeField(null=True, blank=True)
     done_by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     note = EncryptedTextField(_("result"), blank=True)
+    # A follow-up check that cannot or need not happen (the person is in hospital, has moved
+    # away, cannot be reached): waived on purpose, with the reason, instead of left open.
+    waived_at = models.DateTimeField(null=True, blank=True)
+    waived_by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    waive_reason = EncryptedTextField(_("reason for waiving"), blank=True)
 
     class Meta:
+        verbose_name = _("crisis check")
+        verbose_name_plural = _("crisis checks")
         ordering = ["due_at", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["crisis_case", "kind"], name="crisis_one_check_per_kind")
@@ -428,6 +455,11 @@ class CrisisCheck(models.Model):
 
     def __str__(self) -> str:
         return f"{self.crisis_case_id}:{self.kind}"
+
+    @property
+    def is_open(self) -> bool:
+        """Neither done nor waived."""
+        return self.done_at is None and self.waived_at is None
 
 
 class WatchListEntry(models.Model):

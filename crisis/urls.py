@@ -35,6 +35,7 @@ urlpatterns = [
     path("cases/<int:pk>/safety-plan/pdf/", cases.safety_plan_pdf, name="safety_plan_pdf"),
     path("cases/<int:pk>/actions/", cases.case_action, name="case_action"),
     path("cases/<int:pk>/checks/<int:check_pk>/done/", cases.case_check_complete, name="case_check_complete"),
+    path("cases/<int:pk>/checks/<int:check_pk>/waive/", cases.case_check_waive, name="case_check_waive"),
     path("cases/<int:pk>/request-close/", cases.case_request_close, name="case_request_close"),
     path("cases/<int:pk>/review/", cases.case_review, name="case_review"),
     # watch

@@ -13,13 +13,14 @@ from django.utils import timezone
 from accounts.models import User
 from archives.models import Resident
 from confidentiality import policy
-from crisis.models import Alert, WatchListEntry
+from crisis.models import Alert, CrisisCheck, WatchListEntry
 from crisis.services.alerts import alert_acknowledge, alert_start_intervention
 from crisis.services.cases import (
     crisis_action_record,
     crisis_case_open,
     crisis_case_request_close,
     crisis_case_review,
+    crisis_check_complete,
     crisis_risk_assessment_record,
     safety_plan_save,
 )
@@ -103,11 +104,24 @@ def seed_closed_crisis_case(*, counsellor, caseload) -> None:
         recipient="母亲",
         text="电话告知母亲目前的风险和安全计划，请她这一周多陪伴并保管刀片。",
     )
+    # The case closes only once its follow-up checks are done (or waived with a reason).
+    for check, note in zip(
+        crisis.checks.filter(kind__in=CrisisCheck.FOLLOW_UP).order_by("due_at"),
+        (
+            "电话回访：睡眠仍差，未再有轻生念头。",
+            "家访：母亲陪伴，按时服药。",
+            "面谈：情绪稳定，愿意继续咨询。",
+        ),
+        strict=True,
+    ):
+        crisis_check_complete(actor=owner, check=check, note=note)
     crisis_case_request_close(
         actor=owner,
         crisis_case=crisis,
         outcome="stabilised",
         summary="一周内三次回访，情绪稳定，安全计划执行良好，转入常规咨询。",
+        risk_level="yellow",
+        risk_reason="危机已缓解，睡眠问题仍在；两周后复评。",
     )
     supervisor = owner.supervisor or User.objects.get(username="supervisor")
     crisis_case_review(

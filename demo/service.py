@@ -282,6 +282,8 @@ def seed_service_workflow() -> dict[str, int]:
                 contact_name=client.name,
                 contact_phone=client.phone,
                 resident=client,
+                # Last week's sessions, entered as history.
+                acknowledged=True,
             )
             # Past visits were confirmed the day before they took place.
             appointment_confirm(
@@ -298,6 +300,30 @@ def seed_service_workflow() -> dict[str, int]:
                     appointment_check_in(actor=counsellor, appointment=appointment)
                     appointment_complete(actor=counsellor, appointment=appointment)
             counts["appointments"] += 1
+    # SVC-10: the elderly client's next home visit, in a morning off duty: two staff go, and the
+    # travel there and back holds both their calendars.
+    if len(clients) > 2:
+        elder = clients[2]
+        day = today + timedelta(days=1)
+        while day.weekday() >= 5:
+            day += timedelta(days=1)
+        home_visit = appointment_register(
+            actor=counsellor,
+            site=station_room.site,
+            starts_at=_at(day, time(9, 30)),
+            ends_at=_at(day, time(10, 30)),
+            service=Appointment.Service.HOME_VISIT,
+            channel=Appointment.Channel.PHONE,
+            contact_name=elder.name,
+            contact_phone=elder.phone,
+            resident=elder,
+            address=elder.address or "柳岸社区 3 幢 2 单元 101 室",
+            reason="独居，老伴去世后情绪低落，不愿出门。",
+        )
+        appointment_confirm(
+            actor=counsellor, appointment=home_visit, counsellor=counsellor, companion=counsellor2
+        )
+        counts["appointments"] += 1
     # Two requests made on the portal, waiting for someone to take them.
     free = portal_free_slots(site=station_room.site)
     requests = [

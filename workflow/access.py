@@ -67,6 +67,8 @@ def filter_appointments(user, queryset):
         return queryset.none()
     visible = (
         models.Q(counsellor=user)
+        # The second staff member of a home visit goes there too, so sees it.
+        | models.Q(companion=user)
         | models.Q(counsellor__supervisor=user)
         | models.Q(created_by=user)
         | models.Q(

@@ -7,6 +7,8 @@ read which row is decided in ``confidentiality.policy``, never here or in a temp
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
@@ -20,6 +22,9 @@ from lib.wording import IN_DANGER_NOW
 
 USER = settings.AUTH_USER_MODEL
 REASON_MAX = 200  # the reasons' limit from before they were encrypted; forms say the same
+# Travel to and from a home visit holds both staff members' time around it (SVC-10).
+TRAVEL_DEFAULT_MINUTES = 30
+TRAVEL_MAX_MINUTES = 180
 
 
 class Modality(models.TextChoices):
@@ -117,6 +122,22 @@ class Appointment(models.Model):
     contact_age = models.PositiveSmallIntegerField(_("age"), null=True, blank=True)
     reason = EncryptedTextField(_("what they would like help with"), blank=True)
     address = EncryptedTextField(_("address (home visits)"), blank=True)
+    # Home visits (SVC-10): the second staff member who goes along (the two-person rule), and the
+    # travel before and after, which holds both people's time but no room.
+    companion = models.ForeignKey(
+        USER,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="accompanied_appointments",
+        verbose_name=_("second staff member"),
+    )
+    travel_before_minutes = models.PositiveSmallIntegerField(
+        _("travel before (minutes)"), default=0, validators=[MaxValueValidator(TRAVEL_MAX_MINUTES)]
+    )
+    travel_after_minutes = models.PositiveSmallIntegerField(
+        _("travel after (minutes)"), default=0, validators=[MaxValueValidator(TRAVEL_MAX_MINUTES)]
+    )
     case = models.ForeignKey(
         "workflow.Case", on_delete=models.SET_NULL, null=True, blank=True, related_name="appointments"
     )
@@ -138,6 +159,20 @@ class Appointment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.starts_at:%Y-%m-%d %H:%M} {self.get_service_display()}"
+
+    @property
+    def is_home_visit(self) -> bool:
+        return self.service == self.Service.HOME_VISIT
+
+    @property
+    def busy_from(self):
+        """When the staff's time starts being held: the start, less the travel there."""
+        return self.starts_at - timedelta(minutes=self.travel_before_minutes or 0)
+
+    @property
+    def busy_until(self):
+        """When the staff's time stops being held: the end, plus the travel back."""
+        return self.ends_at + timedelta(minutes=self.travel_after_minutes or 0)
 
     def clean(self) -> None:
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
@@ -416,6 +451,9 @@ class SessionRecord(models.Model):
     # Home visits: where, and who went along (staff or volunteers).
     address = EncryptedTextField(_("address"), blank=True)
     companions = models.ManyToManyField(USER, blank=True, related_name="+", verbose_name=_("companions"))
+    # The home-visit checklist as filled in: {"code", "version", "done": [item keys]} of the
+    # versioned list in workflow/checklists/ at the time, so later versions never rewrite it.
+    visit_checklist = models.JSONField(_("visit checklist"), default=dict, blank=True)
     recorded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
     # Made when the form is shown, so that Back + save again stores the session once.

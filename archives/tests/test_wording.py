@@ -15,3 +15,10 @@ pytestmark = pytest.mark.django_db
 def test_a_persons_name_is_called_xingming(people, name):
     html = login_fully(Client(), people.worker).get(reverse(name)).content.decode()
     assert "姓名" in html and "名称" not in html
+
+
+def test_the_person_booked_for_is_named_by_xingming_on_the_booking_form(people):
+    html = (
+        login_fully(Client(), people.counsellor).get(reverse("workflow:appointment_create")).content.decode()
+    )
+    assert 'for="id_contact_name">姓名' in html and "名称" not in html

@@ -120,3 +120,26 @@ def test_the_audit_log_shows_the_label_in_the_readers_language(people):
     client = login_fully(Client(), people.admin)
     page = client.get(reverse("confidentiality:audit_log"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "打印档案" in page and "archive.printed" in page
+
+
+def test_the_audit_log_names_the_object_type_in_words_and_keeps_the_stored_name_to_search_by(people):
+    audit_record(actor=people.director, action="archive.printed", object_type="crisis.alert", object_id=5)
+    client = login_fully(Client(), people.admin)
+    page = client.get(reverse("confidentiality:audit_log"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "危机预警" in page and "crisis.alert" in page
+
+
+def test_every_model_of_the_audited_apps_has_a_chinese_name(people):
+    import re
+
+    from django.apps import apps
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        unnamed = [
+            model._meta.label_lower
+            for app in ("confidentiality", "archives", "assessments", "crisis")
+            for model in apps.get_app_config(app).get_models()
+            if not re.search(r"[\u4e00-\u9fff]", str(model._meta.verbose_name))
+        ]
+    assert unnamed == []

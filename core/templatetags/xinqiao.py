@@ -42,3 +42,15 @@ def allows(obj, action: str) -> bool:
     (lib.states.StateTable), e.g. ``{% if alert|allows:"close" %}``: the page offers exactly
     what the service would accept."""
     return type(obj).ACTIONS.allows(obj, action)
+
+
+@register.filter
+def tel_href(value) -> str:
+    """A ``tel:`` link for a phone number as typed ("0571 8800 1234", "12356"): digits and a
+    leading + only, since a space ends the number for many phones' diallers (RFC 3966 allows no
+    spaces). Empty when there is nothing to dial."""
+    text = str(value or "").strip()
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if not digits:
+        return ""
+    return "tel:" + ("+" if text.startswith("+") else "") + digits

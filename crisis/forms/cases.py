@@ -7,6 +7,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from archives.models import RiskLevel
 from crisis.models import CrisisAction, CrisisCase
 from crisis.services.cases import DEFAULT_DISCLOSED, DISCLOSURE_FIELDS
 from lib.dates import DATETIME_INPUT
@@ -126,12 +127,43 @@ class CheckCompleteForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
+class CheckWaiveForm(forms.Form):
+    reason = _text(
+        _("Reason for waiving"),
+        rows=2,
+        help_text=_("Why this check will not take place, e.g. in hospital, moved away, cannot be reached."),
+    )
+
+    def __init__(self, *args, check=None, **kwargs):
+        self.check_pk = check.pk if check is not None else None
+        if check is not None:
+            kwargs.setdefault("auto_id", f"waive{check.pk}_%s")
+        super().__init__(*args, **kwargs)
+
+
 class CloseRequestForm(_OnCasePage):
     id_prefix = "close"
     outcome = forms.ChoiceField(label=_("Outcome"), choices=[("", "—"), *CrisisCase.Outcome.choices])
     summary = _text(
         _("Closing summary"), rows=4, help_text=_("What was done, how the person is now, what follows.")
     )
+    risk_level = forms.ChoiceField(
+        label=_("Risk level after the crisis"),
+        choices=[("", "—"), *RiskLevel.choices],
+        help_text=_("The archive takes this level when the review confirms the closing."),
+    )
+    risk_reason = _text(
+        _("Why this level"),
+        rows=2,
+        help_text=_("What the last assessment or your review found; when the person is seen next."),
+    )
+
+    def __init__(self, *args, anonymous: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if anonymous:
+            # A person not on file has no archive to carry a risk level.
+            del self.fields["risk_level"]
+            del self.fields["risk_reason"]
 
 
 class CaseReviewForm(_OnCasePage):

@@ -45,7 +45,7 @@ def case_list(*, user) -> models.QuerySet[CrisisCase]:
         output_field=IntegerField(),
     )
     next_check = (
-        CrisisCheck.objects.filter(crisis_case=OuterRef("pk"), done_at__isnull=True)
+        CrisisCheck.objects.filter(crisis_case=OuterRef("pk"), done_at__isnull=True, waived_at__isnull=True)
         .order_by("due_at")
         .values("due_at")[:1]
     )
@@ -84,7 +84,21 @@ def check_for_page(*, user, case_pk, pk) -> CrisisCheck:
 
 
 def case_checks(*, crisis_case: CrisisCase) -> models.QuerySet[CrisisCheck]:
-    return crisis_case.checks.select_related("assignee", "done_by").order_by("due_at", "pk")
+    return crisis_case.checks.select_related("assignee", "done_by", "waived_by").order_by("due_at", "pk")
+
+
+def checks_blocking_close(*, crisis_case: CrisisCase) -> list[CrisisCheck]:
+    """The follow-up checks (24 h, 72 h, 7 days) neither done nor waived: while there is one, the
+    case cannot be asked to close nor confirmed closed. The service refuses with this list and the
+    page offers no closing while it is not empty: one decision, read in one place."""
+    return list(
+        CrisisCheck.objects.filter(
+            crisis_case=crisis_case,
+            kind__in=CrisisCheck.FOLLOW_UP,
+            done_at__isnull=True,
+            waived_at__isnull=True,
+        ).order_by("due_at", "pk")
+    )
 
 
 def case_actions(*, crisis_case: CrisisCase) -> models.QuerySet[CrisisAction]:

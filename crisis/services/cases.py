@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from archives.models import Archive, RiskLevel, RiskLevelChange
 from confidentiality import policy
 from confidentiality.models import DisclosureBasis
 from confidentiality.roles import Role
@@ -367,6 +368,8 @@ def crisis_check_complete(*, actor, check: CrisisCheck, note: str) -> CrisisChec
     check = CrisisCheck.objects.select_for_update(of=("self",)).get(pk=check.pk)
     if check.done_at is not None:
         raise ValidationError(_("This check has already been done."))
+    if check.waived_at is not None:
+        raise ValidationError(_("This check was waived."))
     note = _required_text(note, "note", _("Write what you found."))
     check.done_at = timezone.now()
     check.done_by = actor
@@ -381,6 +384,50 @@ def crisis_check_complete(*, actor, check: CrisisCheck, note: str) -> CrisisChec
     return check
 
 
+@transaction.atomic
+def crisis_check_waive(*, actor, check: CrisisCheck, reason: str) -> CrisisCheck:
+    """Waive a follow-up check (24 h, 72 h, 7 days) that cannot or need not happen, with the
+    reason (e.g. the person is in hospital, has moved away, cannot be reached). Only while the case
+    is not closed, only a check neither done nor waived, and never the task to inform the person:
+    that is owed to them whatever happens. The waiver is kept on the check and audited (the kind,
+    never the reason); it is what lets a case close before a later check's time has come."""
+    _lock(actor, check.crisis_case)
+    check = CrisisCheck.objects.select_for_update(of=("self",)).get(pk=check.pk)
+    if check.kind not in CrisisCheck.FOLLOW_UP:
+        raise ValidationError(_("Only the checks at 24 hours, 72 hours and 7 days can be waived."))
+    if check.done_at is not None:
+        raise ValidationError(_("This check has already been done."))
+    if check.waived_at is not None:
+        raise ValidationError(_("This check was waived."))
+    reason = _required_text(reason, "reason", _("Say why this check will not take place."))
+    check.waived_at = timezone.now()
+    check.waived_by = actor
+    check.waive_reason = reason
+    check.save(update_fields=["waived_at", "waived_by", "waive_reason"])
+    audit_record(
+        actor=actor,
+        action="crisis_check.waived",
+        obj=check.crisis_case,
+        details={"check": check.pk, "kind": check.kind},
+    )
+    return check
+
+
+def close_refusal(crisis_case: CrisisCase) -> str:
+    """Why the case cannot close yet ("" when it can): the follow-up checks still open, by name.
+    The closing services refuse with this sentence and the case's page shows it instead of the
+    closing form."""
+    from crisis.selectors.cases import checks_blocking_close
+
+    blocking = checks_blocking_close(crisis_case=crisis_case)
+    if not blocking:
+        return ""
+    return _(
+        "The case cannot close while these checks are open: %(checks)s. Record each one's result, "
+        "or waive it with the reason."
+    ) % {"checks": "、".join(str(check.get_kind_display()) for check in blocking)}
+
+
 def crisis_checks_remind_due(*, now: datetime | None = None) -> int:
     """The periodic job: one outbox message to the assignee of every check not done that is due
     within the hour (or overdue) on a case not closed — and of the task to inform the person,
@@ -389,7 +436,10 @@ def crisis_checks_remind_due(*, now: datetime | None = None) -> int:
     now = now or timezone.now()
     due = (
         CrisisCheck.objects.filter(
-            done_at__isnull=True, due_at__lte=now + CHECK_REMINDER_AHEAD, assignee__is_active=True
+            done_at__isnull=True,
+            waived_at__isnull=True,
+            due_at__lte=now + CHECK_REMINDER_AHEAD,
+            assignee__is_active=True,
         )
         .exclude(Q(crisis_case__status=CrisisCase.Status.CLOSED) & ~Q(kind=CrisisCheck.Kind.INFORM_PERSON))
         .select_related("assignee", "crisis_case")
@@ -460,17 +510,40 @@ def _case_message(*, crisis_case: CrisisCase, recipient, key: str, subject: str,
 
 
 @transaction.atomic
-def crisis_case_request_close(*, actor, crisis_case: CrisisCase, outcome: str, summary: str) -> CrisisCase:
+def crisis_case_request_close(
+    *,
+    actor,
+    crisis_case: CrisisCase,
+    outcome: str,
+    summary: str,
+    risk_level: str = "",
+    risk_reason: str = "",
+) -> CrisisCase:
     """Ask to close an open case with its outcome (stabilised, referred, hospitalised, lost to
-    contact, other) and a summary. The case waits for the review of a supervisor or director who
-    is neither its owner nor the person asking; they are told through the outbox."""
+    contact, other) and a summary, once every follow-up check is done or waived (close_refusal).
+    For a person on file, the closer also says which risk level the archive keeps after the crisis
+    and why (a closed crisis is not the absence of risk: the level is a clinician's judgement, never
+    lowered silently); it is set on the archive when the review confirms the closing. The case
+    waits for the review of a supervisor or director who is neither its owner nor the person
+    asking; they are told through the outbox."""
     crisis_case = _lock(actor, crisis_case)
     CrisisCase.ACTIONS.require(crisis_case, "close", _("This crisis case is already waiting for its review."))
+    refusal = close_refusal(crisis_case)
+    if refusal:
+        raise ValidationError(refusal, code="checks_open")
     errors = {}
     if outcome not in CrisisCase.Outcome.values:
         errors["outcome"] = _("Choose the outcome.")
     if not (summary or "").strip():
         errors["summary"] = _("Sum up the intervention and how the person is now.")
+    risk_reason = (risk_reason or "").strip()
+    if crisis_case.resident_id is not None:
+        if risk_level not in RiskLevel.values:
+            errors["risk_level"] = _("Choose the risk level the archive keeps after the crisis.")
+        if not risk_reason:
+            errors["risk_reason"] = _("Say why this is the risk level now.")
+    else:
+        risk_level, risk_reason = "", ""
     if errors:
         raise ValidationError(errors)
     now = timezone.now()
@@ -479,11 +552,24 @@ def crisis_case_request_close(*, actor, crisis_case: CrisisCase, outcome: str, s
     crisis_case.closing_summary = summary.strip()
     crisis_case.close_requested_at = now
     crisis_case.close_requested_by = actor
+    crisis_case.closing_risk_level = risk_level
+    crisis_case.closing_risk_reason = risk_reason
     crisis_case.save(
-        update_fields=["status", "outcome", "closing_summary", "close_requested_at", "close_requested_by"]
+        update_fields=[
+            "status",
+            "outcome",
+            "closing_summary",
+            "close_requested_at",
+            "close_requested_by",
+            "closing_risk_level",
+            "closing_risk_reason",
+        ]
     )
     audit_record(
-        actor=actor, action="crisis_case.close_requested", obj=crisis_case, details={"outcome": outcome}
+        actor=actor,
+        action="crisis_case.close_requested",
+        obj=crisis_case,
+        details={"outcome": outcome, "risk_level": risk_level},
     )
     stamp = now.strftime("%Y%m%d%H%M%S%f")
     for reviewer in _reviewers(crisis_case):
@@ -500,14 +586,47 @@ def crisis_case_request_close(*, actor, crisis_case: CrisisCase, outcome: str, s
     return crisis_case
 
 
+def _archive_take_closing_level(*, actor, crisis_case: CrisisCase) -> None:
+    """The archive's risk level becomes the one set on closing (ARC-3 history names the case)."""
+    from archives.services import risk_level_set
+
+    if crisis_case.resident_id is None or not crisis_case.closing_risk_level:
+        return
+    archive = Archive.objects.filter(resident_id=crisis_case.resident_id).first()
+    if archive is None:
+        return
+    requester = crisis_case.close_requested_by
+    risk_level_set(
+        actor=actor,
+        archive=archive,
+        level=crisis_case.closing_risk_level,
+        # Names the case and the people, not the clinician's reason: that stays encrypted on the
+        # case, whereas this reason is kept in clear here and in the audit log.
+        reason=_(
+            "Crisis case #%(number)s closed (outcome: %(outcome)s). Level set by %(requester)s on "
+            "closing, confirmed by %(reviewer)s; the reason is on the crisis case."
+        )
+        % {
+            "number": crisis_case.pk,
+            "outcome": crisis_case.get_outcome_display(),
+            "requester": requester.full_name or requester.username,
+            "reviewer": actor.full_name or actor.username,
+        },
+        source=RiskLevelChange.Source.CRISIS_CASE,
+        confirm=True,
+    )
+
+
 @transaction.atomic
 def crisis_case_review(*, actor, crisis_case: CrisisCase, approve: bool, note: str) -> CrisisCase:
     """A supervisor or director confirms or returns a requested closing (policy.
     can_review_crisis_case: not the owner; and never the person who asked to close).
 
-    Approved: the case is closed, and its alert is resolved with the same outcome and closed (an
-    alert already resolved is only closed). Returned: the case is open again, the note says why,
-    and the owner is told.
+    Approved: the case is closed, its alert is resolved with the same outcome and closed (an
+    alert already resolved is only closed), and the person's archive takes the risk level given
+    with the request (source "crisis case closed", the reason naming the case, who set the level
+    and who confirmed it, never the clinician's words; kept as an entry even when the level stays
+    the same). Returned: the case is open again, the note says why, and the owner is told.
     """
     from crisis.services import alerts as alert_services
 
@@ -525,6 +644,10 @@ def crisis_case_review(*, actor, crisis_case: CrisisCase, approve: bool, note: s
     note = (note or "").strip()
     if not approve and not note:
         raise ValidationError({"note": _("Say what must still be done before the case can close.")})
+    # A closing asked before this rule existed may still wait with a check open.
+    refusal = close_refusal(crisis_case) if approve else ""
+    if refusal:
+        raise ValidationError(refusal, code="checks_open")
     now = timezone.now()
     crisis_case.reviewed_by = actor
     crisis_case.reviewed_at = now
@@ -554,6 +677,7 @@ def crisis_case_review(*, actor, crisis_case: CrisisCase, approve: bool, note: s
             )
         if alert.state == Alert.State.RESOLVED:
             alert_services.alert_close(actor=actor, alert=alert, note=closing)
+        _archive_take_closing_level(actor=actor, crisis_case=crisis_case)
     elif crisis_case.owner_id != actor.pk:
         _case_message(
             crisis_case=crisis_case,

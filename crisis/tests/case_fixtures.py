@@ -101,3 +101,12 @@ def anonymous_case(people, crisis):
 def far_case(people, crisis):
     """The outsider's crisis case in 松林社区: out of the counsellor's reach."""
     return crisis_case_open(actor=people.outsider, alert=crisis.far)
+
+
+def settle_checks(crisis_case, by=None) -> None:
+    """The follow-up checks done (written with the ORM: no audit entry), so the case may close."""
+    from crisis.models import CrisisCheck
+
+    CrisisCheck.objects.filter(crisis_case=crisis_case, kind__in=CrisisCheck.FOLLOW_UP).update(
+        done_at=timezone.now(), done_by=by or crisis_case.owner, note="回访：情绪平稳"
+    )

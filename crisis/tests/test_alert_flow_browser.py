@@ -161,9 +161,24 @@ def test_a_red_self_test_answer_is_seen_at_once_and_escalates_until_acknowledged
     action.locator("button.primary").click()
     expect(page.locator("#actions")).to_contain_text("王芳")
     assert Disclosure.objects.filter(resident=student, basis="danger").count() == 1
+    # No closing while the follow-up checks are open: the page names them instead of the form.
+    expect(page.locator("form#close")).to_have_count(0)
+    expect(page.locator("#close-blocked")).to_be_visible()
+    for kind in ("24h", "72h"):
+        row = page.locator(f"#check-{crisis.checks.get(kind=kind).pk}")
+        row.locator("details").first.locator("summary").click()
+        row.locator("textarea[name=note]").fill("电话回访，情绪平稳")
+        row.locator("details").first.locator("button").click()
+    row = page.locator(f"#check-{crisis.checks.get(kind='7d').pk}")
+    row.locator("details").nth(1).locator("summary").click()
+    row.locator("textarea[name=reason]").fill("已住院，由医院随访")
+    row.locator("details").nth(1).locator("button").click()
+    expect(page.locator("#checks")).to_contain_text("已住院，由医院随访")
     close = page.locator("form#close")
     close.locator("select[name=outcome]").select_option("stabilised")
     close.locator("textarea[name=summary]").fill("三次回访后情绪稳定，安全计划执行良好")
+    close.locator("select[name=risk_level]").select_option("yellow")
+    close.locator("textarea[name=risk_reason]").fill("仍有睡眠问题，两周后复查")
     close.locator("button").click()
     crisis.refresh_from_db()
     assert crisis.status == "awaiting_review"
@@ -178,6 +193,9 @@ def test_a_red_self_test_answer_is_seen_at_once_and_escalates_until_acknowledged
     alert.refresh_from_db()
     assert (crisis.status, crisis.outcome, crisis.reviewed_by) == ("closed", "stabilised", people.director)
     assert alert.state == "closed"
+    # The archive's level is now the one set on closing, and the archive says why.
+    page.goto(live_server.url + reverse("archives:detail", args=[student.pk]))
+    expect(page.locator("#risk-basis")).to_contain_text(f"#{crisis.pk}")
 
 
 def test_the_director_adds_a_warning_rule_and_changes_its_condition(

@@ -17,6 +17,7 @@ from conftest import login_fully
 from crisis.models import Alert, CrisisAction, CrisisCase, CrisisCheck, SafetyPlan
 from crisis.services import cases as services
 from crisis.tests.alert_support import client_of, make_alert
+from crisis.tests.case_fixtures import settle_checks
 
 pytestmark = pytest.mark.django_db
 pytest_plugins = ["crisis.tests.case_fixtures"]
@@ -44,7 +45,12 @@ GUARDIAN = {
     "at": "",
     "text": "电话告知母亲，请她陪同",
 }
-CLOSE = {"outcome": "stabilised", "summary": "情绪稳定，已转介门诊"}
+CLOSE = {
+    "outcome": "stabilised",
+    "summary": "情绪稳定，已转介门诊",
+    "risk_level": "yellow",
+    "risk_reason": "仍需两周后复查",
+}
 
 
 def client_for(user) -> Client:
@@ -71,6 +77,7 @@ def snapshot(crisis_case) -> tuple:
         SafetyPlan.objects.count(),
         CrisisAction.objects.count(),
         CrisisCheck.objects.filter(done_at__isnull=False).count(),
+        CrisisCheck.objects.filter(waived_at__isnull=False).count(),
         Disclosure.objects.count(),
         writes.count(),
     )
@@ -82,6 +89,7 @@ ACTIONS = [
     ("case_safety_plan", PLAN, False),
     ("case_action", GUARDIAN, False),
     ("case_check_complete", {"note": "电话回访，情绪平稳"}, True),
+    ("case_check_waive", {"reason": "已住院，由医院随访"}, True),
     ("case_request_close", CLOSE, False),
 ]
 
@@ -96,9 +104,11 @@ def action_url(name: str, crisis_case, with_check: bool) -> str:
 
 def test_the_list_shows_cases_waiting_for_review_first_then_open_then_closed(people, tree, crisis):
     closed = services.crisis_case_open(actor=people.counsellor, alert=crisis.orange)
+    settle_checks(closed)
     services.crisis_case_request_close(actor=people.counsellor, crisis_case=closed, **CLOSE)
     services.crisis_case_review(actor=people.supervisor, crisis_case=closed, approve=True, note="")
     waiting = services.crisis_case_open(actor=people.counsellor, alert=crisis.anonymous)
+    settle_checks(waiting)
     services.crisis_case_request_close(actor=people.counsellor, crisis_case=waiting, **CLOSE)
     open_case = services.crisis_case_open(actor=people.counsellor, alert=crisis.red)
     response = client_for(people.supervisor).get(LIST)
@@ -112,6 +122,7 @@ def test_the_list_shows_cases_waiting_for_review_first_then_open_then_closed(peo
 
 
 def test_a_counsellor_sees_no_review_highlight_and_no_success_rate(people, crisis, red_case):
+    settle_checks(red_case)
     services.crisis_case_request_close(actor=people.counsellor, crisis_case=red_case, **CLOSE)
     html = client_for(people.colleague).get(LIST).content.decode()
     assert "needs-review" not in html and "success-rate" not in html and "张三" in html
@@ -250,6 +261,8 @@ def test_the_case_page_answers_get_only(people, red_case):
 
 @pytest.mark.parametrize(("name", "data", "with_check"), ACTIONS)
 def test_each_action_works_for_who_handles_the_alert(people, red_case, name, data, with_check):
+    if name == "case_request_close":
+        settle_checks(red_case)
     before = snapshot(red_case)
     response = client_for(people.colleague).post(action_url(name, red_case, with_check), data)
     assert response.status_code == 302 and response["Location"] == url("case_detail", red_case)
@@ -279,6 +292,7 @@ def test_a_check_of_another_case_is_a_404(people, red_case, far_case):
 
 def test_bad_input_comes_back_on_its_form_and_writes_nothing(people, red_case):
     client = client_for(people.counsellor)
+    settle_checks(red_case)
     before = snapshot(red_case)
     response = client.post(url("case_risk_assessment", red_case), {**ASSESSMENT, "means": ""})
     assert response.status_code == 400 and response.context["risk_form"].errors["means"]
@@ -306,12 +320,14 @@ def test_a_guardian_notification_through_the_page_is_a_disclosure_with_basis_dan
 
 
 def test_the_review_form_shows_only_to_a_reviewer_other_than_the_owner(people, red_case):
+    settle_checks(red_case)
     services.crisis_case_request_close(actor=people.counsellor, crisis_case=red_case, **CLOSE)
     assert "review_form" not in client_for(people.counsellor).get(url("case_detail", red_case)).context
     assert "review_form" in client_for(people.supervisor).get(url("case_detail", red_case)).context
 
 
 def test_a_closing_needs_a_review_by_someone_else(people, crisis, red_case):
+    settle_checks(red_case)
     client_for(people.counsellor).post(url("case_request_close", red_case), CLOSE)
     assert CrisisCase.objects.get(pk=red_case.pk).status == CrisisCase.Status.AWAITING_REVIEW
     before = snapshot(red_case)
@@ -331,6 +347,7 @@ def test_a_closing_needs_a_review_by_someone_else(people, crisis, red_case):
 
 
 def test_returning_a_closing_needs_a_note(people, red_case):
+    settle_checks(red_case)
     services.crisis_case_request_close(actor=people.counsellor, crisis_case=red_case, **CLOSE)
     client = client_for(people.supervisor)
     response = client.post(url("case_review", red_case), {"decision": "return", "note": ""})
@@ -343,6 +360,7 @@ def test_returning_a_closing_needs_a_note(people, red_case):
 
 
 def test_a_closed_case_shows_its_outcome_and_review_and_offers_only_its_checks(people, red_case):
+    settle_checks(red_case)
     services.crisis_case_request_close(actor=people.counsellor, crisis_case=red_case, **CLOSE)
     services.crisis_case_review(actor=people.supervisor, crisis_case=red_case, approve=True, note="同意结案")
     response = client_for(people.counsellor).get(url("case_detail", red_case))
@@ -350,7 +368,10 @@ def test_a_closed_case_shows_its_outcome_and_review_and_offers_only_its_checks(p
     assert response.status_code == 200 and "同意结案" in html and "Stabilised" in html
     for form in ("risk_form", "plan_form", "action_form", "close_form", "review_form"):
         assert form not in response.context
-    assert url("case_check_complete", red_case, check_of(red_case).pk) in html
+    inform = check_of(red_case, CrisisCheck.Kind.INFORM_PERSON)
+    assert url("case_check_complete", red_case, inform.pk) in html
+    # Nothing is waived on a closed case: the task to inform the person is owed whatever happens.
+    assert url("case_check_waive", red_case, inform.pk) not in html
 
 
 def test_the_review_answers_post_only(people, red_case):
@@ -411,6 +432,27 @@ def test_the_supervisor_acknowledges_opens_plans_notifies_the_guardian_and_close
     assert supervisor.post(url("case_safety_plan", crisis_case), PLAN).status_code == 302
     assert supervisor.post(url("case_action", crisis_case), GUARDIAN).status_code == 302
     assert Disclosure.objects.get(resident=crisis.zhang).basis == DisclosureBasis.DANGER
+    # The closing is not offered, and refused, while the follow-up checks are open.
+    page = supervisor.get(url("case_detail", crisis_case))
+    assert "close_form" not in page.context
+    assert "Check after 24 hours" in page.context["close_refusal"]
+    refused = supervisor.post(url("case_request_close", crisis_case), CLOSE)
+    assert refused.status_code == 400 and "Check after 7 days" in refused.content.decode()
+    for kind in (CrisisCheck.Kind.H24, CrisisCheck.Kind.H72):
+        done = supervisor.post(
+            url("case_check_complete", crisis_case, check_of(crisis_case, kind).pk), {"note": "回访：平稳"}
+        )
+        assert done.status_code == 302
+    page = supervisor.get(url("case_detail", crisis_case))
+    assert "Check after 7 days" in page.context["close_refusal"]
+    assert "Check after 24 hours" not in page.context["close_refusal"]
+    seven = check_of(crisis_case, CrisisCheck.Kind.D7)
+    assert (
+        supervisor.post(url("case_check_waive", crisis_case, seven.pk), {"reason": "已住院"}).status_code
+        == 302
+    )
+    page = supervisor.get(url("case_detail", crisis_case))
+    assert "close_form" in page.context and "已住院" in page.content.decode()
     assert supervisor.post(url("case_request_close", crisis_case), CLOSE).status_code == 302
     assert supervisor.post(url("case_review", crisis_case), {"decision": "approve"}).status_code == 403
     director = client_for(people.director)

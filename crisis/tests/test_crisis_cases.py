@@ -18,6 +18,8 @@ from crisis.models import Alert, AlertEvent, CrisisAction, CrisisCase, CrisisChe
 from crisis.selectors.cases import crisis_success_rate
 from crisis.services import cases as services
 from crisis.services.alerts import alert_close, alert_resolve
+from crisis.services.intake import archive_follow_alert
+from crisis.tests.case_fixtures import settle_checks
 from notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
@@ -51,9 +53,20 @@ def audit_actions(**lookup) -> list[str]:
     return list(AuditEntry.objects.filter(**lookup).order_by("seq").values_list("action", flat=True))
 
 
-def request_close(people, crisis_case, outcome=CrisisCase.Outcome.STABILISED, actor=None):
+def check(crisis_case, kind) -> CrisisCheck:
+    return CrisisCheck.objects.get(crisis_case=crisis_case, kind=kind)
+
+
+def request_close(people, crisis_case, outcome=CrisisCase.Outcome.STABILISED, actor=None, settle=True):
+    if settle:
+        settle_checks(crisis_case)
     return services.crisis_case_request_close(
-        actor=actor or people.counsellor, crisis_case=crisis_case, outcome=outcome, summary="情绪稳定，已转介"
+        actor=actor or people.counsellor,
+        crisis_case=crisis_case,
+        outcome=outcome,
+        summary="情绪稳定，已转介",
+        risk_level="yellow",
+        risk_reason="仍有睡眠问题，两周后复查",
     )
 
 
@@ -358,11 +371,12 @@ def test_the_task_to_inform_the_person_is_still_reminded_after_the_case_closed(p
 
 
 def test_asking_to_close_needs_an_outcome_and_notifies_the_owners_supervisor(people, red_case):
+    settle_checks(red_case)
     with pytest.raises(ValidationError) as error:
         services.crisis_case_request_close(
             actor=people.counsellor, crisis_case=red_case, outcome="", summary=""
         )
-    assert set(error.value.message_dict) == {"outcome", "summary"}
+    assert set(error.value.message_dict) == {"outcome", "summary", "risk_level", "risk_reason"}
     request_close(people, red_case)
     red_case.refresh_from_db()
     assert red_case.status == CrisisCase.Status.AWAITING_REVIEW
@@ -370,6 +384,121 @@ def test_asking_to_close_needs_an_outcome_and_notifies_the_owners_supervisor(peo
     message = Notification.objects.get(dedupe_key__startswith=f"crisis_case:{red_case.pk}:review:")
     assert message.recipient_user == people.supervisor
     assert "张三" not in message.subject + message.body
+
+
+def test_a_case_does_not_close_while_its_follow_up_checks_are_open_and_says_which(people, red_case):
+    with pytest.raises(ValidationError) as refused:
+        request_close(people, red_case, settle=False)
+    words = " ".join(refused.value.messages)
+    for kind in ("Check after 24 hours", "Check after 72 hours", "Check after 7 days"):
+        assert kind in words
+    # The task to inform the person may be done after the closing: it does not hold the case open.
+    assert "Inform the person" not in words
+    red_case.refresh_from_db()
+    assert red_case.status == CrisisCase.Status.OPEN
+    assert "crisis_case.close_requested" not in audit_actions()
+    services.crisis_check_complete(actor=people.counsellor, check=check(red_case, "24h"), note="电话回访")
+    services.crisis_check_complete(actor=people.counsellor, check=check(red_case, "72h"), note="家访")
+    with pytest.raises(ValidationError) as refused:
+        request_close(people, red_case, settle=False)
+    assert "Check after 7 days" in " ".join(refused.value.messages)
+    assert "Check after 24 hours" not in " ".join(refused.value.messages)
+
+
+def test_a_follow_up_check_waived_with_its_reason_lets_the_case_close_and_is_audited(people, red_case):
+    seven = check(red_case, "7d")
+    with pytest.raises(ValidationError) as missing:
+        services.crisis_check_waive(actor=people.counsellor, check=seven, reason=" ")
+    assert "reason" in missing.value.message_dict
+    for kind in ("24h", "72h"):
+        services.crisis_check_complete(actor=people.counsellor, check=check(red_case, kind), note="平稳")
+    services.crisis_check_waive(actor=people.colleague, check=seven, reason="已住院，由医院随访")
+    seven.refresh_from_db()
+    assert seven.waived_by == people.colleague and seven.waive_reason == "已住院，由医院随访"
+    assert seven.done_at is None and not seven.is_open
+    entry = AuditEntry.objects.get(action="crisis_check.waived")
+    assert entry.details == {"check": seven.pk, "kind": "7d"} and "医院" not in entry.reason
+    with pytest.raises(ValidationError):
+        services.crisis_check_complete(actor=people.counsellor, check=seven, note="x")
+    request_close(people, red_case, settle=False)
+    assert CrisisCase.objects.get(pk=red_case.pk).status == CrisisCase.Status.AWAITING_REVIEW
+
+
+def test_the_task_to_inform_the_person_cannot_be_waived_nor_a_check_out_of_reach(people, red_case, far_case):
+    with pytest.raises(ValidationError):
+        services.crisis_check_waive(
+            actor=people.counsellor, check=check(red_case, "inform_person"), reason="x"
+        )
+    with pytest.raises(PermissionDenied):
+        services.crisis_check_waive(actor=people.counsellor, check=check(far_case, "24h"), reason="x")
+    assert not CrisisCheck.objects.filter(waived_at__isnull=False).exists()
+
+
+def test_a_waived_check_is_not_reminded(people, red_case):
+    services.crisis_check_waive(actor=people.counsellor, check=check(red_case, "24h"), reason="已住院")
+    with time_machine.travel(timezone.now() + timedelta(hours=24), tick=False):
+        services.crisis_checks_remind_due()
+    keys = set(Notification.objects.values_list("dedupe_key", flat=True))
+    assert f"crisis_check:{check(red_case, '24h').pk}:due" not in keys
+
+
+def test_a_closing_that_waits_with_a_check_open_is_not_confirmed(people, red_case):
+    # A closing asked before the rule existed: waiting for review with the 7-day check open.
+    request_close(people, red_case)
+    CrisisCheck.objects.filter(crisis_case=red_case, kind="7d").update(done_at=None)
+    with pytest.raises(ValidationError) as refused:
+        services.crisis_case_review(actor=people.supervisor, crisis_case=red_case, approve=True, note="")
+    assert "Check after 7 days" in " ".join(refused.value.messages)
+    assert CrisisCase.objects.get(pk=red_case.pk).status == CrisisCase.Status.AWAITING_REVIEW
+
+
+def test_the_archive_takes_the_risk_level_set_on_closing_once_the_review_confirms_it(
+    people, crisis, red_case
+):
+    from archives.models import RiskLevelChange
+    from archives.selectors import risk_level_basis
+
+    archive = crisis.zhang.archive
+    archive_follow_alert(crisis.red)  # the alert (made with the ORM) raises the level as intake does
+    archive.refresh_from_db()
+    assert archive.risk_level == "red"
+    request_close(people, red_case)
+    archive.refresh_from_db()
+    assert archive.risk_level == "red"  # not before the review
+    services.crisis_case_review(actor=people.supervisor, crisis_case=red_case, approve=True, note="")
+    archive.refresh_from_db()
+    assert archive.risk_level == "yellow"
+    basis = risk_level_basis(archive=archive)
+    assert basis.source == RiskLevelChange.Source.CRISIS_CASE and basis.from_level == "red"
+    assert basis.changed_by == people.supervisor
+    assert f"#{red_case.pk}" in basis.reason and "两周后复查" not in basis.reason
+    assert "两周后复查" not in " ".join(AuditEntry.objects.values_list("reason", flat=True))
+
+
+def test_keeping_the_level_on_closing_is_recorded_too(people, crisis, red_case):
+    from archives.selectors import risk_level_basis
+
+    archive_follow_alert(crisis.red)
+    settle_checks(red_case)
+    services.crisis_case_request_close(
+        actor=people.counsellor,
+        crisis_case=red_case,
+        outcome="stabilised",
+        summary="仍有风险",
+        risk_level="red",
+        risk_reason="仍有自杀念头，每周复查",
+    )
+    services.crisis_case_review(actor=people.supervisor, crisis_case=red_case, approve=True, note="")
+    basis = risk_level_basis(archive=crisis.zhang.archive)
+    assert (basis.from_level, basis.to_level, basis.source) == ("red", "red", "crisis_case")
+
+
+def test_an_anonymous_case_closes_without_a_risk_level(people, anonymous_case):
+    settle_checks(anonymous_case)
+    services.crisis_case_request_close(
+        actor=people.counsellor, crisis_case=anonymous_case, outcome="other", summary="未能确认身份"
+    )
+    assert CrisisCase.objects.get(pk=anonymous_case.pk).closing_risk_level == ""
 
 
 def test_without_a_supervisor_of_their_own_the_supervisors_in_scope_are_asked(people, red_case):

@@ -24,12 +24,13 @@ from confidentiality.services import audit_list_read
 from crisis.forms.cases import (
     CaseReviewForm,
     CheckCompleteForm,
+    CheckWaiveForm,
     CloseRequestForm,
     CrisisActionForm,
     RiskAssessmentForm,
     SafetyPlanForm,
 )
-from crisis.models import CrisisAction, CrisisCase
+from crisis.models import CrisisAction, CrisisCase, CrisisCheck
 from crisis.permissions import HANDLE_ALERTS
 from crisis.selectors import alerts as alert_selectors
 from crisis.selectors import cases as selectors
@@ -104,6 +105,10 @@ def _offered(request, crisis_case: CrisisCase) -> set[str]:
     offered = set(CrisisCase.ACTIONS.actions(crisis_case))
     if not _may_review(request, crisis_case):
         offered.discard("review")
+    if ("close" in offered or "review" in offered) and services.close_refusal(crisis_case):
+        # The same decision the closing services take: no form for a closing they would refuse.
+        offered.discard("close")
+        offered.discard("review")
     return offered
 
 
@@ -134,7 +139,13 @@ def _forms_for(request, crisis_case: CrisisCase, plan, bound: dict) -> dict:
         forms["action_form"] = bound.get("action") or CrisisActionForm(anonymous=anonymous)
     if "close" in offered:
         forms["close_form"] = bound.get("close") or CloseRequestForm(
-            initial={"outcome": crisis_case.outcome, "summary": crisis_case.closing_summary}
+            initial={
+                "outcome": crisis_case.outcome,
+                "summary": crisis_case.closing_summary,
+                "risk_level": crisis_case.closing_risk_level,
+                "risk_reason": crisis_case.closing_risk_reason,
+            },
+            anonymous=anonymous,
         )
     if "review" in offered:
         forms["review_form"] = bound.get("review") or CaseReviewForm()
@@ -146,13 +157,18 @@ def _detail(request, crisis_case: CrisisCase, *, status: int = 200, **bound):
     services.crisis_case_record_view(actor=request.user, crisis_case=crisis_case)
     plan = selectors.safety_plan_current(crisis_case=crisis_case)
     failed_check = bound.get("check")
+    failed_waive = bound.get("waive")
+    writable = CrisisCase.ACTIONS.allows(crisis_case, "action")
     checks = []
     for check in selectors.case_checks(crisis_case=crisis_case):
-        form = None
-        if check.done_at is None:
+        form = waive_form = None
+        if check.is_open:
             form = failed_check if failed_check and failed_check.check_pk == check.pk else None
             form = form or CheckCompleteForm(check=check)
-        checks.append((check, form))
+            if writable and check.kind in CrisisCheck.FOLLOW_UP:
+                waive_form = failed_waive if failed_waive and failed_waive.check_pk == check.pk else None
+                waive_form = waive_form or CheckWaiveForm(check=check)
+        checks.append((check, form, waive_form))
     context = {
         "case": crisis_case,
         "alert": crisis_case.alert,
@@ -163,6 +179,7 @@ def _detail(request, crisis_case: CrisisCase, *, status: int = 200, **bound):
         "checks": checks,
         "anonymous": crisis_case.resident_id is None,
         "disclosing_kinds": [kind.value for kind in CrisisAction.DISCLOSING],
+        "close_refusal": services.close_refusal(crisis_case) if writable else "",
         "awaiting_other_reviewer": (
             CrisisCase.ACTIONS.allows(crisis_case, "review") and not _may_review(request, crisis_case)
         ),
@@ -183,7 +200,7 @@ def _act(request, pk: int, *, name: str, form_class, run, done, **form_kwargs):
     A ValidationError from the service goes back on the form (status 400); nothing is written.
     """
     crisis_case = selectors.case_for_page(user=request.user, pk=pk)
-    if name == "action":
+    if name in ("action", "close"):
         form_kwargs["anonymous"] = crisis_case.resident_id is None
     form = form_class(request.POST, **form_kwargs)
     response = submit_form(
@@ -271,10 +288,32 @@ def case_check_complete(request, pk: int, check_pk: int):
     if response is not None:
         return response
     check.refresh_from_db()
-    if check.done_at is not None:
-        # Done meanwhile (another tab): the check's form is not on the page any more.
+    if not check.is_open:
+        # Done or waived meanwhile (another tab): the check's form is not on the page any more.
         errors_as_messages(request, form)
     return _detail(request, selectors.case_for_page(user=request.user, pk=pk), status=400, check=form)
+
+
+@login_required
+@require_POST
+def case_check_waive(request, pk: int, check_pk: int):
+    check = selectors.check_for_page(user=request.user, case_pk=pk, pk=check_pk)
+    form = CheckWaiveForm(request.POST, check=check)
+    response = submit_form(
+        request,
+        form,
+        run=lambda data: services.crisis_check_waive(actor=request.user, check=check, reason=data["reason"]),
+        done=_("The check is waived."),
+        success_url=reverse("crisis:case_detail", args=[pk]),
+    )
+    if response is not None:
+        return response
+    check.refresh_from_db()
+    crisis_case = selectors.case_for_page(user=request.user, pk=pk)
+    if not check.is_open or not CrisisCase.ACTIONS.allows(crisis_case, "action"):
+        # Done, waived or closed meanwhile: the waiver's form is not on the page any more.
+        errors_as_messages(request, form)
+    return _detail(request, crisis_case, status=400, waive=form)
 
 
 @login_required
@@ -286,7 +325,12 @@ def case_request_close(request, pk: int):
         name="close",
         form_class=CloseRequestForm,
         run=lambda crisis_case, data: services.crisis_case_request_close(
-            actor=request.user, crisis_case=crisis_case, outcome=data["outcome"], summary=data["summary"]
+            actor=request.user,
+            crisis_case=crisis_case,
+            outcome=data["outcome"],
+            summary=data["summary"],
+            risk_level=data.get("risk_level", ""),
+            risk_reason=data.get("risk_reason", ""),
         ),
         done=_("The closing waits for a supervisor's review."),
     )

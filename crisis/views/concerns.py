@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from archives.selectors import resident_picker_matches
 from archives.services import resident_search_record
 from confidentiality import policy
 from confidentiality.services import audit_list_read
@@ -40,7 +41,7 @@ def _matches(request, data, *, can_pick: bool) -> tuple[str, list]:
     if not query.strip():
         return "", []
     resident_search_record(actor=request.user, filters=["q"])
-    return query, selectors.concern_resident_matches(user=request.user, query=query)
+    return query, resident_picker_matches(user=request.user, query=query)
 
 
 def _chosen(user, value) -> object | None:

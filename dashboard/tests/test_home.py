@@ -66,3 +66,18 @@ def test_the_clinical_home_counts_risk_signals_of_the_caseload_only(people, tree
     )
     assert login_fully(Client(), people.colleague).get(reverse("dashboard:home")).context["open_signals"] == 0
     assert "open_signals" not in login_fully(Client(), people.worker).get(reverse("dashboard:home")).context
+
+
+def test_the_directors_recent_refused_access_names_the_object_type_in_words(people):
+    from confidentiality.services import audit_record
+
+    for object_type in ("crisis.alert", "workflow.case", "crisis.crisischeck", "gone.model"):
+        audit_record(actor=people.outsider, action="access.refused", object_type=object_type, object_id=7)
+    client = login_fully(Client(), people.director)
+    html = client.get(reverse("dashboard:home"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    section = html[html.index("近期被拒绝的访问") :]
+    section = section[: section.index("</ul>")]
+    assert "危机预警 #7" in section and "个案 #7" in section and "危机回访 #7" in section
+    assert "crisis.alert" not in section and "workflow.case" not in section
+    # A type no longer installed keeps the name it was stored under.
+    assert "gone.model #7" in section

@@ -133,6 +133,11 @@ def test_the_full_demo_has_a_working_service_diary(settings):
     }
     assert SessionRecord.objects.count() >= 8 and PrivateNote.objects.exists()
     assert SessionRecord.objects.filter(modality="home_visit").exists()
+    # The elderly client's next home visit: confirmed, two staff, no room, travel around it.
+    visit = Appointment.objects.get(service="home_visit", starts_at__date__gt=today)
+    assert visit.status == "confirmed" and visit.room is None and visit.address
+    assert visit.companion is not None and visit.companion != visit.counsellor
+    assert visit.travel_before_minutes == visit.travel_after_minutes == 30
     assert ServicePlan.objects.filter(version=2).exists()
     assert FollowUpTask.objects.filter(status="open", due_on__lt=today).exists()
     assert Referral.objects.filter(receipt_confirmed_at__isnull=True).exists()

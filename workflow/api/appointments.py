@@ -39,7 +39,7 @@ REFUSED = OpenApiResponse(
 
 
 def _related(queryset):
-    return queryset.select_related("site", "room", "counsellor")
+    return queryset.select_related("site", "room", "counsellor", "resident")
 
 
 def _fetch(user, pk: int) -> Appointment:
@@ -47,12 +47,12 @@ def _fetch(user, pk: int) -> Appointment:
     return policy.fetch_or_404(user, Appointment, queryset=_related(Appointment.objects.all()), pk=pk)
 
 
-def _counsellor(user, pk: int | None):
+def _counsellor(user, pk: int | None, *, field: str = "counsellor"):
     if pk is None:
         return None
     counsellor = bookable_counsellors(user=user).filter(pk=pk).first()
     if counsellor is None:
-        raise serializers.ValidationError({"counsellor": [_("Choose a counsellor you may book.")]})
+        raise serializers.ValidationError({field: [_("Choose a counsellor you may book.")]})
     return counsellor
 
 
@@ -126,6 +126,7 @@ class AppointmentListCreate(generics.GenericAPIView):
                 raise serializers.ValidationError({"resident": [_("No resident you may see has this id.")]})
         counsellor = _counsellor(user, values.pop("counsellor"))
         room = _room(site, values.pop("room"))
+        values["companion"] = _counsellor(user, values.pop("companion"), field="companion")
         appointment = services.appointment_register(
             actor=user, site=site, counsellor=counsellor, room=room, resident=resident, **values
         )
@@ -150,10 +151,17 @@ class AppointmentConfirm(APIView):
         appointment = _fetch(request.user, pk)
         data = AppointmentConfirmSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        counsellor = _counsellor(request.user, data.validated_data["counsellor"])
-        room = _room(appointment.site, data.validated_data["room"])
+        values = dict(data.validated_data)
+        counsellor = _counsellor(request.user, values.pop("counsellor"))
+        room = _room(appointment.site, values.pop("room"))
+        companion = _counsellor(request.user, values.pop("companion"), field="companion")
         services.appointment_confirm(
-            actor=request.user, appointment=appointment, counsellor=counsellor, room=room
+            actor=request.user,
+            appointment=appointment,
+            counsellor=counsellor,
+            room=room,
+            companion=companion,
+            **values,
         )
         return _detail(appointment)
 

@@ -9,12 +9,13 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from archives.models import Sex
 from lib.dates import BoundedDateField
 from orgs.forms import DATE_INPUT, TIME_INPUT, RoomChoiceField, StaffChoiceField, UnitChoiceField
 from orgs.models import OrgUnit, Room, ServiceSite, Weekday
-from workflow.models import Appointment
+from workflow.models import TRAVEL_DEFAULT_MINUTES, TRAVEL_MAX_MINUTES, Appointment
 
 User = get_user_model()
 
@@ -86,7 +87,7 @@ class AppointmentForm(_ScheduleForm):
     channel = forms.ChoiceField(label=_("Channel"), choices=STAFF_CHANNEL_CHOICES)
     counsellor = StaffChoiceField(label=_("Counsellor"), queryset=User.objects.none(), required=False)
     room = RoomChoiceField(label=_("Room"), queryset=Room.objects.none(), required=False)
-    contact_name = forms.CharField(label=_("Name"), max_length=50, required=False)
+    contact_name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=50, required=False)
     contact_phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
     contact_sex = forms.ChoiceField(label=_("Sex"), choices=SEX_CHOICES, required=False)
     contact_age = forms.IntegerField(label=_("Age"), min_value=0, max_value=120, required=False)
@@ -96,12 +97,36 @@ class AppointmentForm(_ScheduleForm):
         max_length=2000,
         required=False,
     )
-    address = forms.CharField(label=_("Address (home visits)"), max_length=200, required=False)
+    address = forms.CharField(
+        label=_("Address (home visits)"),
+        max_length=200,
+        required=False,
+        help_text=_("Left empty for a registered resident, their address in the archive is used."),
+    )
+    companion = StaffChoiceField(
+        label=_("Second staff member (home visits)"), queryset=User.objects.none(), required=False
+    )
+    travel_before_minutes = forms.IntegerField(
+        label=_("Travel there (minutes, home visits)"),
+        min_value=0,
+        max_value=TRAVEL_MAX_MINUTES,
+        initial=TRAVEL_DEFAULT_MINUTES,
+        required=False,
+    )
+    travel_after_minutes = forms.IntegerField(
+        label=_("Travel back (minutes, home visits)"),
+        min_value=0,
+        max_value=TRAVEL_MAX_MINUTES,
+        initial=TRAVEL_DEFAULT_MINUTES,
+        required=False,
+    )
     confirm_now = forms.BooleanField(
         label=_("Confirm now"),
         required=False,
         help_text=_("With a counsellor and a room: the appointment is confirmed and the person is told."),
     )
+    # Asked only once the service has warned (a past time, a counsellor off duty).
+    acknowledged = forms.BooleanField(label=_("Book it anyway"), required=False)
     field_order = [
         "site",
         "day",
@@ -117,7 +142,11 @@ class AppointmentForm(_ScheduleForm):
         "contact_age",
         "reason",
         "address",
+        "companion",
+        "travel_before_minutes",
+        "travel_after_minutes",
         "confirm_now",
+        "acknowledged",
     ]
 
     def __init__(self, *args, sites, counsellors, rooms, resident=None, **kwargs):
@@ -125,6 +154,7 @@ class AppointmentForm(_ScheduleForm):
         self.resident = resident
         self.fields["site"].queryset = sites
         self.fields["counsellor"].queryset = counsellors
+        self.fields["companion"].queryset = counsellors
         self.fields["room"].queryset = rooms
         if resident is not None:
             # The resident's own name and phone are used; these fields are left out.
@@ -135,9 +165,13 @@ class AppointmentForm(_ScheduleForm):
         data = super().clean()
         if self.resident is None and "contact_name" in data and not data.get("contact_name", "").strip():
             self.add_error("contact_name", _("Give the name of the person the appointment is for."))
-        if data.get("confirm_now") and not (data.get("counsellor") and data.get("room")):
-            self.add_error("confirm_now", _("Choose the counsellor and the room to confirm now."))
+        # What confirming at once needs (a counsellor; a room unless a home visit) is the
+        # confirmation service's rule: its refusal lands on those fields.
         return data
+
+    def shown_fields(self):
+        """Every field, but "book it anyway" only once the service has warned (or it is ticked)."""
+        return [field for field in self if field.name != "acknowledged" or field.errors or field.value()]
 
     def service_kwargs(self) -> dict:
         data = dict(self.cleaned_data)
@@ -155,6 +189,25 @@ class ConfirmForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["counsellor"].queryset = counsellors
         self.fields["room"].queryset = rooms
+
+
+class HomeVisitConfirmForm(forms.Form):
+    """Confirming a home visit: no room; the address, the second person and the travel."""
+
+    counsellor = StaffChoiceField(label=_("Counsellor"), queryset=User.objects.none())
+    companion = StaffChoiceField(label=_("Second staff member"), queryset=User.objects.none(), required=False)
+    address = forms.CharField(label=_("Address of the visit"), max_length=200, required=False)
+    travel_before_minutes = forms.IntegerField(
+        label=_("Travel there (minutes)"), min_value=0, max_value=TRAVEL_MAX_MINUTES
+    )
+    travel_after_minutes = forms.IntegerField(
+        label=_("Travel back (minutes)"), min_value=0, max_value=TRAVEL_MAX_MINUTES
+    )
+
+    def __init__(self, *args, counsellors, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["counsellor"].queryset = counsellors
+        self.fields["companion"].queryset = counsellors
 
 
 class RescheduleForm(_ScheduleForm):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from lib.dates import DATE_INPUT, DATETIME_INPUT, BoundedDateField
 from workflow.models import REASON_MAX, Case, CaseAssessment, Modality, ServicePlan
+from workflow.visit_checklist import home_visit_checklist
 
 # ISO formats whatever the language: the browser's pickers read and write only these.
 
@@ -154,6 +155,13 @@ class SessionForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Home visits: who went along (staff or volunteers)."),
     )
+    visit_checklist = forms.MultipleChoiceField(
+        label=_("Home-visit checklist"),
+        choices=[],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Home visits: tick what was done."),
+    )
     private_note = _text(
         _("Private process note"),
         rows=4,
@@ -164,6 +172,9 @@ class SessionForm(forms.Form):
     def __init__(self, *args, companions=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["companions"].queryset = companions if companions is not None else User.objects.none()
+        self.fields["visit_checklist"].choices = [
+            (item.key, item.label) for item in home_visit_checklist().items
+        ]
         if not self.is_bound:
             self.initial.setdefault("request_key", uuid.uuid4())
 

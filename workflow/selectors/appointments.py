@@ -16,14 +16,15 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.models import User
 from archives.models import Resident
-from archives.selectors import resident_search
 from confidentiality import policy
+from notifications.channels import outbox_only
 from orgs.models import DutyException, Room, ServiceSite
 from orgs.selectors import DutySlot, duty_between
-from workflow.models import Appointment, SlotClaim
+from workflow.models import TRAVEL_MAX_MINUTES, Appointment, SlotClaim
 from workflow.permissions import MANAGE_APPOINTMENTS
 
 PORTAL_BOOKING_DAYS = 14
@@ -124,7 +125,10 @@ def appointments_in_day_off(*, user, exception: DutyException, now: datetime) ->
         ),
     )
     if exception.kind == DutyException.Kind.LEAVE:
-        queryset = queryset.filter(counsellor_id=exception.counsellor_id)
+        # The second person of a home visit is as much away as its counsellor.
+        queryset = queryset.filter(
+            Q(counsellor_id=exception.counsellor_id) | Q(companion_id=exception.counsellor_id)
+        )
     elif exception.kind == DutyException.Kind.ROOM_CLOSED:
         queryset = queryset.filter(room_id=exception.room_id)
     return queryset.select_related("site", "room", "counsellor", "resident").order_by("starts_at", "pk")
@@ -150,6 +154,7 @@ def appointments_to_rearrange(*, user, now: datetime | None = None) -> QuerySet[
         .annotate(local_day=TruncDate("starts_at", tzinfo=timezone.get_current_timezone()))
         .filter(
             _day_off_covering(kind=DutyException.Kind.LEAVE, counsellor_id=OuterRef("counsellor_id"))
+            | _day_off_covering(kind=DutyException.Kind.LEAVE, counsellor_id=OuterRef("companion_id"))
             | _day_off_covering(kind=DutyException.Kind.ROOM_CLOSED, room_id=OuterRef("room_id"))
             | _day_off_covering(kind=DutyException.Kind.HOLIDAY)
         )
@@ -167,12 +172,64 @@ def appointment_day_off(*, appointment: Appointment) -> DutyException | None:
         DutyException.objects.filter(starts_on__lte=day, ends_on__gte=day)
         .filter(
             Q(kind=DutyException.Kind.LEAVE, counsellor_id=appointment.counsellor_id)
+            | Q(kind=DutyException.Kind.LEAVE, counsellor_id=appointment.companion_id)
             | Q(kind=DutyException.Kind.ROOM_CLOSED, room_id=appointment.room_id)
             | Q(kind=DutyException.Kind.HOLIDAY)
         )
         .order_by("starts_on", "pk")
         .first()
     )
+
+
+def booking_warnings(
+    *, site: ServiceSite, starts_at: datetime, ends_at: datetime, counsellor=None, now: datetime | None = None
+) -> list[str]:
+    """What someone booking should know before booking anyway: the time has passed (a walk-in
+    recorded afterwards), or the counsellor is not on the duty roster at this site for the whole
+    time (not on duty, on leave, or on duty elsewhere). Not refusals: an extra evening session is
+    real work; but nobody books one without seeing this."""
+    now = now or timezone.now()
+    warnings = []
+    if starts_at < now:
+        warnings.append(
+            gettext("This time has already passed (%(when)s).")
+            % {"when": f"{timezone.localtime(starts_at):%Y-%m-%d %H:%M}"}
+        )
+    if counsellor is not None:
+        day = timezone.localdate(starts_at)
+        theirs = [
+            slot
+            for slot in duty_between(first_day=day, last_day=day)[day]
+            if slot.counsellor.pk == counsellor.pk
+        ]
+        if not any(
+            slot.site.pk == site.pk and slot.starts_at <= starts_at and ends_at <= slot.ends_at
+            for slot in theirs
+        ):
+            duty = "、".join(
+                f"{slot.site.name} {slot.starts:%H:%M}–{slot.ends:%H:%M}" for slot in theirs
+            ) or gettext("none")
+            warnings.append(
+                gettext(
+                    "%(name)s is not on duty at %(site)s for this whole time (on duty that day: %(duty)s)."
+                )
+                % {"name": counsellor.full_name or counsellor.username, "site": site.name, "duty": duty}
+            )
+    return warnings
+
+
+def confirmation_notice(*, appointment: Appointment) -> str:
+    """What the person who confirmed is told about the message to the resident: it goes out by
+    itself only when a channel that reaches people is set up; in the outbox-only set-up somebody
+    has to phone, and without a phone number nobody is told at all."""
+    if not appointment.contact_phone:
+        return gettext("The appointment is confirmed. No phone number was given: tell the person yourself.")
+    if outbox_only():
+        return gettext(
+            "The appointment is confirmed. The confirmation waits on the “To relay by phone” list "
+            "until someone phones the person."
+        )
+    return gettext("The appointment is confirmed; the person is sent a confirmation.")
 
 
 def appointment_history(*, appointment: Appointment):
@@ -242,7 +299,18 @@ class CalendarBlock:
     starts_at: datetime
     ends_at: datetime
     appointment: Appointment | None  # None: busy, and the viewer may not see why
+    # A home visit holds the time from leaving to coming back (travel included).
+    busy_from: datetime | None = None
+    busy_until: datetime | None = None
     is_free: ClassVar[bool] = False
+
+    @property
+    def is_home_visit(self) -> bool:
+        return self.appointment is not None and self.appointment.is_home_visit
+
+    @property
+    def has_travel(self) -> bool:
+        return (self.busy_from, self.busy_until) != (self.starts_at, self.ends_at)
 
 
 @dataclass(frozen=True)
@@ -297,28 +365,38 @@ def calendar_days(
     """The days from ``first_day`` for one counsellor or one room: duty hours, every appointment
     holding their time, and the free slots the person may book with a click.
 
-    Appointments the person may not see are returned as busy blocks only. A slot is free when it
+    Appointments the person may not see are returned as busy blocks only. A counsellor's days
+    include the home visits they go along to as the second person, and a home visit's block holds
+    its travel before and after (shown as busy for those who may not see it). A slot is free when it
     lies inside a duty slot, has not started, and neither the counsellor nor the room has a claim
     on any part of it; free slots are offered only at sites where the person may book.
     """
     last_day = first_day + timedelta(days=days - 1)
     start = timezone.make_aware(datetime.combine(first_day, time.min))
     end = timezone.make_aware(datetime.combine(last_day + timedelta(days=1), time.min))
+    travel = timedelta(minutes=TRAVEL_MAX_MINUTES)
     holding = Appointment.objects.filter(
-        status__in=Appointment.HOLDING, starts_at__lt=end, ends_at__gt=start
+        status__in=Appointment.HOLDING, starts_at__lt=end + travel, ends_at__gt=start - travel
     ).order_by("starts_at", "pk")
     if counsellor is not None:
-        holding = holding.filter(counsellor=counsellor)
+        holding = holding.filter(Q(counsellor=counsellor) | Q(companion=counsellor))
         sites = None
     else:
         holding = holding.filter(room=room)
         sites = [room.site_id]
-    rows = list(holding.values_list("pk", "starts_at", "ends_at"))
+    rows = []
+    for pk, starts_at, ends_at, before, after in holding.values_list(
+        "pk", "starts_at", "ends_at", "travel_before_minutes", "travel_after_minutes"
+    ):
+        busy_from = starts_at - timedelta(minutes=before)
+        busy_until = ends_at + timedelta(minutes=after)
+        if busy_from < end and busy_until > start:
+            rows.append((pk, starts_at, ends_at, busy_from, busy_until))
     visible = {
         appointment.pk: appointment
         for appointment in policy.filter_appointments(
-            user, Appointment.objects.filter(pk__in=[pk for pk, _s, _e in rows])
-        ).select_related("room__site", "counsellor", "resident")
+            user, Appointment.objects.filter(pk__in=[row[0] for row in rows])
+        ).select_related("room__site", "counsellor", "companion", "resident")
     }
     duty = duty_between(first_day=first_day, last_day=last_day, sites=sites)
     calendar = []
@@ -332,10 +410,16 @@ def calendar_days(
         ]
         calendar.append(CalendarDay(day=day, duty=slots))
     by_day = {entry.day: entry for entry in calendar}
-    for pk, starts_at, ends_at in rows:
+    for pk, starts_at, ends_at, busy_from, busy_until in rows:
         entry = by_day.get(timezone.localdate(starts_at))
-        if entry is not None:
-            entry.blocks.append(CalendarBlock(starts_at, ends_at, visible.get(pk)))
+        if entry is None:
+            continue
+        appointment = visible.get(pk)
+        if appointment is None:
+            # Busy, and why is not the viewer's to know: the whole held span, travel included.
+            entry.blocks.append(CalendarBlock(busy_from, busy_until, None, busy_from, busy_until))
+        else:
+            entry.blocks.append(CalendarBlock(starts_at, ends_at, appointment, busy_from, busy_until))
     _add_open_slots(user=user, calendar=calendar, start=start, end=end, now=now or timezone.now())
     return calendar
 
@@ -460,22 +544,6 @@ def portal_free_slots(*, site: ServiceSite, now: datetime | None = None) -> list
         if len(free_pairs) > unassigned:
             free.append(FreeSlot(start, end))
     return free
-
-
-# ---------------------------------------------------------------------------------------------
-# Booking for a known resident: the picker on the booking form
-
-PICKER_LIMIT = 10
-
-
-def booking_resident_matches(*, user, query: str) -> list[Resident]:
-    """A few residents the person sees matching a name (or pinyin, initials, ID number or phone,
-    as on the residents page), never an anonymised record: only what picking the right one needs."""
-    query = query.strip()
-    if not query:
-        return []
-    matches = resident_search(user=user, query=query).filter(is_anonymised=False)
-    return list(matches.select_related("org_unit").order_by("name", "pk")[:PICKER_LIMIT])
 
 
 # ---------------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from confidentiality import policy
@@ -156,6 +157,20 @@ def transfer_targets(*, user, case: Case) -> QuerySet[User]:
     )
 
 
+def transfer_offer(*, user, case: Case) -> tuple[bool, str]:
+    """Whether the case page offers "Transfer", and if the person may transfer but nobody may
+    receive the case, the sentence saying why. The list the transfer form offers comes from
+    ``transfer_targets`` too, so the action is never offered with an empty list."""
+    if not (Case.ACTIONS.allows(case, "transfer") and policy.can_transfer_case(user, case)):
+        return False, ""
+    if not transfer_targets(user=user, case=case).exists():
+        return False, _(
+            "Nobody can take this case over: there is no other active counsellor or therapist "
+            "in your organisation unit."
+        )
+    return True, ""
+
+
 def companion_choices(*, user) -> QuerySet[User]:
     """Staff and volunteers in the person's scope who can go along on a home visit."""
     if not user.org_unit_id:
@@ -234,20 +249,34 @@ def archive_workflow_entries(resident, *, clinical: bool = True) -> list:
     and private notes are never read here."""
     if not clinical:
         return []
-    from django.utils.translation import gettext as _
-
     from archives.timeline import TimelineEntry
     from workflow.models import CaseReopening, CaseTransfer, FollowUpTask, HotlineEntry
 
     entries = []
-    for case in Case.objects.filter(resident=resident).select_related("counsellor"):
+    transfers = list(
+        CaseTransfer.objects.filter(case__resident=resident).select_related(
+            "case", "from_counsellor", "to_counsellor"
+        )
+    )
+    # Who held a case when it was opened: the first transfer's "from", else its counsellor now.
+    first_holder = {}
+    for transfer in transfers:
+        first_holder.setdefault(transfer.case_id, transfer.from_counsellor)
+    for case in Case.objects.filter(resident=resident).select_related("counsellor", "opened_by"):
         url = url_or_blank("workflow:case_detail", case.pk)
+        holder = first_holder.get(case.pk, case.counsellor)
+        detail = holder.full_name
+        if case.opened_by_id != holder.pk:
+            detail = _("%(counsellor)s · opened by %(opener)s") % {
+                "counsellor": holder.full_name,
+                "opener": case.opened_by.full_name,
+            }
         entries.append(
             TimelineEntry(
                 case.opened_at,
                 "case",
                 _("Case %(number)s opened") % {"number": case.number},
-                case.counsellor.full_name,
+                detail,
                 clinical=True,
                 url=url,
             )
@@ -263,9 +292,6 @@ def archive_workflow_entries(resident, *, clinical: bool = True) -> list:
                     url=url,
                 )
             )
-    transfers = CaseTransfer.objects.filter(case__resident=resident).select_related(
-        "case", "from_counsellor", "to_counsellor"
-    )
     for transfer in transfers:
         entries.append(
             TimelineEntry(

@@ -22,16 +22,18 @@ def _open(queryset: models.QuerySet[FollowUpTask]) -> models.QuerySet[FollowUpTa
 
 
 def my_follow_ups(*, user, today: date | None = None) -> dict[str, models.QuerySet[FollowUpTask]]:
-    """The person's own open follow-ups: due today, overdue, and due within the next 14 days."""
+    """The person's own open follow-ups: due today, overdue, due within the next 14 days, and
+    later (a follow-up planned months ahead must still be findable)."""
     today = today or timezone.localdate()
     mine = _open(FollowUpTask.objects.filter(assignee=user)) if policy.is_active_staff(user) else None
     if mine is None:
         empty = FollowUpTask.objects.none()
-        return {"due_today": empty, "overdue": empty, "upcoming": empty}
+        return {"due_today": empty, "overdue": empty, "upcoming": empty, "later": empty}
     return {
         "due_today": mine.filter(due_on=today),
         "overdue": mine.filter(due_on__lt=today),
         "upcoming": mine.filter(due_on__gt=today, due_on__lte=today + timedelta(days=UPCOMING_DAYS)),
+        "later": mine.filter(due_on__gt=today + timedelta(days=UPCOMING_DAYS)),
     }
 
 

@@ -10,7 +10,7 @@ from rest_framework import serializers
 
 from lib.api import id_field
 from lib.dates import BoundedDateSerializerField
-from workflow.models import Appointment, AppointmentChange
+from workflow.models import TRAVEL_MAX_MINUTES, Appointment, AppointmentChange
 
 
 class BoundedDateTimeField(serializers.DateTimeField):
@@ -43,6 +43,10 @@ class AppointmentSerializer(serializers.Serializer):
     contact_name = serializers.CharField(read_only=True)
     contact_phone = serializers.CharField(read_only=True, help_text=_("E.164, e.g. +8613912345678."))
     case = serializers.IntegerField(source="case_id", read_only=True, allow_null=True)
+    is_home_visit = serializers.BooleanField(read_only=True)
+    companion = serializers.IntegerField(source="companion_id", read_only=True, allow_null=True)
+    travel_before_minutes = serializers.IntegerField(read_only=True)
+    travel_after_minutes = serializers.IntegerField(read_only=True)
     created_at = serializers.DateTimeField(read_only=True)
 
     def get_room_name(self, appointment) -> str:
@@ -92,7 +96,31 @@ class AppointmentQuerySerializer(serializers.Serializer):
         return value
 
 
-class AppointmentCreateSerializer(serializers.Serializer):
+class _HomeVisitFields(serializers.Serializer):
+    """What a home visit adds, on registering and on confirming alike."""
+
+    companion = id_field(
+        required=False, allow_null=True, default=None, help_text=_("Home visits: the second staff member.")
+    )
+    travel_before_minutes = serializers.IntegerField(
+        min_value=0,
+        max_value=TRAVEL_MAX_MINUTES,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_("Home visits: travel there, in minutes (default 30)."),
+    )
+    travel_after_minutes = serializers.IntegerField(
+        min_value=0,
+        max_value=TRAVEL_MAX_MINUTES,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_("Home visits: travel back, in minutes (default 30)."),
+    )
+
+
+class AppointmentCreateSerializer(_HomeVisitFields):
     site = id_field()
     starts_at = BoundedDateTimeField(help_text=_("On the slot grid, e.g. 2025-03-10T13:30:00+08:00."))
     ends_at = BoundedDateTimeField()
@@ -119,11 +147,26 @@ class AppointmentCreateSerializer(serializers.Serializer):
         default=False,
         help_text=_("Confirm at once (a counsellor and a room are then required)."),
     )
+    acknowledged = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text=_(
+            "Book even though the time has passed or the counsellor is not on duty then; without it "
+            "such a booking is refused with the warnings under this field."
+        ),
+    )
 
 
-class AppointmentConfirmSerializer(serializers.Serializer):
+class AppointmentConfirmSerializer(_HomeVisitFields):
     counsellor = id_field()
-    room = id_field()
+    room = id_field(required=False, allow_null=True, default=None, help_text=_("None for a home visit."))
+    address = serializers.CharField(
+        max_length=200,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_("Home visits: by default the resident's address."),
+    )
 
 
 class AppointmentCancelSerializer(serializers.Serializer):

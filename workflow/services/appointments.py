@@ -35,9 +35,16 @@ from lib.identity import InvalidPhone, normalise_phone
 from lib.ratelimit import RateLimit
 from notifications.models import Notification
 from notifications.services import notification_queue
-from workflow.models import Appointment, AppointmentChange, SlotClaim
+from workflow.models import (
+    TRAVEL_DEFAULT_MINUTES,
+    TRAVEL_MAX_MINUTES,
+    Appointment,
+    AppointmentChange,
+    SlotClaim,
+)
 from workflow.permissions import MANAGE_APPOINTMENTS
 from workflow.selectors.appointments import (
+    booking_warnings,
     counsellor_resource,
     portal_free_slots,
     room_resource,
@@ -151,6 +158,63 @@ def _check_room(room, site) -> None:
         raise ValidationError({"room": _("Choose an open room at this site.")})
 
 
+def _check_home_visit(appointment: Appointment, *, confirming: bool) -> None:
+    """A home visit (SVC-10) takes no room; it needs the address visited, and, once confirmed (or
+    whenever one is named), a second staff member: the two-person rule of home visits
+    (XINQIAO_HOME_VISIT_MIN_PEOPLE, the same rule the session record enforces), a different
+    active member of the counselling staff who counts towards it. Travel before and after lies on
+    the slot grid, at most TRAVEL_MAX_MINUTES each."""
+    errors = {}
+    if appointment.room_id:
+        errors["room"] = _("A home visit takes place at the person's home: it takes no room.")
+    if confirming and not appointment.address.strip():
+        errors["address"] = _("Give the address of the home visit.")
+    companion = appointment.companion
+    needed = settings.XINQIAO_HOME_VISIT_MIN_PEOPLE
+    if companion is None:
+        if confirming and needed >= 2:
+            errors["companion"] = _("A home visit is made by two people: choose the second staff member.")
+    elif (
+        not companion.is_active
+        or companion.role not in MANAGE_APPOINTMENTS.roles
+        or not policy.counts_toward_home_visit(companion)
+    ):
+        errors["companion"] = _("Choose an active member of the counselling staff as the second person.")
+    elif companion.pk == appointment.counsellor_id:
+        errors["companion"] = _("The second staff member must be someone other than the counsellor.")
+    slot = slot_minutes()
+    for name in ("travel_before_minutes", "travel_after_minutes"):
+        value = getattr(appointment, name)
+        if not isinstance(value, int) or not 0 <= value <= TRAVEL_MAX_MINUTES or value % slot:
+            errors[name] = _(
+                "Give the travel time in steps of %(slot)s minutes, from 0 to %(max)s minutes."
+            ) % {"slot": slot, "max": TRAVEL_MAX_MINUTES}
+    if errors:
+        raise ValidationError(errors)
+
+
+def _home_visit_fields(appointment: Appointment, *, companion, address, travel_before, travel_after) -> None:
+    """Set what a home visit carries; any other appointment has no companion and no travel."""
+    if not appointment.is_home_visit:
+        appointment.companion, appointment.travel_before_minutes, appointment.travel_after_minutes = (
+            None,
+            0,
+            0,
+        )
+        return
+    if companion is not None:
+        appointment.companion = companion
+    if address is not None and address.strip():
+        appointment.address = address.strip()
+    if not appointment.address and appointment.resident_id and appointment.resident.address:
+        # The resident's own address from the archive, unless another one was given.
+        appointment.address = appointment.resident.address
+    if travel_before is not None:
+        appointment.travel_before_minutes = travel_before
+    if travel_after is not None:
+        appointment.travel_after_minutes = travel_after
+
+
 def _require_may_handle(actor, appointment: Appointment) -> None:
     """Staff act on an appointment they may see (the policy's rule for appointments)."""
     visible = policy.filter_appointments(actor, Appointment.objects.filter(pk=appointment.pk))
@@ -184,16 +248,25 @@ REFUSALS = {
 
 
 def appointment_actions(appointment: Appointment, *, now: datetime | None = None) -> set[str]:
-    """The actions the appointment's status (Appointment.ACTIONS) and, for a no-show or a
-    confirmation, the clock allow now: the page offers these, and the services below refuse the others."""
-    actions = set(Appointment.ACTIONS.actions(appointment))
+    """The actions the appointment's status (Appointment.ACTIONS) and the clock allow now: no
+    no-show before the start, no check-in before the appointment's day, no confirmation of a time
+    gone by. The page offers these, and the services below refuse the others."""
     now = now or timezone.now()
+    actions = set(Appointment.ACTIONS.actions(appointment))
     if "no_show" in actions and now < appointment.starts_at:
         actions.discard("no_show")
+    if "check_in" in actions and not _check_in_open(appointment, now):
+        actions.discard("check_in")
     # A time gone by cannot be confirmed (appointment_confirm refuses it): reschedule or cancel.
     if "confirm" in actions and appointment.starts_at <= now:
         actions.discard("confirm")
     return actions
+
+
+def _check_in_open(appointment: Appointment, now: datetime) -> bool:
+    """Check-in opens on the appointment's own day: the person is at the desk, not on the phone
+    days ahead (a check-in ties them to a resident and opens the way to a case)."""
+    return timezone.localdate(now) >= timezone.localdate(appointment.starts_at)
 
 
 def _require_status(appointment: Appointment, action: str) -> None:
@@ -220,6 +293,9 @@ def _resources(appointment: Appointment) -> list[str]:
     resources = []
     if appointment.counsellor_id:
         resources.append(counsellor_resource(appointment.counsellor_id))
+    if appointment.companion_id:
+        # The second person of a home visit is held like the counsellor.
+        resources.append(counsellor_resource(appointment.companion_id))
     if appointment.room_id:
         resources.append(room_resource(appointment.room_id))
     return resources
@@ -229,24 +305,27 @@ def _first_clash(appointment: Appointment, resources: list[str], slots: list[dat
     return (
         SlotClaim.objects.filter(resource__in=resources, slot_start__in=slots)
         .exclude(appointment_id=appointment.pk)
-        .select_related("appointment__counsellor", "appointment__room__site")
+        .select_related("appointment__counsellor", "appointment__companion", "appointment__room__site")
         .order_by("slot_start", "resource")
         .first()
     )
 
 
-def _clash_error(claim: SlotClaim | None) -> ValidationError:
-    """Name what is already booked and when, and nothing about the other appointment's client."""
+def _clash_error(claim: SlotClaim | None, appointment: Appointment | None = None) -> ValidationError:
+    """Name what is already booked and when (with a home visit's travel), and nothing about the
+    other appointment's client."""
     if claim is None:
         return ValidationError(_("This time has just been booked by someone else; please choose another."))
     other = claim.appointment
-    span = {"start": _local(other.starts_at), "end": f"{timezone.localtime(other.ends_at):%H:%M}"}
+    span = {"start": _local(other.busy_from), "end": f"{timezone.localtime(other.busy_until):%H:%M}"}
     if claim.resource.startswith("counsellor:"):
+        person_id = int(claim.resource.split(":", 1)[1])
+        person = other.counsellor if other.counsellor_id == person_id else other.companion
+        field = (
+            "companion" if appointment is not None and appointment.companion_id == person_id else "counsellor"
+        )
         return ValidationError(
-            {
-                "counsellor": _("%(name)s is already booked from %(start)s to %(end)s.")
-                % {"name": other.counsellor, **span}
-            }
+            {field: _("%(name)s is already booked from %(start)s to %(end)s.") % {"name": person, **span}}
         )
     return ValidationError(
         {"room": _("%(room)s is already booked from %(start)s to %(end)s.") % {"room": other.room, **span}}
@@ -254,14 +333,15 @@ def _clash_error(claim: SlotClaim | None) -> ValidationError:
 
 
 def _claim_slots(appointment: Appointment) -> None:
-    """Hold the appointment's counsellor and room on every slot of its time, or refuse."""
+    """Hold the appointment's counsellor and room on every slot of its time, or refuse. A home
+    visit holds its counsellor and second staff member from the travel there to the travel back."""
     resources = _resources(appointment)
     if not resources or appointment.status not in Appointment.HOLDING:
         return
-    slots = slot_starts(appointment.starts_at, appointment.ends_at)
+    slots = slot_starts(appointment.busy_from, appointment.busy_until)
     clash = _first_clash(appointment, resources, slots)
     if clash is not None:
-        raise _clash_error(clash)
+        raise _clash_error(clash, appointment)
     claims = [
         SlotClaim(appointment=appointment, resource=resource, slot_start=slot)
         for resource in resources
@@ -272,7 +352,7 @@ def _claim_slots(appointment: Appointment) -> None:
             SlotClaim.objects.bulk_create(claims)
     except IntegrityError as exc:
         # Another booking of the same slot committed between the pre-check and this insert.
-        raise _clash_error(_first_clash(appointment, resources, slots)) from exc
+        raise _clash_error(_first_clash(appointment, resources, slots), appointment) from exc
 
 
 def _release_slots(appointment: Appointment) -> None:
@@ -280,16 +360,21 @@ def _release_slots(appointment: Appointment) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
-# Messages to the person who asked: time and place only, never why they come.
+# Messages to the person who asked: time and place only, never why they come. A home visit's
+# place is the person's own home (their own address is sent to their own phone), never a room.
 
 
 def _place_lines(appointment: Appointment) -> list[str]:
     site = appointment.site
     lines = []
-    if appointment.room_id:
-        lines.append(_("Room: %(room)s.") % {"room": appointment.room.name})
-    if site.address:
-        lines.append(_("Address: %(address)s.") % {"address": site.address})
+    if appointment.is_home_visit:
+        if appointment.address:
+            lines.append(_("We come to your home: %(address)s.") % {"address": appointment.address})
+    else:
+        if appointment.room_id:
+            lines.append(_("Room: %(room)s.") % {"room": appointment.room.name})
+        if site.address:
+            lines.append(_("Address: %(address)s.") % {"address": site.address})
     if site.phone:
         lines.append(_("To change or cancel it, please call %(phone)s.") % {"phone": site.phone})
     return lines
@@ -300,10 +385,11 @@ def _queue_confirmation(appointment: Appointment, *, changed: bool) -> None:
         return
     with translation.override(settings.LANGUAGE_CODE):
         subject = _("Appointment changed") if changed else _("Appointment confirmed")
-        first = _("Your appointment at %(site)s is confirmed for %(when)s.") % {
-            "site": appointment.site.name,
-            "when": _local(appointment.starts_at),
-        }
+        if appointment.is_home_visit:
+            first = _("Your home visit from %(site)s is confirmed for %(when)s.")
+        else:
+            first = _("Your appointment at %(site)s is confirmed for %(when)s.")
+        first = first % {"site": appointment.site.name, "when": _local(appointment.starts_at)}
         body = "\n".join([first, *_place_lines(appointment)])
     stamp = f"{timezone.localtime(appointment.starts_at):%Y%m%d%H%M}"
     notification_queue(
@@ -323,11 +409,14 @@ def _queue_cancellation(appointment: Appointment) -> None:
     if not appointment.contact_phone:
         return
     with translation.override(settings.LANGUAGE_CODE):
-        first = _("Your appointment at %(site)s on %(when)s has been cancelled.") % {
-            "site": appointment.site.name,
-            "when": _local(appointment.starts_at),
-        }
-        lines = [first]
+        if appointment.is_home_visit:
+            first = _("The home visit from %(site)s on %(when)s has been cancelled.")
+        else:
+            first = _("Your appointment at %(site)s on %(when)s has been cancelled.")
+        lines = [first % {"site": appointment.site.name, "when": _local(appointment.starts_at)}]
+        if appointment.is_home_visit and appointment.address:
+            # Which home: the person's own address, sent to their own phone.
+            lines.append(_("We were to come to your home: %(address)s.") % {"address": appointment.address})
         if appointment.site.phone:
             lines.append(
                 _("To make a new appointment, please call %(phone)s.") % {"phone": appointment.site.phone}
@@ -352,10 +441,11 @@ def _queue_reminder(appointment: Appointment) -> bool:
     if not appointment.contact_phone or Notification.objects.filter(dedupe_key=key).exists():
         return False
     with translation.override(settings.LANGUAGE_CODE):
-        first = _("Reminder: your appointment at %(site)s is tomorrow, %(when)s.") % {
-            "site": appointment.site.name,
-            "when": _local(appointment.starts_at),
-        }
+        if appointment.is_home_visit:
+            first = _("Reminder: your home visit from %(site)s is tomorrow, %(when)s.")
+        else:
+            first = _("Reminder: your appointment at %(site)s is tomorrow, %(when)s.")
+        first = first % {"site": appointment.site.name, "when": _local(appointment.starts_at)}
         body = "\n".join([first, *_place_lines(appointment)])
         subject = _("Appointment reminder")
     notification_queue(
@@ -393,12 +483,18 @@ def appointment_register(
     counsellor=None,
     room=None,
     resident=None,
+    companion=None,
+    travel_before_minutes: int | None = None,
+    travel_after_minutes: int | None = None,
     confirm_now: bool = False,
+    acknowledged: bool = False,
 ) -> Appointment:
     """Register an appointment taken by staff (by phone, on site or from a referral).
 
     The person must keep appointments at the site (its unit in their scope). Times lie on the slot
-    grid; the counsellor and room, when given, must be free for the whole time. A known resident's
+    grid; the counsellor and room, when given, must be free for the whole time. A time already
+    past, or a counsellor not on the duty roster there for the whole time (``booking_warnings``),
+    is refused until the person says they book it anyway (``acknowledged``). A known resident's
     name and phone are used when none are given. The appointment starts as requested; with
     ``confirm_now`` it is confirmed at once by the rules of ``appointment_confirm`` (a counsellor
     and a room are then required), and a refused confirmation registers nothing.
@@ -414,6 +510,9 @@ def appointment_register(
     _check_contact(contact_name=contact_name, contact_sex=contact_sex, contact_age=contact_age)
     _check_counsellor(counsellor)
     _check_room(room, site)
+    warnings = booking_warnings(site=site, starts_at=starts_at, ends_at=ends_at, counsellor=counsellor)
+    if warnings and not acknowledged:
+        raise ValidationError({"acknowledged": warnings})
     phone = _clean_phone(contact_phone)
     appointment = Appointment(
         site=site,
@@ -434,6 +533,15 @@ def appointment_register(
         address=address.strip(),
         created_by=actor,
     )
+    _home_visit_fields(
+        appointment,
+        companion=companion,
+        address=None,
+        travel_before=TRAVEL_DEFAULT_MINUTES if travel_before_minutes is None else travel_before_minutes,
+        travel_after=TRAVEL_DEFAULT_MINUTES if travel_after_minutes is None else travel_after_minutes,
+    )
+    if appointment.is_home_visit:
+        _check_home_visit(appointment, confirming=False)
     appointment.full_clean()
     appointment.save()
     _claim_slots(appointment)
@@ -452,7 +560,23 @@ def appointment_register(
         details={"channel": channel, "site": site.pk, "resident": resident.pk if resident else None},
     )
     if confirm_now:
-        return appointment_confirm(actor=actor, appointment=appointment, counsellor=counsellor, room=room)
+        if starts_at > timezone.now():
+            return appointment_confirm(
+                actor=actor, appointment=appointment, counsellor=counsellor, room=room, companion=companion
+            )
+        # A past time the person acknowledged is a session entered as history: confirmed without a
+        # message telling anyone to come to a time gone by.
+        return _confirm(
+            actor=actor,
+            appointment=appointment,
+            counsellor=counsellor,
+            room=room,
+            companion=companion,
+            address=None,
+            travel_before_minutes=None,
+            travel_after_minutes=None,
+            notify=False,
+        )
     return appointment
 
 
@@ -519,6 +643,9 @@ def appointment_request_from_portal(
         reason=reason.strip()[:1000],
         request_key=request_key,
     )
+    if appointment.is_home_visit:
+        # Nobody's time is held until it is confirmed; the travel then holds both people's.
+        appointment.travel_before_minutes = appointment.travel_after_minutes = TRAVEL_DEFAULT_MINUTES
     appointment.full_clean(exclude=["request_key"])
     try:
         with transaction.atomic():
@@ -546,12 +673,27 @@ def appointment_request_from_portal(
 @_retry_when_locked
 @transaction.atomic
 def appointment_confirm(
-    *, actor, appointment: Appointment, counsellor, room, now: datetime | None = None
+    *,
+    actor,
+    appointment: Appointment,
+    counsellor,
+    room=None,
+    companion=None,
+    address: str | None = None,
+    travel_before_minutes: int | None = None,
+    travel_after_minutes: int | None = None,
+    now: datetime | None = None,
 ) -> Appointment:
     """Confirm a request with a counsellor and a room, both free for its whole time, and queue a
-    confirmation (time and place only) to the phone given with it. A request whose time has
-    already passed cannot be confirmed: the person would be told to come to a time gone by.
-    (``now`` lets the demo seed record a past visit as confirmed before it took place.)"""
+    confirmation (time and place only) to the phone given with it.
+
+    A home visit takes no room: it is confirmed with its address (by default the resident's own),
+    a second staff member (the two-person rule) and the travel before and after, and holds both
+    people's time from leaving to coming back.
+
+    A request whose time has already passed cannot be confirmed: the person would be told to come
+    to a time gone by. (``now`` lets the demo seed record a past visit as confirmed before it took
+    place.)"""
     _require_may_handle(actor, appointment)
     _lock(appointment)
     _require_status(appointment, "confirm")
@@ -560,16 +702,71 @@ def appointment_confirm(
             _("This appointment's time (%(when)s) has already passed; reschedule it or cancel it instead.")
             % {"when": _local(appointment.starts_at)}
         )
-    if counsellor is None or room is None:
-        raise ValidationError(_("Choose the counsellor and the room."))
+    return _confirm(
+        actor=actor,
+        appointment=appointment,
+        counsellor=counsellor,
+        room=room,
+        companion=companion,
+        address=address,
+        travel_before_minutes=travel_before_minutes,
+        travel_after_minutes=travel_after_minutes,
+        notify=True,
+    )
+
+
+def _confirm(
+    *,
+    actor,
+    appointment: Appointment,
+    counsellor,
+    room,
+    companion,
+    address,
+    travel_before_minutes,
+    travel_after_minutes,
+    notify: bool,
+) -> Appointment:
+    """The confirmation itself, once the request and the time were checked (the caller holds the
+    lock): ``notify`` is False for a session entered as history, which nobody needs to be told of."""
+    if appointment.is_home_visit:
+        if counsellor is None:
+            raise ValidationError({"counsellor": _("Choose the counsellor who makes the home visit.")})
+    elif counsellor is None or room is None:
+        missing = {}
+        if counsellor is None:
+            missing["counsellor"] = _("Choose the counsellor who sees the person.")
+        if room is None:
+            missing["room"] = _("Choose the room.")
+        raise ValidationError(missing)
     _check_counsellor(counsellor)
-    _check_room(room, appointment.site)
+    if not appointment.is_home_visit:
+        _check_room(room, appointment.site)
     before_counsellor, before_room = appointment.counsellor, appointment.room
     _release_slots(appointment)
     appointment.counsellor, appointment.room = counsellor, room
+    _home_visit_fields(
+        appointment,
+        companion=companion,
+        address=address,
+        travel_before=travel_before_minutes,
+        travel_after=travel_after_minutes,
+    )
+    if appointment.is_home_visit:
+        _check_home_visit(appointment, confirming=True)
     appointment.status = Status.CONFIRMED
     appointment.full_clean()
-    appointment.save(update_fields=["counsellor", "room", "status"])
+    appointment.save(
+        update_fields=[
+            "counsellor",
+            "room",
+            "status",
+            "companion",
+            "address",
+            "travel_before_minutes",
+            "travel_after_minutes",
+        ]
+    )
     _claim_slots(appointment)
     _change(
         appointment,
@@ -584,9 +781,14 @@ def appointment_confirm(
         actor=actor,
         action="appointment.confirmed",
         obj=appointment,
-        details={"counsellor": counsellor.pk, "room": room.pk},
+        details={
+            "counsellor": counsellor.pk,
+            "room": room.pk if room else None,
+            "companion": appointment.companion_id,
+        },
     )
-    _queue_confirmation(appointment, changed=False)
+    if notify:
+        _queue_confirmation(appointment, changed=False)
     return appointment
 
 
@@ -600,6 +802,7 @@ def appointment_reschedule(
     ends_at: datetime,
     counsellor=None,
     room=None,
+    companion=None,
     reason: str,
 ) -> Appointment:
     """Move an appointment (and, if given, to another counsellor or room), with a reason.
@@ -615,6 +818,7 @@ def appointment_reschedule(
     _check_times(starts_at, ends_at)
     counsellor = counsellor or appointment.counsellor
     room = room or appointment.room
+    companion = companion or appointment.companion
     _check_counsellor(counsellor)
     _check_room(room, appointment.site)
     before = {
@@ -627,14 +831,18 @@ def appointment_reschedule(
         and ends_at == appointment.ends_at
         and counsellor == appointment.counsellor
         and room == appointment.room
+        and companion == appointment.companion
     )
     if unchanged:
         raise ValidationError(_("This is the time, counsellor and room it already has."))
     _release_slots(appointment)
     appointment.starts_at, appointment.ends_at = starts_at, ends_at
     appointment.counsellor, appointment.room = counsellor, room
+    if appointment.is_home_visit:
+        appointment.companion = companion
+        _check_home_visit(appointment, confirming=appointment.status == Status.CONFIRMED)
     appointment.full_clean()
-    appointment.save(update_fields=["starts_at", "ends_at", "counsellor", "room"])
+    appointment.save(update_fields=["starts_at", "ends_at", "counsellor", "room", "companion"])
     _claim_slots(appointment)
     _change(
         appointment,
@@ -693,8 +901,10 @@ def _register_resident_for(actor, appointment: Appointment, org_unit):
 
 @_retry_when_locked
 @transaction.atomic
-def appointment_check_in(*, actor, appointment: Appointment, resident=None, org_unit=None) -> Appointment:
-    """Check the person in for a confirmed appointment.
+def appointment_check_in(
+    *, actor, appointment: Appointment, resident=None, org_unit=None, now: datetime | None = None
+) -> Appointment:
+    """Check the person in for a confirmed appointment, on its day (not before).
 
     The appointment ends up tied to a resident: the one given (matched, e.g. from the candidates
     found by phone), the one it already has, or, failing both, a resident registered now in
@@ -703,6 +913,11 @@ def appointment_check_in(*, actor, appointment: Appointment, resident=None, org_
     _require_may_handle(actor, appointment)
     _lock(appointment)
     _require_status(appointment, "check_in")
+    if not _check_in_open(appointment, now or timezone.now()):
+        raise ValidationError(
+            _("Check-in opens on the day of the appointment (%(day)s).")
+            % {"day": f"{timezone.localdate(appointment.starts_at):%Y-%m-%d}"}
+        )
     matched = False
     if resident is not None and resident.pk != appointment.resident_id:
         matched = True
@@ -752,6 +967,7 @@ def appointment_cancel(*, actor, appointment: Appointment, reason: str) -> Appoi
     _release_slots(appointment)
     _change(appointment, AppointmentChange.Kind.CANCELLED, actor=actor, note=appointment.cancel_reason)
     audit_record(actor=actor, action="appointment.cancelled", obj=appointment)
+    # Told of every cancellation, a request too: the person waits for a call that will not come.
     _queue_cancellation(appointment)
     return appointment
 
@@ -792,7 +1008,7 @@ def appointment_reminders_queue(*, now: datetime | None = None) -> int:
     end = start + timedelta(days=1)
     due = Appointment.objects.filter(
         status=Status.CONFIRMED, starts_at__gte=start, starts_at__lt=end
-    ).select_related("site", "room")
+    ).select_related("site", "room", "resident")
     queued = 0
     for appointment in due:
         with transaction.atomic():

@@ -17,6 +17,7 @@ from confidentiality import policy
 from confidentiality.services import audit_record, require_clinical_consent
 from workflow.models import Appointment, Case, Modality, PrivateNote, SessionAddendum, SessionRecord
 from workflow.services.cases import _lock_case, _require, _require_work, touch_archive
+from workflow.visit_checklist import home_visit_checklist
 
 # Clocks of phones and PCs differ a little; a session "a few minutes from now" is a typo beyond this.
 CLOCK_SKEW = timedelta(minutes=5)
@@ -130,6 +131,7 @@ def session_record_create(
     appointment: Appointment | None = None,
     address: str = "",
     companions: Iterable = (),
+    visit_checklist: Iterable[str] = (),
     private_note: str = "",
     request_key: UUID | str | None = None,
 ) -> SessionRecord:
@@ -139,7 +141,8 @@ def session_record_create(
     when it is shown) gives back the session already stored under it, so Back + save writes once.
     Content is encrypted at rest. From an appointment of the case's client, the appointment is
     completed in the same step. A home visit needs its address and at least
-    XINQIAO_HOME_VISIT_MIN_PEOPLE people, the recorder and companions together. A private note
+    XINQIAO_HOME_VISIT_MIN_PEOPLE people, the recorder and companions together, and keeps the
+    home-visit checklist (the items ticked, with the checklist's version). A private note
     given here is the recorder's alone.
     """
     _require_work(actor, case)
@@ -159,8 +162,14 @@ def session_record_create(
         if not policy.is_active_staff(person):
             raise ValidationError({"companions": _("Companions are chosen from active staff.")})
     address = (address or "").strip()
+    checklist = {}
     if modality == Modality.HOME_VISIT:
         _check_home_visit(recorder=actor, companions=companions, address=address)
+        known = home_visit_checklist()
+        ticked = list(visit_checklist or ())
+        if any(key not in known.keys for key in ticked):
+            raise ValidationError({"visit_checklist": _("Tick items of the home-visit checklist only.")})
+        checklist = known.record(ticked)
     if appointment is not None:
         appointment = _check_appointment(case=case, appointment=appointment)
     _lock_case(case)
@@ -179,6 +188,7 @@ def session_record_create(
         problems_handled=(problems_handled or "").strip(),
         next_steps=(next_steps or "").strip(),
         address=address,
+        visit_checklist=checklist,
         recorded_by=actor,
     )
     session.full_clean(exclude=["request_key"])

@@ -358,7 +358,9 @@ def test_a_portal_request_is_matched_by_phone_to_an_existing_resident_at_check_i
     appointment_confirm(
         actor=people.counsellor, appointment=appointment, counsellor=people.counsellor, room=place.room1
     )
-    appointment_check_in(actor=people.counsellor, appointment=appointment, resident=resident)
+    appointment_check_in(
+        actor=people.counsellor, appointment=appointment, resident=resident, now=appointment.starts_at
+    )
     appointment.refresh_from_db()
     assert appointment.status == Appointment.Status.CHECKED_IN and appointment.resident == resident
     kinds = list(appointment.changes.values_list("kind", flat=True))
@@ -370,7 +372,7 @@ def test_a_person_without_a_record_is_registered_at_check_in_in_the_sites_unit(p
     appointment_confirm(
         actor=people.counsellor, appointment=appointment, counsellor=people.counsellor, room=place.room1
     )
-    appointment_check_in(actor=people.counsellor, appointment=appointment)
+    appointment_check_in(actor=people.counsellor, appointment=appointment, now=appointment.starts_at)
     resident = Resident.objects.get()
     assert appointment.resident == resident
     assert resident.name == "赵六" and resident.sex == "F" and resident.phone == "+8613700001111"
@@ -386,7 +388,7 @@ def test_registering_at_check_in_refuses_a_duplicate_phone_and_asks_to_choose(pl
         actor=people.counsellor, appointment=appointment, counsellor=people.counsellor, room=place.room1
     )
     with pytest.raises(ValidationError) as refused:
-        appointment_check_in(actor=people.counsellor, appointment=appointment)
+        appointment_check_in(actor=people.counsellor, appointment=appointment, now=appointment.starts_at)
     assert refused.value.message_dict["resident"]
     appointment.refresh_from_db()
     assert appointment.status == Appointment.Status.CONFIRMED
@@ -397,7 +399,7 @@ def test_completing_follows_check_in(place, people, monday):
     appointment = confirmed(
         people.counsellor, place.site, at(monday, 13, 30), counsellor=people.counsellor, room=place.room1
     )
-    appointment_check_in(actor=people.counsellor, appointment=appointment)
+    appointment_check_in(actor=people.counsellor, appointment=appointment, now=appointment.starts_at)
     appointment_complete(actor=people.counsellor, appointment=appointment)
     appointment.refresh_from_db()
     assert appointment.status == Appointment.Status.COMPLETED

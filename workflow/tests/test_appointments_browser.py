@@ -5,8 +5,10 @@ the week in the calendar; the outbox holds the confirmation."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
+import time_machine
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
@@ -58,15 +60,27 @@ def test_a_portal_request_is_confirmed_and_checked_in(page: Page, live_server, p
     page.click(f"a[href='/staff/service/appointments/{appointment.pk}/']")
     expect(page.locator("#confirm-form")).to_be_visible()
     page.click("#confirm-form button.primary")
-    expect(page.locator("#check-in-form")).to_be_visible()
+    expect(page.locator(".messages")).to_be_visible()
     assert Notification.objects.filter(
         kind=Notification.Kind.APPOINTMENT_CONFIRMATION, related_id=str(appointment.pk)
     ).exists()
+    appointment.refresh_from_db()
+    if timezone.localdate(appointment.starts_at) > timezone.localdate():
+        # Days ahead, check-in is not offered yet: the page says when it opens.
+        expect(page.locator("#check-in-opens")).to_contain_text("签到在预约当天开放")
+        expect(page.locator("#check-in-form")).to_have_count(0)
 
-    # At the door: nobody is registered with this phone, so the person is registered now.
-    page.select_option("#check-in-form select[name=who]", "new")
-    page.click("#check-in-form button.primary")
-    expect(page.locator(".messages")).to_contain_text("赵六")
+    # At the door, on the day: nobody is registered with this phone, so the person is registered now.
+    traveller = time_machine.travel(appointment.starts_at - timedelta(minutes=10), tick=True)
+    traveller.start()
+    try:
+        log_in(page, live_server, people.counsellor.username)
+        page.goto(f"{live_server.url}/staff/service/appointments/{appointment.pk}/")
+        page.select_option("#check-in-form select[name=who]", "new")
+        page.click("#check-in-form button.primary")
+        expect(page.locator(".messages")).to_contain_text("赵六")
+    finally:
+        traveller.stop()
     appointment.refresh_from_db()
     assert appointment.status == Appointment.Status.CHECKED_IN and appointment.resident.name == "赵六"
 

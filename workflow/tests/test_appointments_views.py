@@ -8,6 +8,7 @@ import html
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -36,6 +37,13 @@ def url(name, pk):
 
 def client_for(user) -> Client:
     return login_fully(Client(), user)
+
+
+@pytest.fixture
+def on_monday(monday):
+    """The clock on the appointments' day, 12:00: check-in opens on the day itself."""
+    with time_machine.travel(at(monday, 12), tick=False):
+        yield
 
 
 @pytest.fixture
@@ -328,7 +336,7 @@ def test_actions_refuse_get(place, people, monday, name):
     assert client_for(people.counsellor).get(url(name, appointment.pk)).status_code == 405
 
 
-def test_checking_in_a_candidate_found_by_phone(place, people, tree, monday):
+def test_checking_in_a_candidate_found_by_phone(place, people, tree, monday, on_monday):
     resident = resident_register(actor=people.worker, name="赵六", org_unit=tree.grid, phone="13912345678")
     appointment = confirmed(
         people.counsellor,
@@ -348,7 +356,7 @@ def test_checking_in_a_candidate_found_by_phone(place, people, tree, monday):
     assert appointment.status == Appointment.Status.CHECKED_IN and appointment.resident == resident
 
 
-def test_checking_in_a_new_person_registers_them(place, people, monday):
+def test_checking_in_a_new_person_registers_them(place, people, monday, on_monday):
     appointment = confirmed(
         people.counsellor, place.site, at(monday, 13, 30), counsellor=people.counsellor, room=place.room1
     )
@@ -358,7 +366,7 @@ def test_checking_in_a_new_person_registers_them(place, people, monday):
     assert appointment.resident == Resident.objects.get(name="王五")
 
 
-def test_checking_in_a_resident_one_may_not_see_is_refused(place, people, tree, monday):
+def test_checking_in_a_resident_one_may_not_see_is_refused(place, people, tree, monday, on_monday):
     stranger = resident_register(actor=people.outsider, name="李四", org_unit=tree.pine, phone="13600003333")
     appointment = confirmed(
         people.counsellor, place.site, at(monday, 13, 30), counsellor=people.counsellor, room=place.room1
@@ -374,7 +382,9 @@ def test_checking_in_a_resident_one_may_not_see_is_refused(place, people, tree, 
     assert appointment.status == Appointment.Status.CONFIRMED and appointment.resident is None
 
 
-def test_once_checked_in_the_page_links_to_open_a_case_when_that_page_exists(place, people, monday):
+def test_once_checked_in_the_page_links_to_open_a_case_when_that_page_exists(
+    place, people, monday, on_monday
+):
     appointment = confirmed(
         people.counsellor, place.site, at(monday, 13, 30), counsellor=people.counsellor, room=place.room1
     )
@@ -508,10 +518,11 @@ def test_the_calendar_takes_a_constant_number_of_queries(
     assert sum(len(entry.blocks) for entry in response.context["days"]) == 8
 
 
-def test_the_detail_page_renders_in_every_state(place, people, monday):
+def test_the_detail_page_renders_in_every_state(place, people, monday, on_monday):
     client = client_for(people.counsellor)
-    requested = book(people.counsellor, place.site, at(monday, 9))
-    cancelled = book(people.counsellor, place.site, at(monday, 10))
+    # Still ahead of the clock (12:00), so the request may be confirmed.
+    requested = book(people.counsellor, place.site, at(monday, 15))
+    cancelled = book(people.counsellor, place.site, at(monday, 16))
     client.post(url("appointment_cancel", cancelled.pk), {"reason": "取消"})
     appointment = confirmed(
         people.counsellor, place.site, at(monday, 13, 30), counsellor=people.counsellor, room=place.room1

@@ -461,11 +461,12 @@ def test_booking_an_appointment_is_no_way_onto_another_counsellors_clients_team(
         resident=resident,
         counsellor=people.colleague,
         room=room,
+        acknowledged=True,  # no duty roster in this test
     )
     appointment_confirm(
         actor=people.colleague, appointment=appointment, counsellor=people.colleague, room=room
     )
-    appointment_check_in(actor=people.colleague, appointment=appointment)
+    appointment_check_in(actor=people.colleague, appointment=appointment, now=appointment.starts_at)
     with pytest.raises(ValidationError, match="其他工作人员"):
         case_open(
             actor=people.colleague,

@@ -98,6 +98,20 @@ def test_the_timeline_tells_the_story_of_the_case(people, case, clients, setting
         assert target is None or target in urls
 
 
+def test_after_a_transfer_the_opened_entry_keeps_who_opened_the_case_and_the_transfer_is_its_own(
+    people, case, clients
+):
+    case_transfer(actor=people.counsellor, case=case, to_counsellor=people.colleague, reason="工作调整")
+    entries = archive_timeline(user=people.director, archive=clients.zhang.archive, clinical=True)
+    opened = [e for e in entries if e.kind == "case" and e.at == case.opened_at]
+    assert len(opened) == 1
+    assert people.counsellor.full_name in opened[0].detail
+    assert people.colleague.full_name not in opened[0].detail
+    transferred = [e for e in entries if e.kind == "case" and e.at != case.opened_at]
+    assert len(transferred) == 1
+    assert f"{people.counsellor.full_name} → {people.colleague.full_name}" in transferred[0].detail
+
+
 def test_the_archive_page_shows_the_entries_to_the_team_only(people, case, clients):
     add_everything(people, case)
     archive = reverse("archives:detail", args=[clients.zhang.pk])

@@ -317,6 +317,26 @@ def test_the_counsellor_transfers_the_case_from_its_page(people, case):
     assert CaseTransfer.objects.get().to_counsellor == people.colleague
 
 
+def test_transfer_is_not_offered_when_nobody_may_receive_the_case_and_the_page_says_why(people, case):
+    client = client_for(people.counsellor)
+    transfer_url = url("case_transfer", case.pk)
+    assert transfer_url in client.get(url("case_detail", case.pk)).content.decode()
+    # The counsellor's unit has nobody else who holds cases: the list would be empty.
+    for other in (people.colleague, people.therapist):
+        other.is_active = False
+        other.save(update_fields=["is_active"])
+    page = client.get(url("case_detail", case.pk))
+    body = page.content.decode()
+    assert transfer_url not in body
+    assert page.context["no_transfer_reason"] and 'id="no-transfer"' in body
+    # Opened directly, the transfer page does not show an empty list either: it sends back with why.
+    response = client.get(transfer_url)
+    assert response.status_code == 302 and response["Location"] == url("case_detail", case.pk)
+    refused = client.post(transfer_url, {"to_counsellor": people.colleague.pk, "reason": "休假"})
+    assert refused.status_code == 302
+    assert not CaseTransfer.objects.exists()
+
+
 def test_a_transfer_without_a_reason_is_shown_back(people, case):
     response = client_for(people.counsellor).post(
         url("case_transfer", case.pk), {"to_counsellor": people.colleague.pk, "reason": ""}

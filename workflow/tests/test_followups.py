@@ -287,13 +287,13 @@ def test_cancelling_needs_a_reason_which_is_kept(people, team):
 # My follow-ups, the team's overdue ones
 
 
-def test_my_follow_ups_are_split_into_due_today_overdue_and_upcoming(people, team):
+def test_my_follow_ups_are_split_into_due_today_overdue_upcoming_and_later(people, team):
     mine = {
         "today": make_task(team.zhang, due_on=TODAY, assignee=people.counsellor),
         "late": make_task(team.zhang, due_on=TODAY - timedelta(days=3), assignee=people.counsellor),
         "soon": make_task(team.zhang, due_on=TODAY + timedelta(days=14), assignee=people.counsellor),
     }
-    make_task(team.zhang, due_on=TODAY + timedelta(days=15), assignee=people.counsellor)  # too far ahead
+    later = make_task(team.zhang, due_on=TODAY + timedelta(days=15), assignee=people.counsellor)
     make_task(team.zhang, due_on=TODAY, assignee=people.colleague)  # someone else's
     make_task(team.zhang, due_on=TODAY - timedelta(days=1), assignee=people.counsellor, status="done")
 
@@ -302,6 +302,8 @@ def test_my_follow_ups_are_split_into_due_today_overdue_and_upcoming(people, tea
     assert list(sections["due_today"]) == [mine["today"]]
     assert list(sections["overdue"]) == [mine["late"]]
     assert list(sections["upcoming"]) == [mine["soon"]]
+    # Planned further ahead is still listed, not lost (issue 18 #8).
+    assert list(sections["later"]) == [later]
 
 
 def test_the_supervisor_sees_the_overdue_follow_ups_of_their_supervisees_only(people, team):
@@ -374,16 +376,25 @@ def test_the_periodic_job_queues_the_reminders(people, team):
 # Pages: my follow-ups
 
 
-def test_my_follow_ups_page_shows_the_three_sections(people, team):
+def test_my_follow_ups_page_shows_the_four_sections(people, team):
     make_task(team.zhang, due_on=TODAY, assignee=people.counsellor, reason="今天回访")
     make_task(team.zhang, due_on=TODAY - timedelta(days=1), assignee=people.counsellor, reason="昨天就该回访")
     make_task(team.zhang, due_on=TODAY + timedelta(days=2), assignee=people.counsellor, reason="后天回访")
+    make_task(
+        team.zhang, due_on=TODAY + timedelta(days=60), assignee=people.counsellor, reason="两个月后回访"
+    )
     client, url = page(people.counsellor, "followup_list")
     with time_machine.travel(local(2025, 3, 12, 12, 0), tick=False):
         response = client.get(url)
     assert response.status_code == 200
     sections = {key: [t.reason for t in tasks] for key, _title, tasks in response.context["sections"]}
-    assert sections == {"due-today": ["今天回访"], "overdue": ["昨天就该回访"], "upcoming": ["后天回访"]}
+    assert sections == {
+        "due-today": ["今天回访"],
+        "overdue": ["昨天就该回访"],
+        "upcoming": ["后天回访"],
+        "later": ["两个月后回访"],
+    }
+    assert "两个月后回访" in response.content.decode()
     assert not response.context["can_see_team"]
 
 

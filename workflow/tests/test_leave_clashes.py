@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from conftest import login_fully, make_user
+from notifications.models import Notification
 from orgs.models import DutyException
 from orgs.roster_clashes import CANCEL, REASSIGN, RESCHEDULE
 from orgs.services import duty_exception_add
@@ -81,6 +82,12 @@ def test_cancelling_them_cancels_each_with_the_reason_and_keeps_the_leave(people
     assert appointment.cancel_reason == "咨询师当天请假。"
     assert DutyException.objects.get().kind == "leave"
     assert not appointments_to_rearrange(user=people.director).exists()
+    # "取消，并通知每位居民": the person is told, without the reason (someone else's leave).
+    notice = Notification.objects.get(
+        kind=Notification.Kind.APPOINTMENT_CANCELLATION, related_id=str(appointment.pk)
+    )
+    assert notice.recipient_address == appointment.contact_phone
+    assert "取消" in notice.body and "请假" not in notice.body
 
 
 def test_handing_them_over_moves_them_to_the_other_counsellor_at_the_same_time(people, booked):
@@ -280,3 +287,26 @@ def test_the_to_rearrange_tab_costs_a_fixed_number_of_queries(people, booked, dj
     with django_assert_max_num_queries(19):
         response = client.get(url)
     assert len(response.context["page"]) == 3
+
+
+def test_the_second_person_of_a_home_visit_on_leave_puts_the_visit_to_rearrange(tree, people):
+    from workflow.tests.test_home_visits import confirm_visit, visit
+
+    place = clinic(tree, people)
+    day = next_weekday(2)
+    home_visit = confirm_visit(people, visit(people, place, at(day, 10)))
+    assert home_visit.companion == people.colleague
+    with pytest.raises(ValidationError) as asked:
+        duty_exception_add(
+            actor=people.director, kind="leave", starts_on=day, ends_on=day, counsellor=people.colleague
+        )
+    assert "decision" in asked.value.error_dict
+    duty_exception_add(
+        actor=people.director,
+        kind="leave",
+        starts_on=day,
+        ends_on=day,
+        counsellor=people.colleague,
+        decision=RESCHEDULE,
+    )
+    assert list(appointments_to_rearrange(user=people.counsellor)) == [home_visit]

@@ -97,7 +97,9 @@ def test_a_portal_request_becomes_a_closed_case_with_follow_ups_and_one_time_fee
     go(page, live_server, "workflow:appointment_list", query="?show=requests")
     page.click(f"a[href='{reverse('workflow:appointment_detail', args=[appointment.pk])}']")
     page.click("#confirm-form button.primary")
-    expect(page.locator("#check-in-form")).to_be_visible()
+    expect(page.locator(".messages")).to_be_visible()
+    appointment.refresh_from_db()
+    assert appointment.status == Appointment.Status.CONFIRMED
     assert Notification.objects.filter(kind=Notification.Kind.APPOINTMENT_CONFIRMATION).count() == 1
 
     # The day before, the periodic job queues the reminder (once, however often it runs).

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from archives.models import Resident, Sex
+from archives.selectors import resident_picker_matches
 from archives.services import resident_search_record
 from confidentiality import policy
 from confidentiality.services import audit_list_read
@@ -37,6 +38,7 @@ from workflow.forms.appointments import (
     CancelForm,
     CheckInForm,
     ConfirmForm,
+    HomeVisitConfirmForm,
     RescheduleForm,
     ResidentSearchForm,
 )
@@ -110,7 +112,7 @@ def _resident_matches(request, data) -> tuple[str, list]:
     if not query.strip():
         return "", []
     resident_search_record(actor=request.user, filters=["q"])
-    return query, selectors.booking_resident_matches(user=request.user, query=query)
+    return query, resident_picker_matches(user=request.user, query=query)
 
 
 @login_required
@@ -168,14 +170,28 @@ def _fetch(request, pk: int) -> Appointment:
         request.user,
         Appointment,
         queryset=Appointment.objects.select_related(
-            "site__org_unit", "room", "counsellor", "resident", "case"
+            "site__org_unit", "room", "counsellor", "companion", "resident", "case"
         ),
         pk=pk,
     )
 
 
-def _confirm_form(request, appointment: Appointment, data=None) -> ConfirmForm:
-    """Suggest the counsellor and room on duty at the appointment's time, when there is one."""
+def _confirm_form(request, appointment: Appointment, data=None) -> ConfirmForm | HomeVisitConfirmForm:
+    """Suggest the counsellor and room on duty at the appointment's time, when there is one; a
+    home visit is offered no room, and its address defaults to the resident's own."""
+    if appointment.is_home_visit:
+        resident_address = appointment.resident.address if appointment.resident_id else ""
+        return HomeVisitConfirmForm(
+            data,
+            counsellors=selectors.bookable_counsellors(user=request.user),
+            initial={
+                "counsellor": appointment.counsellor_id or request.user.pk,
+                "companion": appointment.companion_id,
+                "address": appointment.address or resident_address,
+                "travel_before_minutes": appointment.travel_before_minutes,
+                "travel_after_minutes": appointment.travel_after_minutes,
+            },
+        )
     initial = {}
     day = timezone.localdate(appointment.starts_at)
     for slot in on_duty(day=day, sites=[appointment.site_id]):
@@ -220,6 +236,9 @@ def _detail_context(request, appointment: Appointment, **forms) -> dict:
         context["confirm_form"] = forms.get("confirm_form") or _confirm_form(request, appointment)
     if "check_in" in actions:
         context["check_in_form"] = forms.get("check_in_form") or _check_in_form(request, appointment)
+    elif Appointment.ACTIONS.allows(appointment, "check_in"):
+        # Confirmed, but its day has not come: say when check-in opens instead of offering it.
+        context["check_in_opens_on"] = timezone.localdate(appointment.starts_at)
     query = f"?appointment={appointment.pk}"
     # A checked-in client without a case gets one; with a case, the session completes the visit.
     if appointment.case_id is None and "open_case" in actions:
@@ -261,7 +280,7 @@ def appointment_confirm(request, pk: int):
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
-            return _done(request, appointment, _("The appointment is confirmed; the person will be told."))
+            return _done(request, appointment, selectors.confirmation_notice(appointment=appointment))
     appointment.refresh_from_db()
     return _render_detail(request, appointment, confirm_form=form)
 

@@ -147,12 +147,14 @@ def case_detail(request, pk: int):
     case = selectors.case_for_page(user=user, pk=pk)
     services.case_record_view(actor=user, case=case)
     can_work = policy.can_work_on_case(user, case)
+    can_transfer, no_transfer_reason = selectors.transfer_offer(user=user, case=case)
     # What the page offers follows the case's status (Case.ACTIONS), as the services enforce it.
     context = {
         "case": case,
         "resident": case.resident,
         "can_work": can_work,
-        "can_transfer": Case.ACTIONS.allows(case, "transfer") and policy.can_transfer_case(user, case),
+        "can_transfer": can_transfer,
+        "no_transfer_reason": no_transfer_reason,
         "refer_url": selectors.url_or_blank("workflow:referral_create", case.pk)
         if can_work and Case.ACTIONS.allows(case, "refer")
         else "",
@@ -178,6 +180,13 @@ def case_transfer(request, pk: int):
     case = selectors.case_for_page(user=user, pk=pk)
     if not policy.can_transfer_case(user, case):
         raise PermissionDenied
+    offered, why_not = selectors.transfer_offer(user=user, case=case)
+    if not offered:
+        # A closed case, or nobody to hand it to: say why on the case page instead of an empty list.
+        messages.error(
+            request, why_not or _("Case %(number)s is closed: reopen it first.") % {"number": case.number}
+        )
+        return redirect("workflow:case_detail", pk=case.pk)
     form = CaseTransferForm(request.POST or None, targets=selectors.transfer_targets(user=user, case=case))
     if request.method == "POST" and form.is_valid():
         try:

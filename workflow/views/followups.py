@@ -55,6 +55,7 @@ def followup_list(request):
             ("due-today", _("Due today"), list(sections["due_today"])),
             ("overdue", _("Overdue"), list(sections["overdue"])),
             ("upcoming", _("Upcoming (next 14 days)"), list(sections["upcoming"])),
+            ("later", _("Later (after 14 days)"), list(sections["later"])),
         ]
     else:
         tasks = (

@@ -23,6 +23,7 @@ from workflow.forms.cases import PrivateNoteForm, SessionAddendumForm, SessionFo
 from workflow.models import Appointment, Case, Modality
 from workflow.selectors import cases as selectors
 from workflow.services import sessions as services
+from workflow.visit_checklist import checklist_lines
 
 
 def _appointment_for_session(request, case: Case) -> Appointment | None:
@@ -48,6 +49,8 @@ def _initial_from(appointment: Appointment | None) -> dict:
         "duration_minutes": max(1, min(minutes, 600)),
         "modality": Modality.HOME_VISIT if home_visit else Modality.FACE_TO_FACE,
         "address": appointment.address if home_visit else "",
+        # The second staff member booked for the visit went along.
+        "companions": [appointment.companion_id] if home_visit and appointment.companion_id else [],
     }
 
 
@@ -97,6 +100,7 @@ def session_detail(request, pk: int):
             "session": session,
             "case": session.case,
             "companions": list(session.companions.all()),
+            "checklist": checklist_lines(session.visit_checklist) if session.visit_checklist else [],
             "addenda": list(session.addenda.all()),
             "may_correct": policy.can_work_on_case(user, session.case),
             "may_keep_note": policy.can_keep_private_note(user, session),
