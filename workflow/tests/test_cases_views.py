@@ -292,7 +292,7 @@ def test_the_case_page_query_count_does_not_grow_with_its_rows(people, case, dja
     client = client_for(people.counsellor)
     # One query per kind of row (sessions, plans, transfers, reopenings…), one more on PostgreSQL.
     with django_assert_max_num_queries(
-        27
+        28
     ):  # incl. the navigation's waiting counts (1) and PostgreSQL's audit lock (1)
         response = client.get(url("case_detail", case.pk))
     assert response.status_code == 200

@@ -447,7 +447,7 @@ def test_the_follow_up_list_costs_a_fixed_number_of_queries(people, team, tab, d
     # +2: the red-alert banner of every staff page (the user's unit and one count); +4: the listing
     # audit (one more on PostgreSQL).
     with django_assert_max_num_queries(
-        18
+        19
     ):  # incl. the navigation's waiting counts (1) and PostgreSQL's audit lock (1)
         response = client.get(url)
     assert response.status_code == 200
