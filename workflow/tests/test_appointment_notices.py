@@ -126,3 +126,40 @@ def test_posting_a_confirmation_for_a_past_request_shows_the_refusal_and_confirm
     assert "已经过去" in response.content.decode()
     appointment.refresh_from_db()
     assert appointment.status == Appointment.Status.REQUESTED
+
+
+def test_a_past_session_entered_as_history_is_confirmed_without_telling_anyone_to_come(place, people, monday):
+    last_week = monday - timedelta(days=7)
+    appointment = book(
+        people.counsellor,
+        place.site,
+        at(last_week, 13, 30),
+        counsellor=people.counsellor,
+        room=place.room1,
+        confirm_now=True,
+    )
+    assert appointment.status == Appointment.Status.CONFIRMED
+    assert not Notification.objects.filter(kind=Notification.Kind.APPOINTMENT_CONFIRMATION).exists()
+
+
+@pytest.mark.parametrize(
+    ("channel", "phone", "said"),
+    [
+        ("outbox", "13912345678", "确认消息已放入“待电话转达”清单"),
+        ("outbox", "", "没有登记联系电话，请自行告知本人"),
+        ("sms", "13912345678", "系统已向本人发送确认消息"),
+    ],
+)
+def test_the_confirmation_page_says_truly_how_the_person_will_hear_of_it(
+    place, people, monday, settings, channel, phone, said
+):
+    settings.XINQIAO_NOTIFICATION_CHANNEL = channel
+    appointment = book(people.counsellor, place.site, at(monday, 13, 30), contact_phone=phone)
+    response = login_fully(Client(), people.counsellor).post(
+        reverse("workflow:appointment_confirm", args=[appointment.pk]),
+        {"counsellor": people.counsellor.pk, "room": place.room1.pk},
+        follow=True,
+    )
+    assert said in response.content.decode()
+    appointment.refresh_from_db()
+    assert appointment.status == Appointment.Status.CONFIRMED
