@@ -35,7 +35,8 @@ from crisis.permissions import HANDLE_ALERTS, MANAGE_ALERT_RULES, REPORT_CONCERN
 from crisis.selectors.alerts import open_alerts
 from crisis.selectors.watch import watch_reviews_due
 from lib.queries import count_many
-from notifications.permissions import VIEW_OUTBOX
+from notifications.permissions import RELAY_MESSAGES, VIEW_OUTBOX
+from notifications.selectors import relay_worklist
 from orgs.permissions import VIEW_ORG_TREE, VIEW_ROSTER
 from workflow.permissions import (
     LOG_HOTLINE,
@@ -119,6 +120,13 @@ NAV_GROUPS = (
             NavItem(_("Institutions"), "workflow:institution_list", (MANAGE_INSTITUTIONS,)),
             NavItem(_("Satisfaction"), "workflow:satisfaction_list", (VIEW_SERVICE_QUALITY,)),
             NavItem(_("Outbox"), "notifications:outbox", (VIEW_OUTBOX, MANAGE_APPOINTMENTS)),
+            NavItem(
+                _("To relay by phone"),
+                "notifications:relay_list",
+                (RELAY_MESSAGES,),
+                lambda user: [relay_worklist(user=user)],
+                _("messages waiting to be relayed"),
+            ),
         ),
     ),
     NavGroup(

@@ -21,6 +21,8 @@ from core.models import JobRun
 from crisis.models import RiskSignal
 from crisis.permissions import HANDLE_ALERTS
 from crisis.selectors.alerts import open_alert_counts
+from notifications.channels import outbox_only
+from notifications.permissions import RELAY_MESSAGES, SEE_DELIVERY_SETUP
 from orgs.models import OrgUnit, ServiceSite
 from orgs.selectors import sites_with_rooms_and_hours
 
@@ -86,6 +88,10 @@ def home_for(user) -> dict:
         data["residents_in_scope"] = policy.filter_residents(user, Resident.objects.all()).count()
         data["my_archives"] = user.responsible_archives.count()
     data.update(_service_work(user))
+    # The director answers for residents being told; while nothing but the outbox is set up,
+    # nobody is told unless staff phone them, and the home page says so.
+    if policy.has_permission(user, SEE_DELIVERY_SETUP) and outbox_only():
+        data["outbox_only"] = {"may_relay": policy.has_permission(user, RELAY_MESSAGES)}
     if policy.has_permission(user, HANDLE_ALERTS):
         data["alert_counts"] = open_alert_counts(user=user)
         from crisis.selectors.watch import watch_reviews_due_count

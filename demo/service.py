@@ -285,8 +285,13 @@ def seed_service_workflow() -> dict[str, int]:
                 # Last week's sessions, entered as history.
                 acknowledged=True,
             )
+            # Past visits were confirmed the day before they took place.
             appointment_confirm(
-                actor=counsellor, appointment=appointment, counsellor=counsellor, room=station_room
+                actor=counsellor,
+                appointment=appointment,
+                counsellor=counsellor,
+                room=station_room,
+                now=min(timezone.now(), appointment.starts_at - timedelta(days=1)),
             )
             if offset < 0:
                 if index == 1 and offset == -1:

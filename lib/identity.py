@@ -87,6 +87,19 @@ def display_phone(e164: str) -> str:
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
+def tel_uri(value: str) -> str:
+    """A ``tel:`` link for a phone number as stored: E.164 when it is a valid number, otherwise
+    the digits (and a leading +) as typed, since a dialler stops at a space or a dash."""
+    value = (value or "").strip()
+    if not value:
+        return ""
+    try:
+        number = normalise_phone(value)
+    except InvalidPhone:
+        number = ("+" if value.startswith("+") else "") + "".join(ch for ch in value if ch.isdigit())
+    return f"tel:{number}" if number.strip("+") else ""
+
+
 def mask_id_number(value: str) -> str:
     """Show the first 4 and last 2 characters of an ID card number (first 2 of a shorter document
     number): enough to tell records apart, never most of the number."""

@@ -11,5 +11,9 @@ register_actions(
     "notifications",
     {
         "notification.read": pgettext_lazy("audit action", "Notification read"),
+        "notification.relayed": pgettext_lazy("audit action", "Notification relayed by phone"),
+        "notification.unreachable": pgettext_lazy(
+            "audit action", "Notification recipient could not be reached"
+        ),
     },
 )

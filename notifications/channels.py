@@ -38,6 +38,9 @@ class DeliveryError(Exception):
 
 class Channel(Protocol):
     name: str
+    # Whether a successful delivery reaches the recipient (e-mail, SMS, WeChat) or only leaves
+    # the message for a person to pass on (the outbox).
+    reaches_recipient: bool
 
     def deliver(self, notification: Notification) -> None: ...
 
@@ -46,6 +49,7 @@ class OutboxChannel:
     """The default: the message stays in the outbox, where staff read it and pass it on."""
 
     name = Notification.Channel.OUTBOX
+    reaches_recipient = False
 
     def deliver(self, notification: Notification) -> None:
         return None
@@ -56,6 +60,7 @@ class EmailChannel:
     at their account's e-mail; anyone else at the notification's address."""
 
     name = Notification.Channel.EMAIL
+    reaches_recipient = True
 
     def deliver(self, notification: Notification) -> None:
         if notification.recipient_user_id:
@@ -138,6 +143,7 @@ class SmsChannel:
     ``XINQIAO_SMS_SIGNATURE`` (the 短信签名 registered with the provider) goes with each message."""
 
     name = Notification.Channel.SMS
+    reaches_recipient = True
 
     def deliver(self, notification: Notification) -> None:
         url = settings.XINQIAO_SMS_GATEWAY_URL
@@ -178,6 +184,7 @@ class WeChatChannel:
     WeChat. Xinqiao says which account and template; the gateway fills the template's fields."""
 
     name = Notification.Channel.WECHAT
+    reaches_recipient = True
 
     def deliver(self, notification: Notification) -> None:
         url = getattr(settings, "XINQIAO_WECHAT_GATEWAY_URL", "")
@@ -226,3 +233,11 @@ def channel_for(name: str) -> Channel:
         return CHANNELS[name]
     except KeyError as exc:
         raise DeliveryError(_("Unknown notification channel “%(name)s”.") % {"name": name}) from exc
+
+
+def outbox_only() -> bool:
+    """Whether new messages go nowhere but the outbox (the default set-up): then no resident is
+    reached unless a person phones them, and the director's home page says so."""
+    channel = CHANNELS.get(settings.XINQIAO_NOTIFICATION_CHANNEL)
+    # A misspelt channel reaches nobody either: every message fails until it is fixed.
+    return channel is None or not channel.reaches_recipient

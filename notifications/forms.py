@@ -12,6 +12,14 @@ def _any(choices) -> list[tuple[str, str]]:
     return [("", _("All")), *choices]
 
 
+class UnreachableForm(forms.Form):
+    note = forms.CharField(
+        label=_("What happened"),
+        max_length=500,
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. no answer three times; number not in service")}),
+    )
+
+
 class OutboxFilterForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=_any(Notification.Kind.choices), required=False)
     status = forms.ChoiceField(label=_("Status"), choices=_any(Notification.Status.choices), required=False)

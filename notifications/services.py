@@ -6,9 +6,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from confidentiality import policy
 from confidentiality.services import audit_record
 
 from .channels import DeliveryError, channel_for
@@ -76,19 +79,26 @@ def _dispatch(notification: Notification) -> None:
 
 def notification_deliver(*, notification_id: int) -> Notification:
     """Hand a waiting (or failed) message to its channel; the row records success or the reason
-    it failed. A message already sent is never sent again."""
+    it failed. A message already sent, waiting to be relayed or relayed is never sent again.
+
+    Only a channel that reaches the recipient makes a message "sent"; the outbox reaches nobody,
+    so its messages become "to relay" until a person passes them on by phone."""
     notification = Notification.objects.select_related("recipient_user").get(pk=notification_id)
-    if notification.status == Notification.Status.SENT:
+    if not Notification.ACTIONS.allows(notification, "deliver"):
         return notification
     try:
-        channel_for(notification.channel).deliver(notification)
+        channel = channel_for(notification.channel)
+        channel.deliver(notification)
     except DeliveryError as exc:
         notification.status = Notification.Status.FAILED
         notification.error = str(exc)[:500]
         notification.save(update_fields=["status", "error"])
         return notification
-    notification.status = Notification.Status.SENT
-    notification.sent_at = timezone.now()
+    if channel.reaches_recipient:
+        notification.status = Notification.Status.SENT
+        notification.sent_at = timezone.now()
+    else:
+        notification.status = Notification.Status.TO_RELAY
     notification.error = ""
     notification.save(update_fields=["status", "sent_at", "error"])
     return notification
@@ -96,17 +106,20 @@ def notification_deliver(*, notification_id: int) -> Notification:
 
 def notifications_retry_failed(*, now=None) -> int:
     """The periodic job: deliver again every message that failed within ``RETRY_WINDOW`` and every
-    one left waiting longer than ``STALE_PENDING_AFTER``. Returns how many went out this time."""
+    one left waiting longer than ``STALE_PENDING_AFTER``. Returns how many were handed to their
+    channel this time (sent, or for the outbox, put on the list to relay by phone). A message a
+    person gave up on (could not be reached) is not a channel's failure and is not retried."""
     now = now or timezone.now()
     due = Notification.objects.filter(
         models.Q(status=Notification.Status.FAILED, created_at__gte=now - RETRY_WINDOW)
         | models.Q(status=Notification.Status.PENDING, created_at__lte=now - STALE_PENDING_AFTER)
     ).order_by("created_at", "pk")
-    sent = 0
+    handed = 0
     for notification_id in due.values_list("pk", flat=True):
-        if notification_deliver(notification_id=notification_id).status == Notification.Status.SENT:
-            sent += 1
-    return sent
+        status = notification_deliver(notification_id=notification_id).status
+        if status in (Notification.Status.SENT, Notification.Status.TO_RELAY):
+            handed += 1
+    return handed
 
 
 def notification_record_read(*, actor, notification: Notification) -> None:
@@ -117,3 +130,71 @@ def notification_record_read(*, actor, notification: Notification) -> None:
         obj=notification,
         details={"kind": notification.kind},
     )
+
+
+def notification_mark_relayed(*, actor, notification: Notification, now=None) -> Notification:
+    """Record that ``actor`` passed an outbox message on by phone, and when.
+
+    Only those the relay rule (``policy.filter_relay_worklist``) shows the message to may do it;
+    anyone else gets 404, as if it did not exist (the refusal is audited by ``fetch_or_404``,
+    outside the transaction so that it is kept). The row is then locked and its state read
+    again, so a second click, a resubmitted form or two colleagues at once record it once: the
+    second call changes nothing and writes no second audit entry."""
+    return _record_relay(
+        actor=actor,
+        notification=notification,
+        action="mark_relayed",
+        status=Notification.Status.RELAYED,
+        note="",
+        now=now,
+    )
+
+
+def notification_mark_unreachable(*, actor, notification: Notification, note: str, now=None) -> Notification:
+    """Record that ``actor`` tried to pass an outbox message on and could not reach the person
+    (失败/无法联系), with a note saying what happened; it leaves the work list and the retry job
+    does not bring it back. Who may do it, and the idempotence, are as for
+    ``notification_mark_relayed``; the note is required."""
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"note": _("Say what happened when you tried to reach them.")})
+    return _record_relay(
+        actor=actor,
+        notification=notification,
+        action="mark_unreachable",
+        status=Notification.Status.UNREACHABLE,
+        note=note[:500],
+        now=now,
+    )
+
+
+def _record_relay(*, actor, notification, action: str, status: str, note: str, now) -> Notification:
+    policy.fetch_or_404(actor, Notification, policy_filter=policy.filter_relay_worklist, pk=notification.pk)
+    with transaction.atomic():
+        locked = Notification.objects.select_for_update().get(pk=notification.pk)
+        if locked.status == status:
+            return locked
+        Notification.ACTIONS.require(
+            locked,
+            action,
+            _(
+                "Only a message waiting to be relayed by phone can be recorded as relayed or "
+                "unreachable; this one is “%(state)s”."
+            )
+            % {"state": locked.get_status_display()},
+        )
+        locked.status = status
+        locked.relayed_at = now or timezone.now()
+        locked.relayed_by = actor
+        locked.relay_note = note
+        locked.full_clean()
+        locked.save(update_fields=["status", "relayed_at", "relayed_by", "relay_note"])
+        audit_record(
+            actor=actor,
+            action="notification.relayed"
+            if status == Notification.Status.RELAYED
+            else "notification.unreachable",
+            obj=locked,
+            details={"kind": locked.kind},
+        )
+    return locked

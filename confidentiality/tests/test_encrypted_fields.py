@@ -59,6 +59,7 @@ ENCRYPTED_FIELDS = {
     "notifications.Notification.recipient_name",
     "notifications.Notification.recipient_address",
     "notifications.Notification.body",
+    "notifications.Notification.relay_note",
     "crisis.RiskSignal.note",
     "crisis.Alert.subject_note",
     "crisis.Alert.outcome_note",

@@ -67,6 +67,8 @@ EXPECTED = {
     "workflow.manage_institutions": {D, A},
     "workflow.view_service_quality": {S, D},
     "notifications.view_outbox": {D},
+    "notifications.relay_messages": {C, T, S, D},
+    "notifications.see_delivery_setup": {D, A},
     "crisis.handle_alerts": {C, T, S, D},
     "crisis.flag_risk": {C, T, S, D},
     "crisis.manage_rules": {D},

@@ -29,6 +29,14 @@ def phone_display(value: str) -> str:
 
 
 @register.filter
+def tel(value: str) -> str:
+    """The ``tel:`` link of a phone number, without spaces (see lib.identity.tel_uri)."""
+    from lib.identity import tel_uri
+
+    return tel_uri(value)
+
+
+@register.filter
 def allows(obj, action: str) -> bool:
     """Whether the object's state allows the action, read from its model's ``ACTIONS`` table
     (lib.states.StateTable), e.g. ``{% if alert|allows:"close" %}``: the page offers exactly

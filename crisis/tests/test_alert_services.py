@@ -119,7 +119,7 @@ def test_assigning_hands_the_alert_over_with_a_message(people, alert, django_cap
     event = alert.events.get(kind="assigned")
     assert (event.by, event.to_user, event.note) == (people.supervisor, people.colleague, "今天值班")
     message = Notification.objects.get(recipient_user=people.colleague)
-    assert message.status == "sent" and f"/staff/crisis/alerts/{alert.pk}/" in message.body
+    assert message.status == "to_relay" and f"/staff/crisis/alerts/{alert.pk}/" in message.body
     assert AuditEntry.objects.get(action="alert.assigned").details == {
         "from": people.counsellor.pk,
         "to": people.colleague.pk,

@@ -75,7 +75,7 @@ def test_a_red_signal_opens_a_red_alert_for_its_owner_with_a_deadline_and_a_mess
     signal.refresh_from_db()
     assert signal.handled_at == TUESDAY
     message = outbox_for(people.counsellor).get()
-    assert f"/staff/crisis/alerts/{alert.pk}/" in message.body and message.status == "sent"
+    assert f"/staff/crisis/alerts/{alert.pk}/" in message.body and message.status == "to_relay"
     assert resident.name not in message.body and resident.name not in message.subject
     assert AuditEntry.objects.filter(action="alert.raised", object_id=str(alert.pk)).exists()
 

@@ -45,12 +45,12 @@ def sms_configured(settings, gateway):
 # ----------------------------------------------------------------------------- outbox
 
 
-def test_the_outbox_channel_keeps_the_message_for_staff_and_marks_it_sent(
+def test_the_outbox_channel_leaves_the_message_to_relay_and_never_calls_it_sent(
     django_capture_on_commit_callbacks,
 ):
     row = queue(django_capture_on_commit_callbacks)
     assert row.channel == Notification.Channel.OUTBOX
-    assert row.status == Notification.Status.SENT and row.sent_at is not None
+    assert row.status == Notification.Status.TO_RELAY and row.sent_at is None
     assert row.body == "张三您好，您预约了明天14:00的心理咨询。"
 
 
@@ -278,5 +278,6 @@ def test_the_retry_job_delivers_a_message_left_waiting_and_leaves_old_failures(
     Notification.objects.filter(pk=waiting.pk).update(created_at=now - timedelta(minutes=6))
     Notification.objects.filter(pk=old.pk).update(created_at=now - timedelta(days=2))
     assert notifications_retry_failed(now=now) == 1
-    assert Notification.objects.get(pk=waiting.pk).status == Notification.Status.SENT
+    # The default channel is the outbox: the message is handed on to be relayed, never "sent".
+    assert Notification.objects.get(pk=waiting.pk).status == Notification.Status.TO_RELAY
     assert Notification.objects.get(pk=old.pk).status == Notification.Status.FAILED

@@ -21,6 +21,7 @@ from django.utils.translation import gettext
 from accounts.models import User
 from archives.models import Resident
 from confidentiality import policy
+from notifications.channels import outbox_only
 from orgs.models import DutyException, Room, ServiceSite
 from orgs.selectors import DutySlot, duty_between
 from workflow.models import TRAVEL_MAX_MINUTES, Appointment, SlotClaim
@@ -215,6 +216,20 @@ def booking_warnings(
                 % {"name": counsellor.full_name or counsellor.username, "site": site.name, "duty": duty}
             )
     return warnings
+
+
+def confirmation_notice(*, appointment: Appointment) -> str:
+    """What the person who confirmed is told about the message to the resident: it goes out by
+    itself only when a channel that reaches people is set up; in the outbox-only set-up somebody
+    has to phone, and without a phone number nobody is told at all."""
+    if not appointment.contact_phone:
+        return gettext("The appointment is confirmed. No phone number was given: tell the person yourself.")
+    if outbox_only():
+        return gettext(
+            "The appointment is confirmed. The confirmation waits on the “To relay by phone” list "
+            "until someone phones the person."
+        )
+    return gettext("The appointment is confirmed; the person is sent a confirmation.")
 
 
 def appointment_history(*, appointment: Appointment):

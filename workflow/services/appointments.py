@@ -248,14 +248,18 @@ REFUSALS = {
 
 
 def appointment_actions(appointment: Appointment, *, now: datetime | None = None) -> set[str]:
-    """The actions the appointment's status (Appointment.ACTIONS) and, for a no-show, the clock
-    allow now: the page offers these, and the services below refuse the others."""
+    """The actions the appointment's status (Appointment.ACTIONS) and the clock allow now: no
+    no-show before the start, no check-in before the appointment's day, no confirmation of a time
+    gone by. The page offers these, and the services below refuse the others."""
     now = now or timezone.now()
     actions = set(Appointment.ACTIONS.actions(appointment))
     if "no_show" in actions and now < appointment.starts_at:
         actions.discard("no_show")
     if "check_in" in actions and not _check_in_open(appointment, now):
         actions.discard("check_in")
+    # A time gone by cannot be confirmed (appointment_confirm refuses it): reschedule or cancel.
+    if "confirm" in actions and appointment.starts_at <= now:
+        actions.discard("confirm")
     return actions
 
 
@@ -399,6 +403,37 @@ def _queue_confirmation(appointment: Appointment, *, changed: bool) -> None:
     )
 
 
+def _queue_cancellation(appointment: Appointment) -> None:
+    """Tell the person who asked that the appointment will not take place (time and place only,
+    never the reason given, which may concern someone else's absence or the person's case)."""
+    if not appointment.contact_phone:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        if appointment.is_home_visit:
+            first = _("The home visit from %(site)s on %(when)s has been cancelled.")
+        else:
+            first = _("Your appointment at %(site)s on %(when)s has been cancelled.")
+        lines = [first % {"site": appointment.site.name, "when": _local(appointment.starts_at)}]
+        if appointment.is_home_visit and appointment.address:
+            # Which home: the person's own address, sent to their own phone.
+            lines.append(_("We were to come to your home: %(address)s.") % {"address": appointment.address})
+        if appointment.site.phone:
+            lines.append(
+                _("To make a new appointment, please call %(phone)s.") % {"phone": appointment.site.phone}
+            )
+        body = "\n".join(lines)
+        subject = _("Appointment cancelled")
+    notification_queue(
+        kind=Notification.Kind.APPOINTMENT_CANCELLATION,
+        dedupe_key=f"appointment:{appointment.pk}:cancellation",
+        subject=subject,
+        body=body,
+        recipient_name=appointment.contact_name,
+        recipient_address=appointment.contact_phone,
+        related=appointment,
+    )
+
+
 def _queue_reminder(appointment: Appointment) -> bool:
     """Queue the reminder for the day before; False when it was queued already."""
     day = timezone.localdate(appointment.starts_at)
@@ -423,29 +458,6 @@ def _queue_reminder(appointment: Appointment) -> bool:
         related=appointment,
     )
     return True
-
-
-def _queue_cancellation(appointment: Appointment) -> None:
-    """Tell the person that a confirmed appointment is off: the time and place, never the reason."""
-    if not appointment.contact_phone:
-        return
-    with translation.override(settings.LANGUAGE_CODE):
-        if appointment.is_home_visit:
-            first = _("The home visit from %(site)s on %(when)s has been cancelled.")
-        else:
-            first = _("Your appointment at %(site)s on %(when)s has been cancelled.")
-        first = first % {"site": appointment.site.name, "when": _local(appointment.starts_at)}
-        body = "\n".join([first, *_place_lines(appointment)])
-        subject = _("Appointment cancelled")
-    notification_queue(
-        kind=Notification.Kind.OTHER,
-        dedupe_key=f"appointment:{appointment.pk}:cancellation",
-        subject=subject,
-        body=body,
-        recipient_name=appointment.contact_name,
-        recipient_address=appointment.contact_phone,
-        related=appointment,
-    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -548,8 +560,22 @@ def appointment_register(
         details={"channel": channel, "site": site.pk, "resident": resident.pk if resident else None},
     )
     if confirm_now:
-        return appointment_confirm(
-            actor=actor, appointment=appointment, counsellor=counsellor, room=room, companion=companion
+        if starts_at > timezone.now():
+            return appointment_confirm(
+                actor=actor, appointment=appointment, counsellor=counsellor, room=room, companion=companion
+            )
+        # A past time the person acknowledged is a session entered as history: confirmed without a
+        # message telling anyone to come to a time gone by.
+        return _confirm(
+            actor=actor,
+            appointment=appointment,
+            counsellor=counsellor,
+            room=room,
+            companion=companion,
+            address=None,
+            travel_before_minutes=None,
+            travel_after_minutes=None,
+            notify=False,
         )
     return appointment
 
@@ -656,16 +682,53 @@ def appointment_confirm(
     address: str | None = None,
     travel_before_minutes: int | None = None,
     travel_after_minutes: int | None = None,
+    now: datetime | None = None,
 ) -> Appointment:
     """Confirm a request with a counsellor and a room, both free for its whole time, and queue a
     confirmation (time and place only) to the phone given with it.
 
     A home visit takes no room: it is confirmed with its address (by default the resident's own),
     a second staff member (the two-person rule) and the travel before and after, and holds both
-    people's time from leaving to coming back."""
+    people's time from leaving to coming back.
+
+    A request whose time has already passed cannot be confirmed: the person would be told to come
+    to a time gone by. (``now`` lets the demo seed record a past visit as confirmed before it took
+    place.)"""
     _require_may_handle(actor, appointment)
     _lock(appointment)
     _require_status(appointment, "confirm")
+    if appointment.starts_at <= (now or timezone.now()):
+        raise ValidationError(
+            _("This appointment's time (%(when)s) has already passed; reschedule it or cancel it instead.")
+            % {"when": _local(appointment.starts_at)}
+        )
+    return _confirm(
+        actor=actor,
+        appointment=appointment,
+        counsellor=counsellor,
+        room=room,
+        companion=companion,
+        address=address,
+        travel_before_minutes=travel_before_minutes,
+        travel_after_minutes=travel_after_minutes,
+        notify=True,
+    )
+
+
+def _confirm(
+    *,
+    actor,
+    appointment: Appointment,
+    counsellor,
+    room,
+    companion,
+    address,
+    travel_before_minutes,
+    travel_after_minutes,
+    notify: bool,
+) -> Appointment:
+    """The confirmation itself, once the request and the time were checked (the caller holds the
+    lock): ``notify`` is False for a session entered as history, which nobody needs to be told of."""
     if appointment.is_home_visit:
         if counsellor is None:
             raise ValidationError({"counsellor": _("Choose the counsellor who makes the home visit.")})
@@ -724,7 +787,8 @@ def appointment_confirm(
             "companion": appointment.companion_id,
         },
     )
-    _queue_confirmation(appointment, changed=False)
+    if notify:
+        _queue_confirmation(appointment, changed=False)
     return appointment
 
 
@@ -897,15 +961,14 @@ def appointment_cancel(*, actor, appointment: Appointment, reason: str) -> Appoi
     _require_status(appointment, "cancel")
     if not reason or not reason.strip():
         raise ValidationError({"reason": _("Say why the appointment is cancelled.")})
-    was_confirmed = appointment.status == Status.CONFIRMED
     appointment.status = Status.CANCELLED
     appointment.cancel_reason = reason.strip()[:200]
     appointment.save(update_fields=["status", "cancel_reason"])
     _release_slots(appointment)
     _change(appointment, AppointmentChange.Kind.CANCELLED, actor=actor, note=appointment.cancel_reason)
     audit_record(actor=actor, action="appointment.cancelled", obj=appointment)
-    if was_confirmed:
-        _queue_cancellation(appointment)
+    # Told of every cancellation, a request too: the person waits for a call that will not come.
+    _queue_cancellation(appointment)
     return appointment
 
 

@@ -520,8 +520,9 @@ def test_the_calendar_takes_a_constant_number_of_queries(
 
 def test_the_detail_page_renders_in_every_state(place, people, monday, on_monday):
     client = client_for(people.counsellor)
-    requested = book(people.counsellor, place.site, at(monday, 9))
-    cancelled = book(people.counsellor, place.site, at(monday, 10))
+    # Still ahead of the clock (12:00), so the request may be confirmed.
+    requested = book(people.counsellor, place.site, at(monday, 15))
+    cancelled = book(people.counsellor, place.site, at(monday, 16))
     client.post(url("appointment_cancel", cancelled.pk), {"reason": "取消"})
     appointment = confirmed(
         people.counsellor, place.site, at(monday, 13, 30), counsellor=people.counsellor, room=place.room1

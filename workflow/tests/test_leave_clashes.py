@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from conftest import login_fully, make_user
+from notifications.models import Notification
 from orgs.models import DutyException
 from orgs.roster_clashes import CANCEL, REASSIGN, RESCHEDULE
 from orgs.services import duty_exception_add
@@ -81,6 +82,12 @@ def test_cancelling_them_cancels_each_with_the_reason_and_keeps_the_leave(people
     assert appointment.cancel_reason == "咨询师当天请假。"
     assert DutyException.objects.get().kind == "leave"
     assert not appointments_to_rearrange(user=people.director).exists()
+    # "取消，并通知每位居民": the person is told, without the reason (someone else's leave).
+    notice = Notification.objects.get(
+        kind=Notification.Kind.APPOINTMENT_CANCELLATION, related_id=str(appointment.pk)
+    )
+    assert notice.recipient_address == appointment.contact_phone
+    assert "取消" in notice.body and "请假" not in notice.body
 
 
 def test_handing_them_over_moves_them_to_the_other_counsellor_at_the_same_time(people, booked):

@@ -59,7 +59,7 @@ def test_closing_the_service_queues_the_link_to_the_clients_phone_in_the_outbox(
     assert message.recipient_address == "+86" + ZHANG_PHONE  # as the archive stores it
     assert f"{public_base}/feedback/{survey.token}/" in message.body
     assert (message.related_type, message.related_id) == ("workflow.satisfactionsurvey", str(survey.pk))
-    assert message.status == Notification.Status.SENT  # the default outbox channel
+    assert message.status == Notification.Status.TO_RELAY  # the default outbox reaches nobody by itself
     assert AuditEntry.objects.filter(action="satisfaction.issued", object_id=str(survey.pk)).exists()
 
 

@@ -228,6 +228,10 @@ def _detail_context(request, appointment: Appointment, **forms) -> dict:
         "cancel_form": forms.get("cancel_form") or CancelForm(),
         "day_off": selectors.appointment_day_off(appointment=appointment),
     }
+    # The status would allow confirming but the time has passed: say so instead of a form.
+    context["too_late_to_confirm"] = "confirm" not in actions and Appointment.ACTIONS.allows(
+        appointment, "confirm"
+    )
     if "confirm" in actions:
         context["confirm_form"] = forms.get("confirm_form") or _confirm_form(request, appointment)
     if "check_in" in actions:
@@ -276,7 +280,7 @@ def appointment_confirm(request, pk: int):
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
-            return _done(request, appointment, _("The appointment is confirmed; the person will be told."))
+            return _done(request, appointment, selectors.confirmation_notice(appointment=appointment))
     appointment.refresh_from_db()
     return _render_detail(request, appointment, confirm_form=form)
 
