@@ -271,6 +271,8 @@ class AccessGrant(models.Model):
 
 class DisclosureBasis(models.TextChoices):
     CONSENT = "consent", _("The resident's consent")
+    # A minor under 14 cannot consent (PIPL art. 31): what leaves does so on the guardian's word.
+    GUARDIAN = "guardian", _("The guardian's consent")
     DANGER = "danger", _("Danger to life or safety")
     LEGAL = "legal", _("Legal requirement")
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 
 from . import policy
-from .models import GENESIS_HASH, AccessGrant, AuditEntry, ConsentText
+from .models import GENESIS_HASH, AccessGrant, AuditEntry, Consent, ConsentKind, ConsentText, DisclosureBasis
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,22 @@ def audit_entries_for_listing(*, queryset, action: str = "", actor: str = "", ob
 
 # ---------------------------------------------------------------------------------------------
 # Consent texts (CONF-1)
+
+
+def consent_disclosure_basis(*, resident) -> str:
+    """On whose consent the resident's information leaves the team: the guardian's when the
+    sensitive-information consent in force was signed by a guardian, otherwise the resident's."""
+    signer = (
+        Consent.objects.filter(
+            resident=resident, text__kind=ConsentKind.SENSITIVE_INFO, withdrawn_at__isnull=True
+        )
+        .order_by("-signed_on", "-pk")
+        .values_list("signer", flat=True)
+        .first()
+    )
+    if signer == Consent.Signer.GUARDIAN:
+        return DisclosureBasis.GUARDIAN
+    return DisclosureBasis.CONSENT
 
 
 def consent_text_versions() -> QuerySet[ConsentText]:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from confidentiality import policy
-from confidentiality.models import DisclosureBasis
+from confidentiality.selectors import consent_disclosure_basis
 from confidentiality.services import audit_record, disclosure_create
 from lib.identity import display_phone
 from lib.pdf import render_pdf
@@ -213,6 +213,8 @@ def referral_letter_data(*, referral: Referral) -> dict:
         },
         "reason": referral.reason,
         "urgency": referral.get_urgency_display(),
+        # A minor's guardian signed: the letter and its disclosure say so.
+        "basis": consent_disclosure_basis(resident=resident),
         "counsellor": counsellor.full_name or counsellor.get_username(),
         "centre": _centre_contact(),
         # The letter's headings and the disclosure's list are the same words, so they always agree.
@@ -230,20 +232,21 @@ def _disclosure_recipient(institution: Institution) -> str:
 
 def referral_letter_pdf(*, actor, referral: Referral) -> bytes:
     """The referral letter as PDF, recorded as a disclosure to the institution on the client's
-    consent. Every copy made is a new disclosure (every copy may leave); the first one is kept on
-    the referral. Only those who may work on the case make the letter.
+    consent, or the guardian's when a guardian signed it. Every copy made is a new disclosure
+    (every copy may leave); the first one is kept on the referral. Only those who may work on the
+    case make the letter.
     """
     _require_work_on_case(actor, referral.case)
     data = referral_letter_data(referral=referral)
     # Rendered before the transaction: WeasyPrint takes a while and must not hold the write lock.
     # Should rendering fail, nothing is recorded; should recording fail, the PDF is dropped.
     content = render_pdf(render_to_string("workflow/referrals/letter_pdf.html", {"letter": data}))
-    _referral_letter_record(actor=actor, referral=referral, fields=data["fields"])
+    _referral_letter_record(actor=actor, referral=referral, fields=data["fields"], basis=data["basis"])
     return content
 
 
 @transaction.atomic
-def _referral_letter_record(*, actor, referral: Referral, fields: list[str]) -> None:
+def _referral_letter_record(*, actor, referral: Referral, fields: list[str], basis: str) -> None:
     referral = (
         Referral.objects.select_for_update()
         .select_related("case__resident", "institution")
@@ -255,7 +258,7 @@ def _referral_letter_record(*, actor, referral: Referral, fields: list[str]) -> 
         recipient=_disclosure_recipient(referral.institution),
         fields=fields,
         purpose=_("Referral letter (case %(number)s)") % {"number": referral.case.number},
-        basis=DisclosureBasis.CONSENT,
+        basis=basis,
     )
     first = referral.disclosure_id is None
     if first:

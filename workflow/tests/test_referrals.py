@@ -17,7 +17,8 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from archives.tests.conftest import register, valid_id
-from confidentiality.models import AccessGrant, AuditEntry, Disclosure
+from confidentiality.models import AccessGrant, AuditEntry, ConsentKind, Disclosure
+from confidentiality.services import consent_record, consent_text_publish
 from conftest import login_fully
 from workflow.models import Case, Institution, Referral
 from workflow.selectors.referrals import referrals_awaiting_receipt
@@ -338,6 +339,28 @@ def test_the_letter_is_recorded_as_a_disclosure_to_the_institution_on_consent(pe
     referral.refresh_from_db()
     assert referral.disclosure == disclosure
     assert {"referral.letter_generated", "referral.created"} <= referral_audit_actions()
+
+
+def test_when_a_guardian_signed_the_letter_and_its_disclosure_say_it_left_on_the_guardian_s_consent(
+    people, world
+):
+    text = consent_text_publish(
+        actor=people.admin, kind=ConsentKind.SENSITIVE_INFO, version="1", title="敏感信息", body="…"
+    )
+    consent_record(
+        actor=people.archivist,
+        resident=world.resident,
+        text=text,
+        signed_on=timezone.localdate(),
+        signer="guardian",
+        signer_name="张父",
+        channel="paper",
+    )
+    referral = refer(people, world)
+    letter = pdf_text(client_for(people.counsellor).post(url("referral_letter", referral.pk)).content)
+    assert "经来访者监护人同意" in letter and "经监护人同意" in letter
+    disclosure = Disclosure.objects.get()
+    assert disclosure.basis == "guardian" and disclosure.get_basis_display() == "监护人同意"
 
 
 def test_every_copy_of_the_letter_is_another_disclosure_and_the_first_stays_on_the_referral(people, world):
