@@ -230,6 +230,13 @@ class AppointmentChange(models.Model):
     to_room = models.ForeignKey(
         "orgs.Room", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # A home visit's second person and travel (SVC-10): who goes and how long both are away.
+    from_companion = models.ForeignKey(
+        USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    to_companion = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    from_travel = models.CharField(max_length=20, blank=True)
+    to_travel = models.CharField(max_length=20, blank=True)
     note = models.CharField(max_length=200, blank=True)
 
     class Meta:

@@ -191,6 +191,7 @@ class AppointmentReschedule(APIView):
         values = dict(data.validated_data)
         counsellor = _counsellor(request.user, values.pop("counsellor"))
         room = _room(appointment.site, values.pop("room"))
+        values["companion"] = _counsellor(request.user, values.pop("companion"), field="companion")
         services.appointment_reschedule(
             actor=request.user, appointment=appointment, counsellor=counsellor, room=room, **values
         )

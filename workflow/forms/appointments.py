@@ -223,12 +223,31 @@ class RescheduleForm(_ScheduleForm):
         required=False,
         help_text=_("Leave empty to keep the same."),
     )
+    companion = StaffChoiceField(
+        label=_("Second staff member"),
+        queryset=User.objects.none(),
+        required=False,
+        help_text=_("Leave empty to keep the same."),
+    )
+    travel_before_minutes = forms.IntegerField(
+        label=_("Travel there (minutes)"), min_value=0, max_value=TRAVEL_MAX_MINUTES
+    )
+    travel_after_minutes = forms.IntegerField(
+        label=_("Travel back (minutes)"), min_value=0, max_value=TRAVEL_MAX_MINUTES
+    )
     reason = forms.CharField(label=_("Why it is moved"), max_length=200)
 
-    def __init__(self, *args, counsellors, rooms, **kwargs):
+    def __init__(self, *args, counsellors, rooms, home_visit: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["counsellor"].queryset = counsellors
-        self.fields["room"].queryset = rooms
+        if home_visit:
+            # A home visit has no room; who goes with the counsellor and the travel may change.
+            del self.fields["room"]
+            self.fields["companion"].queryset = counsellors
+        else:
+            self.fields["room"].queryset = rooms
+            for name in ("companion", "travel_before_minutes", "travel_after_minutes"):
+                del self.fields[name]
 
 
 NEW_RESIDENT = "new"

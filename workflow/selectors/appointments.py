@@ -234,7 +234,13 @@ def confirmation_notice(*, appointment: Appointment) -> str:
 
 def appointment_history(*, appointment: Appointment):
     return appointment.changes.select_related(
-        "by", "from_counsellor", "to_counsellor", "from_room__site", "to_room__site"
+        "by",
+        "from_counsellor",
+        "to_counsellor",
+        "from_room__site",
+        "to_room__site",
+        "from_companion",
+        "to_companion",
     )
 
 

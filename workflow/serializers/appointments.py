@@ -173,7 +173,7 @@ class AppointmentCancelSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=200)
 
 
-class AppointmentRescheduleSerializer(serializers.Serializer):
+class AppointmentRescheduleSerializer(_HomeVisitFields):
     starts_at = BoundedDateTimeField()
     ends_at = BoundedDateTimeField()
     counsellor = id_field(required=False, allow_null=True, default=None)

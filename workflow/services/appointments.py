@@ -275,6 +275,13 @@ def _require_status(appointment: Appointment, action: str) -> None:
     Appointment.ACTIONS.require(appointment, action, message)
 
 
+def _travel(appointment: Appointment) -> str:
+    """A home visit's travel there and back as the history shows it ("30/30"); empty otherwise."""
+    if not appointment.is_home_visit:
+        return ""
+    return f"{appointment.travel_before_minutes}/{appointment.travel_after_minutes}"
+
+
 def _change(appointment: Appointment, kind: str, *, actor=None, note: str = "", **fields) -> None:
     AppointmentChange.objects.create(
         appointment=appointment,
@@ -776,6 +783,8 @@ def _confirm(
         to_counsellor=counsellor,
         from_room=before_room,
         to_room=room,
+        to_companion=appointment.companion,
+        to_travel=_travel(appointment),
     )
     audit_record(
         actor=actor,
@@ -803,12 +812,15 @@ def appointment_reschedule(
     counsellor=None,
     room=None,
     companion=None,
+    travel_before_minutes: int | None = None,
+    travel_after_minutes: int | None = None,
     reason: str,
 ) -> Appointment:
-    """Move an appointment (and, if given, to another counsellor or room), with a reason.
+    """Move an appointment (and, if given, to another counsellor or room; a home visit to another
+    second person or other travel times), with a reason.
 
-    The history keeps where it was; the new time must be free. A confirmed appointment's contact
-    is told the new time.
+    The history keeps where it was and who went; the new time must be free for everyone it holds.
+    A confirmed appointment's contact is told the new time.
     """
     _require_may_handle(actor, appointment)
     _lock(appointment)
@@ -825,24 +837,44 @@ def appointment_reschedule(
         "from_starts_at": appointment.starts_at,
         "from_counsellor": appointment.counsellor,
         "from_room": appointment.room,
+        "from_companion": appointment.companion,
+        "from_travel": _travel(appointment),
     }
-    unchanged = (
-        starts_at == appointment.starts_at
-        and ends_at == appointment.ends_at
-        and counsellor == appointment.counsellor
-        and room == appointment.room
-        and companion == appointment.companion
-    )
-    if unchanged:
-        raise ValidationError(_("This is the time, counsellor and room it already has."))
+    old_ends_at = appointment.ends_at
     _release_slots(appointment)
     appointment.starts_at, appointment.ends_at = starts_at, ends_at
     appointment.counsellor, appointment.room = counsellor, room
+    _home_visit_fields(
+        appointment,
+        companion=companion,
+        address=None,
+        travel_before=travel_before_minutes,
+        travel_after=travel_after_minutes,
+    )
+    unchanged = (
+        starts_at == before["from_starts_at"]
+        and ends_at == old_ends_at
+        and counsellor == before["from_counsellor"]
+        and room == before["from_room"]
+        and appointment.companion == before["from_companion"]
+        and _travel(appointment) == before["from_travel"]
+    )
+    if unchanged:
+        raise ValidationError(_("This is the time, counsellor and room it already has."))
     if appointment.is_home_visit:
-        appointment.companion = companion
         _check_home_visit(appointment, confirming=appointment.status == Status.CONFIRMED)
     appointment.full_clean()
-    appointment.save(update_fields=["starts_at", "ends_at", "counsellor", "room", "companion"])
+    appointment.save(
+        update_fields=[
+            "starts_at",
+            "ends_at",
+            "counsellor",
+            "room",
+            "companion",
+            "travel_before_minutes",
+            "travel_after_minutes",
+        ]
+    )
     _claim_slots(appointment)
     _change(
         appointment,
@@ -852,6 +884,8 @@ def appointment_reschedule(
         to_starts_at=starts_at,
         to_counsellor=counsellor,
         to_room=room,
+        to_companion=appointment.companion,
+        to_travel=_travel(appointment),
         **before,
     )
     audit_record(

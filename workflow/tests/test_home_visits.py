@@ -24,6 +24,7 @@ from workflow.services.appointments import (
     appointment_cancel,
     appointment_confirm,
     appointment_reminders_queue,
+    appointment_reschedule,
 )
 from workflow.services.sessions import session_record_create
 
@@ -440,3 +441,92 @@ def test_a_home_visit_is_registered_and_confirmed_over_the_api(people, place, mo
     assert SlotClaim.objects.filter(
         resource=f"counsellor:{people.colleague.pk}", slot_start=at(monday, 9, 15)
     ).exists()
+
+
+# ---------------------------------------------------------------------------------------------
+# Rescheduling a home visit: another second person, other travel, kept in the history
+
+
+def reschedule_url(appointment) -> str:
+    return reverse("workflow:appointment_reschedule", args=[appointment.pk])
+
+
+def test_rescheduling_a_home_visit_changes_the_second_person_and_the_travel_and_the_history_keeps_both(
+    people, place, monday
+):
+    appointment = confirm_visit(people, visit(people, place, at(monday, 10)))
+    appointment_reschedule(
+        actor=people.counsellor,
+        appointment=appointment,
+        starts_at=appointment.starts_at,
+        ends_at=appointment.ends_at,
+        companion=people.therapist,
+        travel_before_minutes=45,
+        travel_after_minutes=15,
+        reason="同事临时有会",
+    )
+    appointment.refresh_from_db()
+    assert appointment.companion == people.therapist
+    assert (appointment.travel_before_minutes, appointment.travel_after_minutes) == (45, 15)
+    held = set(SlotClaim.objects.filter(appointment=appointment).values_list("resource", flat=True))
+    assert held == {f"counsellor:{people.counsellor.pk}", f"counsellor:{people.therapist.pk}"}
+    starts = sorted(SlotClaim.objects.filter(appointment=appointment).values_list("slot_start", flat=True))
+    assert (starts[0], starts[-1]) == (at(monday, 9, 15), at(monday, 11))
+    change = appointment.changes.get(kind="rescheduled")
+    assert (change.from_companion, change.to_companion) == (people.colleague, people.therapist)
+    assert (change.from_travel, change.to_travel) == ("30/30", "45/15")
+
+
+def test_the_reschedule_page_of_a_home_visit_offers_the_second_person_and_travel_but_no_room(
+    people, place, monday
+):
+    appointment = confirm_visit(people, visit(people, place, at(monday, 10)))
+    client = login_fully(Client(), people.counsellor)
+    form = client.get(reschedule_url(appointment)).context["form"]
+    assert "room" not in form.fields and {"companion", "travel_before_minutes"} <= set(form.fields)
+    assert form["travel_before_minutes"].value() == 30
+    response = client.post(
+        reschedule_url(appointment),
+        {
+            "day": monday.isoformat(),
+            "starts_at": "10:00",
+            "ends_at": "11:00",
+            "companion": people.therapist.pk,
+            "travel_before_minutes": 30,
+            "travel_after_minutes": 30,
+            "reason": "同事临时有会",
+        },
+    )
+    assert response.status_code == 302
+    page = client.get(reverse("workflow:appointment_detail", args=[appointment.pk])).content.decode()
+    assert f"第二名工作人员：{people.colleague.full_name} → {people.therapist.full_name}" in page
+
+
+def test_the_reschedule_page_of_a_visit_at_the_centre_asks_for_no_second_person(people, place, monday):
+    appointment = confirmed(
+        people.counsellor, place.site, at(monday, 13, 30), counsellor=people.counsellor, room=place.room1
+    )
+    form = login_fully(Client(), people.counsellor).get(reschedule_url(appointment)).context["form"]
+    assert "room" in form.fields and "companion" not in form.fields
+
+
+def test_a_home_visit_s_second_person_and_travel_are_changed_over_the_api(people, place, monday):
+    from rest_framework.test import APIClient
+
+    appointment = confirm_visit(people, visit(people, place, at(monday, 10)))
+    client = APIClient()
+    client.force_authenticate(user=people.counsellor)
+    moved = client.post(
+        f"/api/v1/appointments/{appointment.pk}/reschedule/",
+        {
+            "starts_at": appointment.starts_at.isoformat(),
+            "ends_at": appointment.ends_at.isoformat(),
+            "companion": people.therapist.pk,
+            "travel_after_minutes": 60,
+            "reason": "同事临时有会",
+        },
+        format="json",
+    )
+    assert moved.status_code == 200, moved.data
+    assert moved.data["companion"] == people.therapist.pk and moved.data["travel_after_minutes"] == 60
+    assert moved.data["travel_before_minutes"] == 30

@@ -361,10 +361,13 @@ def appointment_reschedule(request, pk: int):
         request.POST or None,
         counsellors=selectors.bookable_counsellors(user=request.user),
         rooms=Room.objects.filter(site=appointment.site, is_active=True).select_related("site"),
+        home_visit=appointment.is_home_visit,
         initial={
             "day": local_start.date(),
             "starts_at": local_start.time(),
             "ends_at": timezone.localtime(appointment.ends_at).time(),
+            "travel_before_minutes": appointment.travel_before_minutes,
+            "travel_after_minutes": appointment.travel_after_minutes,
         },
     )
     if request.method == "POST" and form.is_valid():
@@ -377,6 +380,9 @@ def appointment_reschedule(request, pk: int):
                 ends_at=ends_at,
                 counsellor=form.cleaned_data.get("counsellor"),
                 room=form.cleaned_data.get("room"),
+                companion=form.cleaned_data.get("companion"),
+                travel_before_minutes=form.cleaned_data.get("travel_before_minutes"),
+                travel_after_minutes=form.cleaned_data.get("travel_after_minutes"),
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
