@@ -98,6 +98,8 @@ INSTALLED_APPS = [
     "activities",
     "groupcounselling",
     "articles",
+    "volunteers",
+    "monthlyreports",
     "portal",
     "api",
     "dashboard",

@@ -18,6 +18,8 @@ urlpatterns = [
     path("staff/activities/", include("activities.urls")),
     path("staff/groups/", include("groupcounselling.urls")),
     path("staff/articles/", include("articles.urls")),
+    path("staff/volunteers/", include("volunteers.urls")),
+    path("staff/monthly-reports/", include("monthlyreports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("api/v1/", include("api.urls")),
