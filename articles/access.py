@@ -44,6 +44,12 @@ def can_edit_article(user, article: Article) -> bool:
 
 
 @policy.rule
+def can_review_articles(user) -> bool:
+    """Reviewing at all (the list of what waits for review)."""
+    return has_permission(user, REVIEW_ARTICLES)
+
+
+@policy.rule
 def can_review_article(user, article: Article) -> bool:
     """Approve, send back, schedule, withdraw: a reviewer, never on their own article."""
     return has_permission(user, REVIEW_ARTICLES) and article.author_id != user.pk
