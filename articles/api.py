@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
+from rest_framework.exceptions import NotAuthenticated
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -58,7 +59,7 @@ class ArticleListCreate(generics.GenericAPIView):
     @extend_schema(request=ArticleCreateSerializer, responses={201: StaffArticleSerializer})
     def post(self, request):
         if not request.user.is_authenticated:
-            return Response(status=status.HTTP_401_UNAUTHORIZED)
+            raise NotAuthenticated
         if not policy.can_write_article(request.user):
             raise PermissionDenied
         data = ArticleCreateSerializer(data=request.data)

@@ -179,6 +179,8 @@ class NewsletterItem(models.Model):
 
     class Meta:
         ordering = ["position"]
+        verbose_name = _("newsletter article")
+        verbose_name_plural = _("newsletter articles")
         constraints = [
             models.UniqueConstraint(fields=["newsletter", "article"], name="newsletter_article_once"),
             models.UniqueConstraint(fields=["newsletter", "position"], name="newsletter_position_once"),
