@@ -109,3 +109,17 @@ def newsletter_articles(newsletter: Newsletter) -> list[Article]:
 def publishable_articles() -> QuerySet[Article]:
     """Articles a newsletter can print: published ones (whether or not on the portal now)."""
     return Article.objects.filter(status=Article.Status.PUBLISHED).order_by("-publish_at", "-pk")
+
+
+def article_work(user) -> dict:
+    """The home page's card: what waits for this person in articles, in one query."""
+    from django.db.models import Count
+
+    counts = policy.filter_articles(user, Article.objects.all()).aggregate(
+        drafts=Count("pk", filter=Q(author=user, status=Article.Status.DRAFT)),
+        needs_changes=Count("pk", filter=Q(author=user, status=Article.Status.NEEDS_CHANGES)),
+        to_review=Count("pk", filter=Q(status=Article.Status.IN_REVIEW) & ~Q(author=user)),
+    )
+    if not policy.can_review_articles(user):
+        counts["to_review"] = None
+    return counts

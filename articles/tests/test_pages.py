@@ -249,3 +249,15 @@ def test_newsletter_pages_refuse_the_wrong_method(client, people, published):
     assert c.post(reverse("articles:newsletters")).status_code == 405
     assert c.get(reverse("articles:newsletter", args=[issue.pk])).status_code == 200
     assert c.get(reverse("articles:newsletter_edit", args=[issue.pk])).status_code == 200
+
+
+def test_the_home_card_and_the_navigation_show_what_waits_for_a_reviewer(client, people, in_review):
+    c = _staff(client, people.supervisor)
+    html = c.get(reverse("dashboard:home")).content.decode()
+    assert 'id="article-work"' in html and "1 篇文章等待您审核" in html
+    assert reverse("articles:articles") in html
+
+
+def test_roles_without_articles_see_neither_card_nor_entry(client, people, in_review):
+    html = _staff(client, people.worker).get(reverse("dashboard:home")).content.decode()
+    assert 'id="article-work"' not in html and reverse("articles:articles") not in html
