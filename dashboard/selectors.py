@@ -10,8 +10,8 @@ from django.utils import timezone
 from accounts.models import User
 from archives.models import Archive, Resident
 from archives.permissions import MANAGE_ARCHIVES, VIEW_RESIDENTS
-from articles.selectors import article_work
 from archives.selectors import archives_due_for_review
+from articles.selectors import article_work
 from assessments.labels import signal_labels
 from confidentiality import policy
 from confidentiality.models import AuditEntry
