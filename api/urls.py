@@ -4,6 +4,7 @@ from django.urls import path
 
 from accounts import api as accounts_api
 from archives import api as archives_api
+from articles import api as articles_api
 from assessments import api as assessments_api
 from crisis.api import alerts as alerts_api
 from orgs import api as orgs_api
@@ -56,4 +57,8 @@ urlpatterns = [
     path("alerts/<int:pk>/acknowledge/", alerts_api.AlertAcknowledge.as_view(), name="alert_acknowledge"),
     path("alerts/<int:pk>/assign/", alerts_api.AlertAssign.as_view(), name="alert_assign"),
     path("signals/", alerts_api.SignalCreate.as_view(), name="signals"),
+    path("articles/", articles_api.ArticleListCreate.as_view(), name="articles"),
+    path("articles/<int:pk>/", articles_api.ArticleDetail.as_view(), name="article"),
+    path("articles/<int:pk>/submit/", articles_api.ArticleSubmit.as_view(), name="article_submit"),
+    path("articles/<int:pk>/review/", articles_api.ArticleReview.as_view(), name="article_review"),
 ]

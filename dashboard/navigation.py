@@ -19,6 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.permissions import MANAGE_USERS
 from archives.permissions import MANAGE_ARCHIVES, VIEW_RESIDENTS
 from archives.selectors import archives_due_for_review
+from articles.permissions import EDIT_NEWSLETTERS, REVIEW_ARTICLES, WRITE_ARTICLES
+from articles.selectors import articles_awaiting_review
 from assessments.permissions import ADMINISTER_ASSESSMENTS, MANAGE_CAMPAIGNS, MANAGE_INSTRUMENTS
 from confidentiality import policy
 from confidentiality.permissions import (
@@ -179,6 +181,20 @@ NAV_GROUPS = (
         (
             NavItem(_("Screening"), "screening:campaigns", (MANAGE_CAMPAIGNS,)),
             NavItem(_("Instruments"), "assessments:library", (MANAGE_INSTRUMENTS, ADMINISTER_ASSESSMENTS)),
+        ),
+    ),
+    NavGroup(
+        _("Programmes"),
+        "programmes",
+        (
+            NavItem(
+                _("Articles"),
+                "articles:articles",
+                (WRITE_ARTICLES, REVIEW_ARTICLES),
+                lambda user: [articles_awaiting_review(user)],
+                _("articles waiting for your review"),
+            ),
+            NavItem(_("心语报 newsletter"), "articles:newsletters", (EDIT_NEWSLETTERS,)),
         ),
     ),
     NavGroup(

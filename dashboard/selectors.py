@@ -11,6 +11,7 @@ from accounts.models import User
 from archives.models import Archive, Resident
 from archives.permissions import MANAGE_ARCHIVES, VIEW_RESIDENTS
 from archives.selectors import archives_due_for_review
+from articles.selectors import article_work
 from assessments.labels import signal_labels
 from confidentiality import policy
 from confidentiality.models import AuditEntry
@@ -105,6 +106,8 @@ def home_for(user) -> dict:
         for signal in recent:
             signal.band_label, signal.flag_names = signal_labels(signal)
         data["recent_signals"] = recent
+    if policy.can_work_on_articles(user):
+        data["article_work"] = article_work(user)
     audit = policy.filter_audit_entries(user, AuditEntry.objects.all())
     if policy.has_permission(user, "confidentiality.view_audit_log"):
         data["recent_refusals"] = list(audit.filter(action="access.refused").order_by("-seq")[:5])

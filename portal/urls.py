@@ -4,7 +4,7 @@ Mounted at the site root; the paths are those the pages always had (the self-tes
 
 from django.urls import path
 
-from .views import appointments, home, satisfaction, selftest
+from .views import appointments, articles, home, satisfaction, selftest
 
 app_name = "portal"
 
@@ -17,4 +17,7 @@ urlpatterns = [
     path("appointments/request/", appointments.appointment_request, name="appointment_request"),
     path("appointments/requested/", appointments.appointment_requested, name="appointment_requested"),
     path("feedback/<str:token>/", satisfaction.satisfaction, name="satisfaction"),
+    path("articles/", articles.article_list, name="articles"),
+    path("articles/<int:pk>/", articles.article_page, name="article"),
+    path("articles/<int:pk>/cover/", articles.article_cover, name="article_cover"),
 ]
