@@ -169,3 +169,17 @@ def test_demo_accounts_lose_their_two_factor_exemption_outside_demo_mode(demo, s
     client = Client()
     client.post(reverse("accounts:login"), {"username": "counsellor", "password": DEMO_PASSWORD})
     assert client.get(reverse("dashboard:home")).url == reverse("accounts:two_factor_setup")
+
+
+def test_the_demo_has_three_published_articles_one_on_crisis_and_a_newsletter(demo, client):
+    from articles.models import Article, Newsletter
+    from articles.selectors import visible_articles
+
+    visible = list(visible_articles())
+    assert len(visible) == 3
+    crisis = [a for a in visible if a.on_crisis]
+    assert len(crisis) == 1 and crisis[0].checklist_version
+    assert Article.objects.filter(status=Article.Status.IN_REVIEW).count() == 1
+    assert Newsletter.objects.get().items.count() == 3
+    page = client.get(reverse("portal:article", args=[crisis[0].pk]))
+    assert 'id="hotline-box"' in page.content.decode() and "0571-8800 1234" in page.content.decode()
