@@ -72,6 +72,14 @@ def can_place_group_in(user, unit) -> bool:
 
 
 @policy.rule
+def filter_group_units(user, queryset):
+    """Units a group can be placed in: those in the person's scope."""
+    if not has_permission(user, RUN_GROUPS) or user.org_unit_id is None:
+        return queryset.none()
+    return queryset.filter(path__startswith=user.org_unit.path)
+
+
+@policy.rule
 def can_lead_group(user, programme) -> bool:
     """Run the group (members, sessions, attendance, notes, scores): one of its leaders."""
     return has_permission(user, RUN_GROUPS) and programme.leaders.filter(pk=user.pk).exists()

@@ -170,6 +170,10 @@ class MemberScoreRow:
     recovered: bool | None
     completer: bool
 
+    @property
+    def rci_text(self) -> str:
+        return rci_label(self.rci_class)
+
 
 def outcome_for_reader(user, programme: GroupProgramme, instrument_code: str) -> dict:
     """What this reader sees of the report: the figures of both populations; the counts, with
@@ -236,3 +240,83 @@ def archive_group_entries(resident, *, clinical: bool) -> list[TimelineEntry]:
         )
         for row in rows
     ]
+
+
+# -- the report's table, the same on the page, in the XLSX and in the PDF ---------------------
+
+
+def _fmt(value, places: int) -> str:
+    return "—" if value is None else f"{value:.{places}f}"
+
+
+def _mean_sd(mean, sd) -> str:
+    return "—" if mean is None else f"{mean:.2f} ({sd:.2f})"
+
+
+def report_table(view: dict) -> list[tuple[str, object, object]]:
+    """(label, completers, all enrolled) rows of the report, formatted for reading. Counts come
+    with small cells suppressed for aggregate readers; figures are shown only where computed."""
+    outcome = view["outcome"]
+    counts = view["counts"]
+    rows: list[tuple[str, object, object]] = [
+        (_("Members"), counts["completers"]["n_members"], counts["enrolled"]["n_members"]),
+        (_("Paired (pre and post)"), counts["completers"]["n_paired"], counts["enrolled"]["n_paired"]),
+        (_("No pre score"), counts["completers"]["n_missing_pre"], counts["enrolled"]["n_missing_pre"]),
+        (
+            _("No post score (missing, not imputed)"),
+            counts["completers"]["n_missing_post"],
+            counts["enrolled"]["n_missing_post"],
+        ),
+    ]
+    reports = (outcome.completers, outcome.enrolled)
+
+    def both(function):
+        return tuple(function(report) if report.enough else "—" for report in reports)
+
+    rows += [
+        (_("Pre mean (SD)"), *both(lambda r: _mean_sd(r.pre_mean, r.pre_sd))),
+        (_("Post mean (SD)"), *both(lambda r: _mean_sd(r.post_mean, r.post_sd))),
+        (_("Mean change (positive = better)"), *both(lambda r: _fmt(r.mean_change, 3))),
+        (
+            _("95 % CI of the mean change"),
+            *both(lambda r: f"[{_fmt(r.change_ci_low, 2)}, {_fmt(r.change_ci_high, 2)}]"),
+        ),
+        (_("SD of the change"), *both(lambda r: _fmt(r.sd_change, 3))),
+        (_("r (pre, post)"), *both(lambda r: _fmt(r.r, 3))),
+        ("d_z", *both(lambda r: _fmt(r.d_z, 3))),
+        (_("Hedges' g_z"), *both(lambda r: _fmt(r.g_z, 3))),
+        (_("95 % CI of d_z"), *both(lambda r: f"[{_fmt(r.ci_low, 2)}, {_fmt(r.ci_high, 2)}]")),
+        (_("d_av (secondary)"), *both(lambda r: _fmt(r.d_av, 3))),
+        (_("Paired t"), *both(lambda r: "—" if r.t is None else f"t({r.df}) = {r.t:.3f}")),
+        (_("p (paired t)"), *both(lambda r: _fmt(r.p_t, 4))),
+        (_("p (Wilcoxon signed-rank)"), *both(lambda r: _fmt(r.p_wilcoxon, 4))),
+        (_("Reliably improved"), counts["completers"]["improved"], counts["enrolled"]["improved"]),
+        (_("No reliable change"), counts["completers"]["no_change"], counts["enrolled"]["no_change"]),
+        (
+            _("Reliably deteriorated"),
+            counts["completers"]["deteriorated"],
+            counts["enrolled"]["deteriorated"],
+        ),
+    ]
+    if outcome.enrolled.recovery_known:
+        rows.append((_("Recovered"), counts["completers"]["recovered"], counts["enrolled"]["recovered"]))
+    return rows
+
+
+def group_agreement():
+    """The current group agreement text (shown at enrolment), or None while none is published."""
+    from confidentiality.models import ConsentKind, ConsentText
+
+    return ConsentText.objects.filter(kind=ConsentKind.GROUP, is_current=True).first()
+
+
+def rci_label(rci_class: str) -> str:
+    return {
+        "improved": _("Reliably improved"),
+        "no_change": _("No reliable change"),
+        "deteriorated": _("Reliably deteriorated"),
+    }.get(rci_class, "—")
+
+
+def yes_no(value: bool | None) -> str:
+    return "—" if value is None else (_("Yes") if value else _("No"))

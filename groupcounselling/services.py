@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from archives.models import Resident
 from assessments.library import available_instruments
 from assessments.services import assessment_record
@@ -87,7 +88,7 @@ def programme_create(
         )
     leaders = list(leaders)
     allowed = set(
-        policy.filter_group_leader_choices(actor, type(actor).objects.filter(pk__in=[p.pk for p in leaders]))
+        policy.filter_group_leader_choices(actor, User.objects.filter(pk__in=[p.pk for p in leaders]))
     )
     if any(person not in allowed for person in leaders):
         raise ValidationError({"leaders": _("Leaders are chosen from counselling staff in your scope.")})

@@ -104,3 +104,50 @@ def members(people, tree, programme):
     return SimpleNamespace(
         list=[enrol(people.counsellor, programme, r) for r in residents], residents=residents
     )
+
+
+PRE = [14, 12, 16, 10, 18, 15, 11, 13, 17, 9]
+POST = [9, 10, 12, 9, 11, 13, 8, 12, 10, 8]
+
+
+def reference_group(people, tree, leader=None):
+    """A finished 8-session group of ten members who attended every session, whose PHQ-9 pre/post
+    pairs are the issue's reference vector (entered through the services)."""
+    from groupcounselling.services import attendance_record, member_score_enter, programme_finish
+
+    leader = leader or people.counsellor
+    start = timezone.now().replace(second=0, microsecond=0) - timedelta(days=60)
+    programme = programme_create(
+        actor=leader,
+        name="考前减压团体",
+        kind="closed",
+        org_unit=tree.willow,
+        leaders=[],
+        first_session_at=start,
+        session_count=8,
+        interval_days=7,
+        instruments=["phq9"],
+        primary_instrument="phq9",
+    )
+    members = [enrol(leader, programme, register(people, tree, 100 + n)) for n in range(10)]
+    for member, score in zip(members, PRE, strict=True):
+        member_score_enter(
+            actor=leader, member=member, instrument_code="phq9", answers=phq9_answers(score),
+            administered_at=start - timedelta(days=2),
+        )  # fmt: skip
+    for session in programme.sessions.order_by("number"):
+        attendance_record(actor=leader, session=session, marks={m.pk: "attended" for m in members})
+    last = programme.sessions.order_by("-number").first()
+    for member, score in zip(members, POST, strict=True):
+        member_score_enter(
+            actor=leader, member=member, instrument_code="phq9", answers=phq9_answers(score),
+            administered_at=last.starts_at + timedelta(days=3),
+        )  # fmt: skip
+    programme_finish(actor=leader, programme=programme)
+    programme.refresh_from_db()
+    return programme
+
+
+@pytest.fixture
+def finished(people, tree, group_agreement):
+    return reference_group(people, tree)
