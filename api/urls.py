@@ -6,6 +6,7 @@ from accounts import api as accounts_api
 from archives import api as archives_api
 from assessments import api as assessments_api
 from crisis.api import alerts as alerts_api
+from groupcounselling import api as groups_api
 from orgs import api as orgs_api
 from screening import api as screening_api
 from workflow.api import appointments as appointments_api
@@ -56,4 +57,14 @@ urlpatterns = [
     path("alerts/<int:pk>/acknowledge/", alerts_api.AlertAcknowledge.as_view(), name="alert_acknowledge"),
     path("alerts/<int:pk>/assign/", alerts_api.AlertAssign.as_view(), name="alert_assign"),
     path("signals/", alerts_api.SignalCreate.as_view(), name="signals"),
+    path("groups/", groups_api.GroupListCreate.as_view(), name="groups"),
+    path("groups/<int:pk>/", groups_api.GroupDetail.as_view(), name="group"),
+    path("groups/<int:pk>/members/", groups_api.GroupMembers.as_view(), name="group_members"),
+    path("groups/<int:pk>/sessions/", groups_api.GroupSessions.as_view(), name="group_sessions"),
+    path("groups/<int:pk>/outcome/", groups_api.GroupOutcome.as_view(), name="group_outcome"),
+    path(
+        "group-sessions/<int:pk>/attendance/",
+        groups_api.SessionAttendance.as_view(),
+        name="group_session_attendance",
+    ),
 ]
