@@ -34,6 +34,7 @@ from core.permissions import MANAGE_CENTRE_PROFILE
 from crisis.permissions import HANDLE_ALERTS, MANAGE_ALERT_RULES, REPORT_CONCERN
 from crisis.selectors.alerts import open_alerts
 from crisis.selectors.watch import watch_reviews_due
+from groupcounselling.permissions import RUN_GROUPS, VIEW_GROUP_REPORTS
 from lib.queries import count_many
 from notifications.permissions import RELAY_MESSAGES, VIEW_OUTBOX
 from notifications.selectors import relay_worklist
@@ -180,6 +181,11 @@ NAV_GROUPS = (
             NavItem(_("Screening"), "screening:campaigns", (MANAGE_CAMPAIGNS,)),
             NavItem(_("Instruments"), "assessments:library", (MANAGE_INSTRUMENTS, ADMINISTER_ASSESSMENTS)),
         ),
+    ),
+    NavGroup(
+        _("Programmes"),
+        "programmes",
+        (NavItem(_("Group counselling"), "groupcounselling:list", (RUN_GROUPS, VIEW_GROUP_REPORTS)),),
     ),
     NavGroup(
         _("Administration"),

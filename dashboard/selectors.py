@@ -105,6 +105,10 @@ def home_for(user) -> dict:
         for signal in recent:
             signal.band_label, signal.flag_names = signal_labels(signal)
         data["recent_signals"] = recent
+    if policy.can_create_group(user):
+        from groupcounselling.selectors import led_programmes
+
+        data["my_groups"] = list(led_programmes(user)[:5])
     audit = policy.filter_audit_entries(user, AuditEntry.objects.all())
     if policy.has_permission(user, "confidentiality.view_audit_log"):
         data["recent_refusals"] = list(audit.filter(action="access.refused").order_by("-seq")[:5])

@@ -42,6 +42,8 @@ from workflow.services.referrals import institution_create, referral_create
 from workflow.services.satisfaction import satisfaction_paper_entry, satisfaction_submit
 from workflow.services.sessions import session_record_create
 
+from .groupcounselling import seed_group_counselling
+
 # The seeds' pattern: Monday to Thursday, 13:30–15:30.
 DUTY_WEEKDAYS = range(4)
 DUTY_STARTS, DUTY_ENDS = time(13, 30), time(15, 30)
@@ -377,4 +379,5 @@ def seed_service_workflow() -> dict[str, int]:
             actor=counsellor, started_at=now - timedelta(hours=hours), duration_minutes=20, **call
         )
         counts["hotline"] += 1
+    counts.update(seed_group_counselling())
     return counts

@@ -169,3 +169,22 @@ def test_demo_accounts_lose_their_two_factor_exemption_outside_demo_mode(demo, s
     client = Client()
     client.post(reverse("accounts:login"), {"username": "counsellor", "password": DEMO_PASSWORD})
     assert client.get(reverse("dashboard:home")).url == reverse("accounts:two_factor_setup")
+
+
+def test_the_full_demo_has_a_finished_group_with_the_reference_outcome_and_a_running_one(settings):
+    from groupcounselling.models import GroupProgramme
+    from groupcounselling.selectors import programme_outcome
+
+    settings.DEMO_MODE = True
+    call_command("seed_demo")
+    finished = GroupProgramme.objects.get(status="finished")
+    report = programme_outcome(finished, "phq9").enrolled
+    assert report.n_paired == 10
+    assert (round(report.mean_change, 3), round(report.sd_change, 3), round(report.r, 3)) == (
+        3.3,
+        2.359,
+        0.629,
+    )
+    assert (round(report.d_z, 3), round(report.g_z, 3), round(report.t, 3)) == (1.399, 1.279, 4.423)
+    assert (round(report.p_t, 4), round(report.p_wilcoxon, 4)) == (0.0017, 0.0020)
+    assert GroupProgramme.objects.filter(status="running").exists()

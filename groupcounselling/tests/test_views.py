@@ -264,3 +264,19 @@ def test_exports_are_404_for_someone_outside(client, people, finished):
     other = login_fully(client, people.outsider)
     assert other.get(url("report_xlsx", finished.pk)).status_code == 404
     assert other.get(url("report_pdf", finished.pk)).status_code == 404
+
+
+def test_a_leader_has_the_group_on_the_home_page_and_in_the_navigation(counsellor, programme):
+    html = counsellor.get(reverse("dashboard:home")).content.decode()
+    assert 'id="my-groups"' in html and "情绪调适成长小组" in html
+    assert reverse("groupcounselling:list") in html
+
+
+def test_a_lead_has_the_navigation_entry_but_no_leaders_card(client, people, programme):
+    html = login_fully(client, people.lead).get(reverse("dashboard:home")).content.decode()
+    assert reverse("groupcounselling:list") in html and 'id="my-groups"' not in html
+
+
+def test_a_volunteer_has_no_group_entry(client, people):
+    html = login_fully(client, people.volunteer).get(reverse("dashboard:home")).content.decode()
+    assert reverse("groupcounselling:list") not in html
