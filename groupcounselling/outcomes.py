@@ -157,16 +157,60 @@ def hedges_j(n: int) -> float:
     return 1 - 3 / (4 * (n - 1) - 1)
 
 
-def d_z_confidence_interval(d_z: float, n: int, level: float = 0.95) -> tuple[float, float]:
+def _root_near(function, start: float) -> float | None:
+    """The root of a monotone ``function`` nearest ``start``: the bracket grows from ``start`` until
+    the signs differ (a fixed wide bracket meets NaN in the non-central t's far tails)."""
+    for step in (0.5 * 2**k for k in range(12)):
+        low, high = start - step, start + step
+        f_low, f_high = function(low), function(high)
+        if math.isnan(f_low) or math.isnan(f_high):
+            return None
+        if f_low * f_high <= 0:
+            return brentq(function, low, high)
+    return None
+
+
+def d_z_confidence_interval(d_z: float, n: int, level: float = 0.95) -> tuple[float | None, float | None]:
     """CI of d_z by inverting the non-central t: t = d_z·√n with df = n − 1; the bounds are the
-    non-centrality parameters putting t at the upper and lower tail, divided by √n."""
+    non-centrality parameters putting t at the upper and lower tail, divided by √n. A bound the
+    distribution cannot be inverted for is None."""
     df = n - 1
     t_observed = d_z * math.sqrt(n)
     tail = (1 - level) / 2
-    span = abs(t_observed) + 40
-    low = brentq(lambda ncp: stats.nct.sf(t_observed, df, ncp) - tail, t_observed - span, t_observed + span)
-    high = brentq(lambda ncp: stats.nct.cdf(t_observed, df, ncp) - tail, t_observed - span, t_observed + span)
-    return low / math.sqrt(n), high / math.sqrt(n)
+    low = _root_near(lambda ncp: stats.nct.sf(t_observed, df, ncp) - tail, t_observed)
+    high = _root_near(lambda ncp: stats.nct.cdf(t_observed, df, ncp) - tail, t_observed)
+    root_n = math.sqrt(n)
+    return (None if low is None else low / root_n), (None if high is None else high / root_n)
+
+
+# Up to this many non-zero changes the signed-rank p is exact (below); beyond, scipy's normal
+# approximation, as scipy itself does for large samples.
+WILCOXON_EXACT_MAX = 50
+
+
+def wilcoxon_signed_rank_p(changes: list[float]) -> float | None:
+    """Two-sided p of the Wilcoxon signed-rank test: zeros dropped (Wilcoxon's rule), tied
+    absolute changes given their mid-rank, and the exact distribution of the positive rank sum
+    over all 2ⁿ sign assignments, counted by dynamic programming over the (doubled, so integer)
+    ranks. It equals scipy's ``wilcoxon`` wherever scipy is exact (n ≤ 13, with ties and zeros
+    too) and takes microseconds where scipy's permutation takes a third of a second."""
+    nonzero = [change for change in changes if change != 0]
+    n = len(nonzero)
+    if n == 0:
+        return None
+    if n > WILCOXON_EXACT_MAX:
+        return float(stats.wilcoxon(nonzero, method="asymptotic").pvalue)
+    ranks = [round(2 * rank) for rank in stats.rankdata([abs(change) for change in nonzero])]
+    observed = sum(rank for rank, change in zip(ranks, nonzero, strict=True) if change > 0)
+    ways = {0: 1}  # positive rank sum → number of sign assignments giving it
+    for rank in ranks:
+        grown = dict(ways)
+        for total, count in ways.items():
+            grown[total + rank] = grown.get(total + rank, 0) + count
+        ways = grown
+    at_most = sum(count for total, count in ways.items() if total <= observed)
+    at_least = sum(count for total, count in ways.items() if total >= observed)
+    return min(1.0, 2 * min(at_most, at_least) / 2**n)
 
 
 def _member_outcome(pair: Pair, instrument: Instrument) -> MemberOutcome:
@@ -257,5 +301,5 @@ def outcome_report(pairs: list[Pair], instrument: Instrument) -> OutcomeReport:
             "p_t": float(2 * stats.t.sf(abs(t_value), df)),
         }
     if any(changes):
-        figures["p_wilcoxon"] = float(stats.wilcoxon(changes).pvalue)
+        figures["p_wilcoxon"] = wilcoxon_signed_rank_p(changes)
     return OutcomeReport(**base, **figures)

@@ -152,3 +152,34 @@ def test_a_score_outside_both_windows_is_not_used():
     assert pair_scores([1], [Score(1, late, 9)], pre_window=window, post_window=window) == [
         Pair(1, None, None)
     ]
+
+
+@pytest.mark.parametrize(
+    ("pre", "post"),
+    [
+        ([10, 12, 9, 14, 11], [11, 12, 10, 13, 12]),  # a small negative effect
+        ([20, 21, 19, 22, 20, 21], [5, 6, 4, 7, 5, 5]),  # a huge effect
+        ([8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19], [8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 20]),
+    ],
+)
+def test_the_ci_of_d_z_holds_d_z_for_small_huge_and_negative_effects(phq9, pre, post):
+    report = outcome_report(pairs(pre, post), phq9)
+    assert report.ci_low is not None and report.ci_high is not None
+    assert report.ci_low < report.d_z < report.ci_high
+
+
+def test_the_signed_rank_p_equals_scipys_wherever_scipy_is_exact():
+    import random
+
+    from scipy import stats
+
+    from groupcounselling.outcomes import wilcoxon_signed_rank_p
+
+    rng = random.Random(12)
+    for _ in range(50):  # scipy's exact permutation takes a third of a second each
+        changes = [rng.randint(-4, 9) for _ in range(rng.randint(5, 13))]  # ties and zeros
+        if not any(changes):
+            continue
+        assert wilcoxon_signed_rank_p(changes) == pytest.approx(
+            float(stats.wilcoxon(changes).pvalue), abs=1e-12
+        )
