@@ -111,7 +111,7 @@ def make_fixture(groups: int, members: int, rng: random.Random):
                     starts_at=p.first_session_at + timedelta(days=7 * k),
                     duration_minutes=90,
                     status=GroupSession.Status.HELD,
-                )  # fmt: skip
+                )
                 for p in programmes
                 for k in range(8)
             ],
@@ -128,7 +128,7 @@ def make_fixture(groups: int, members: int, rng: random.Random):
                     status=GroupMember.Status.COMPLETED,
                     enrolled_at=p.first_session_at - timedelta(days=20),
                     added_by=leader,
-                )  # fmt: skip
+                )
                 for i, p in enumerate(programmes)
                 for j in range(size)
             ],
@@ -143,7 +143,7 @@ def make_fixture(groups: int, members: int, rng: random.Random):
             first, last = own[0].starts_at, own[-1].starts_at
             pre = rng.randint(6, 22)
 
-            def score(at, total):
+            def score(at, total, member=member):
                 answers = "[" + ",".join(["0"] * 9) + "]"
                 scores.append(
                     Assessment(
@@ -155,7 +155,7 @@ def make_fixture(groups: int, members: int, rng: random.Random):
                         total=float(total),
                         administered_at=at,
                         administered_by=leader,
-                    )  # fmt: skip
+                    )
                 )
 
             score(first - timedelta(days=40), rng.randint(0, 27))  # before the pre window: ignored
@@ -190,7 +190,7 @@ def baseline(ids: list[int]) -> dict[int, dict]:
                        MIN(s.duration_minutes)
                 FROM groupcounselling_groupprogramme p
                 JOIN groupcounselling_groupsession s ON s.programme_id = p.id AND s.status = 'held'
-                WHERE p.id IN ({placeholders}) GROUP BY p.id""",  # noqa: S608 - placeholders only
+                WHERE p.id IN ({placeholders}) GROUP BY p.id""",
             ids,
         )
         programmes = {row[0]: row[1:] for row in cursor.fetchall()}
@@ -199,7 +199,7 @@ def baseline(ids: list[int]) -> dict[int, dict]:
                        (SELECT COUNT(*) FROM groupcounselling_attendance a
                          WHERE a.member_id = m.id AND a.mark IN (%s, %s))
                 FROM groupcounselling_groupmember m
-                WHERE m.programme_id IN ({placeholders}) AND m.enrolled_at IS NOT NULL""",  # noqa: S608
+                WHERE m.programme_id IN ({placeholders}) AND m.enrolled_at IS NOT NULL""",
             [*marks, *ids],
         )
         members = cursor.fetchall()
@@ -207,7 +207,7 @@ def baseline(ids: list[int]) -> dict[int, dict]:
             f"""SELECT a.resident_id, a.administered_at, a.total FROM assessments_assessment a
                 JOIN groupcounselling_groupmember m ON m.resident_id = a.resident_id
                 WHERE m.programme_id IN ({placeholders}) AND a.instrument_code = 'phq9' AND a.valid
-                  AND NOT EXISTS (SELECT 1 FROM assessments_assessment b WHERE b.supersedes_id = a.id)""",  # noqa: S608
+                  AND NOT EXISTS (SELECT 1 FROM assessments_assessment b WHERE b.supersedes_id = a.id)""",
             ids,
         )
         scores = {}
