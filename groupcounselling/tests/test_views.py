@@ -280,3 +280,37 @@ def test_a_lead_has_the_navigation_entry_but_no_leaders_card(client, people, pro
 def test_a_volunteer_has_no_group_entry(client, people):
     html = login_fully(client, people.volunteer).get(reverse("dashboard:home")).content.decode()
     assert reverse("groupcounselling:list") not in html
+
+
+def test_leader_pages_are_404_for_a_colleague_and_write_nothing(client, people, programme, members):
+    other = login_fully(client, people.colleague)
+    member = members.list[0]
+    assert other.get(url("member_enrol", programme.pk, member.pk)).status_code == 404
+    assert other.get(url("member_score", programme.pk, member.pk)).status_code == 404
+    assert other.post(url("finish", programme.pk)).status_code == 404
+    assert other.post(url("session", programme.pk, 1), {f"mark_{member.pk}": "attended"}).status_code == 404
+    assert not Attendance.objects.exists()
+    programme.refresh_from_db()
+    assert programme.status == "recruiting"
+
+
+def test_leader_pages_refuse_wrong_methods(counsellor, programme, members):
+    member = members.list[0]
+    assert counsellor.delete(url("member_enrol", programme.pk, member.pk)).status_code == 405
+    assert counsellor.put(url("member_score", programme.pk, member.pk)).status_code == 405
+    assert counsellor.get(url("finish", programme.pk)).status_code == 405
+    assert counsellor.post(url("report_xlsx", programme.pk)).status_code == 405
+    assert counsellor.post(url("report_pdf", programme.pk)).status_code == 405
+
+
+def test_a_running_group_is_finished_from_its_page(counsellor, programme, members):
+    counsellor.post(url("session", programme.pk, 1), {f"mark_{m.pk}": "attended" for m in members.list})
+    assert counsellor.post(url("finish", programme.pk)).status_code == 302
+    programme.refresh_from_db()
+    assert programme.status == "finished"
+
+
+def test_a_lead_cannot_reach_the_session_pages_of_a_group_in_scope(client, people, programme):
+    lead = login_fully(client, people.lead)
+    assert lead.get(url("detail", programme.pk)).status_code == 200
+    assert lead.get(url("session", programme.pk, 1)).status_code == 404
