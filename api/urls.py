@@ -7,6 +7,7 @@ from archives import api as archives_api
 from articles import api as articles_api
 from assessments import api as assessments_api
 from crisis.api import alerts as alerts_api
+from groupcounselling import api as groups_api
 from orgs import api as orgs_api
 from screening import api as screening_api
 from workflow.api import appointments as appointments_api
@@ -61,4 +62,14 @@ urlpatterns = [
     path("articles/<int:pk>/", articles_api.ArticleDetail.as_view(), name="article"),
     path("articles/<int:pk>/submit/", articles_api.ArticleSubmit.as_view(), name="article_submit"),
     path("articles/<int:pk>/review/", articles_api.ArticleReview.as_view(), name="article_review"),
+    path("groups/", groups_api.GroupListCreate.as_view(), name="groups"),
+    path("groups/<int:pk>/", groups_api.GroupDetail.as_view(), name="group"),
+    path("groups/<int:pk>/members/", groups_api.GroupMembers.as_view(), name="group_members"),
+    path("groups/<int:pk>/sessions/", groups_api.GroupSessions.as_view(), name="group_sessions"),
+    path("groups/<int:pk>/outcome/", groups_api.GroupOutcome.as_view(), name="group_outcome"),
+    path(
+        "group-sessions/<int:pk>/attendance/",
+        groups_api.SessionAttendance.as_view(),
+        name="group_session_attendance",
+    ),
 ]

@@ -59,6 +59,24 @@ class Instrument:
     def option_values(self) -> list[int]:
         return [option["value"] for option in self.data.get("options", [])]
 
+    @property
+    def higher_is_better(self) -> bool:
+        """Which way a total improves, from the file's ``direction`` (lower is better by default)."""
+        return self.data.get("direction", "lower_is_better") == "higher_is_better"
+
+    @property
+    def caseness_cutoff(self) -> float | None:
+        """The file's clinical cut-off (``caseness``), or None when it names none."""
+        caseness = self.data.get("caseness")
+        return caseness["cutoff"] if caseness else None
+
+    def in_clinical_range(self, total: float) -> bool | None:
+        """Whether a total is at or beyond the cut-off, in the instrument's direction."""
+        cutoff = self.caseness_cutoff
+        if cutoff is None:
+            return None
+        return total <= cutoff if self.higher_is_better else total >= cutoff
+
     def text(self, key: str, language: str) -> str:
         value = self.data.get(key) or {}
         return value.get("en" if language.startswith("en") else "zh", "")

@@ -52,10 +52,6 @@ def reliable_change_index(instrument: Instrument, before: float, after: float) -
     return (after - before) / s_diff if s_diff else None
 
 
-# On these instruments a higher total is better; on all others a higher total is worse.
-HIGHER_IS_BETTER = {"who5"}
-
-
 def trend(*, user, resident, instrument: Instrument) -> list[TrendPoint]:
     """Valid results of one instrument over time, oldest first, each marked with reliable change
     (|RCI| > 1.96) against the one before."""
@@ -70,7 +66,7 @@ def trend(*, user, resident, instrument: Instrument) -> list[TrendPoint]:
         if index:
             rci = reliable_change_index(instrument, rows[index - 1].total, assessment.total)
             if rci is not None and abs(rci) > 1.96:
-                better = (rci > 0) == (instrument.code in HIGHER_IS_BETTER)
+                better = (rci > 0) == instrument.higher_is_better
                 reliable = "improved" if better else "worsened"
         points.append(TrendPoint(assessment=assessment, total=assessment.total, rci=rci, reliable=reliable))
     return points

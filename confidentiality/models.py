@@ -132,6 +132,9 @@ class ConsentKind(models.TextChoices):
     INFORMED = "informed", _("Informed consent")
     CONFIDENTIALITY = "confidentiality", _("Confidentiality agreement")
     SENSITIVE_INFO = "sensitive_info", _("Consent to process sensitive personal information")
+    # A group counselling member's agreement: taking part, and keeping what other members say in
+    # the group confidential (the group-confidentiality clause).
+    GROUP = "group", _("Group counselling agreement (with the group-confidentiality clause)")
 
 
 # Clinical records may be created only while each of these is signed and not withdrawn.

@@ -36,6 +36,7 @@ from core.permissions import MANAGE_CENTRE_PROFILE
 from crisis.permissions import HANDLE_ALERTS, MANAGE_ALERT_RULES, REPORT_CONCERN
 from crisis.selectors.alerts import open_alerts
 from crisis.selectors.watch import watch_reviews_due
+from groupcounselling.permissions import RUN_GROUPS, VIEW_GROUP_REPORTS
 from lib.queries import count_many
 from notifications.permissions import RELAY_MESSAGES, VIEW_OUTBOX
 from notifications.selectors import relay_worklist
@@ -196,6 +197,7 @@ NAV_GROUPS = (
             ),
             NavItem(_("心语报 newsletter"), "articles:newsletters", (EDIT_NEWSLETTERS,)),
         ),
+        (NavItem(_("Group counselling"), "groupcounselling:list", (RUN_GROUPS, VIEW_GROUP_REPORTS)),),
     ),
     NavGroup(
         _("Administration"),

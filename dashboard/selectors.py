@@ -108,6 +108,10 @@ def home_for(user) -> dict:
         data["recent_signals"] = recent
     if policy.can_work_on_articles(user):
         data["article_work"] = article_work(user)
+    if policy.can_create_group(user):
+        from groupcounselling.selectors import led_programmes
+
+        data["my_groups"] = list(led_programmes(user)[:5])
     audit = policy.filter_audit_entries(user, AuditEntry.objects.all())
     if policy.has_permission(user, "confidentiality.view_audit_log"):
         data["recent_refusals"] = list(audit.filter(action="access.refused").order_by("-seq")[:5])

@@ -43,6 +43,7 @@ from workflow.services.satisfaction import satisfaction_paper_entry, satisfactio
 from workflow.services.sessions import session_record_create
 
 from .articles import seed_articles
+from .groupcounselling import seed_group_counselling
 
 # The seeds' pattern: Monday to Thursday, 13:30–15:30.
 DUTY_WEEKDAYS = range(4)
@@ -380,4 +381,5 @@ def seed_service_workflow() -> dict[str, int]:
         )
         counts["hotline"] += 1
     counts.update(seed_articles())
+    counts.update(seed_group_counselling())
     return counts

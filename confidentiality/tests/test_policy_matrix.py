@@ -66,6 +66,8 @@ EXPECTED = {
     "workflow.log_hotline": {C, T, S, D},
     "workflow.manage_institutions": {D, A},
     "workflow.view_service_quality": {S, D},
+    "groupcounselling.run_groups": {C, T, S, D},
+    "groupcounselling.view_group_reports": {L, S, D},
     "notifications.view_outbox": {D},
     "notifications.relay_messages": {C, T, S, D},
     "notifications.see_delivery_setup": {D, A},

@@ -28,6 +28,7 @@ def test_each_role_lands_on_a_home_page_of_its_own(people, role, django_assert_m
     client = login_fully(Client(), getattr(people, role))
     # Fixed per role, whatever the amount of data: each card costs a count or one bounded list
     # (33: the articles card is one aggregate).
+    # (the group leaders' card: one list of at most five groups).
     with django_assert_max_num_queries(33):
         response = client.get(reverse("dashboard:home"))
     assert response.status_code == 200

@@ -183,3 +183,20 @@ def test_the_demo_has_three_published_articles_one_on_crisis_and_a_newsletter(de
     assert Newsletter.objects.get().items.count() == 3
     page = client.get(reverse("portal:article", args=[crisis[0].pk]))
     assert 'id="hotline-box"' in page.content.decode() and "0571-8800 1234" in page.content.decode()
+def test_the_full_demo_has_a_finished_group_with_the_reference_outcome_and_a_running_one(settings):
+    from groupcounselling.models import GroupProgramme
+    from groupcounselling.selectors import programme_outcome
+
+    settings.DEMO_MODE = True
+    call_command("seed_demo")
+    finished = GroupProgramme.objects.get(status="finished")
+    report = programme_outcome(finished, "phq9").enrolled
+    assert report.n_paired == 10
+    assert (round(report.mean_change, 3), round(report.sd_change, 3), round(report.r, 3)) == (
+        3.3,
+        2.359,
+        0.629,
+    )
+    assert (round(report.d_z, 3), round(report.g_z, 3), round(report.t, 3)) == (1.399, 1.279, 4.423)
+    assert (round(report.p_t, 4), round(report.p_wilcoxon, 4)) == (0.0017, 0.0020)
+    assert GroupProgramme.objects.filter(status="running").exists()
