@@ -4,7 +4,7 @@ Mounted at the site root; the paths are those the pages always had (the self-tes
 
 from django.urls import path
 
-from .views import appointments, home, satisfaction, selftest
+from .views import activities, appointments, home, satisfaction, selftest
 
 app_name = "portal"
 
@@ -17,4 +17,8 @@ urlpatterns = [
     path("appointments/request/", appointments.appointment_request, name="appointment_request"),
     path("appointments/requested/", appointments.appointment_requested, name="appointment_requested"),
     path("feedback/<str:token>/", satisfaction.satisfaction, name="satisfaction"),
+    path("activities/", activities.activity_list, name="activities"),
+    path("activities/<int:pk>/", activities.activity_signup, name="activity_signup"),
+    path("activities/r/<str:token>/", activities.activity_registration, name="activity_registration"),
+    path("activities/door/<str:token>/", activities.activity_door, name="activity_door"),
 ]
