@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from activities.models import Activity
 from activities.tests.support import at, lecture
 from workflow.models import Appointment
-from workflow.tests.appointment_support import book
 from workflow.services.appointments import appointment_confirm
+from workflow.tests.appointment_support import book
 
 
 def test_an_activity_cannot_take_a_room_an_appointment_holds(people, place):
