@@ -17,6 +17,7 @@ register_actions(
         "activity.summarised": pgettext_lazy("audit action", "Activity summarised"),
         "activity.roster_viewed": pgettext_lazy("audit action", "Activity roster viewed"),
         "activity.headcount_recorded": pgettext_lazy("audit action", "Activity headcount recorded"),
+        "activity.statistics_exported": pgettext_lazy("audit action", "Activity statistics exported"),
         "activity.feedback_issued": pgettext_lazy("audit action", "Activity feedback links issued"),
         "activity_registration.created": pgettext_lazy("audit action", "Activity registration made"),
         "activity_registration.approved": pgettext_lazy("audit action", "Activity registration approved"),
@@ -29,9 +30,7 @@ register_actions(
             "audit action", "Activity registration moved by the organiser"
         ),
         "activity_registration.checked_in": pgettext_lazy("audit action", "Activity attendance recorded"),
-        "activity_registration.no_show": pgettext_lazy("audit action", "Activity no-show recorded"),
         "family.created": pgettext_lazy("audit action", "Parent-school family created"),
-        "family.certificate": pgettext_lazy("audit action", "Parent-school certificate issued"),
         "school_target.saved": pgettext_lazy("audit action", "Parent-school target saved"),
     },
 )

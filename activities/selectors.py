@@ -228,12 +228,17 @@ def activity_statistics(
     }
 
 
-def statistics_labels(rows) -> dict:
-    """Names of the units and labels of the types and groups the rows mention (one query)."""
+def label_statistics(rows) -> list[StatisticsRow]:
+    """Give the rows the words people read: type, audience group and unit name (one query)."""
     from orgs.models import OrgUnit
 
     units = dict(OrgUnit.objects.filter(pk__in={r.unit_id for r in rows}).values_list("pk", "name"))
-    return {"units": units, "kinds": dict(Activity.Kind.choices), "groups": dict(AudienceGroup.choices)}
+    kinds, groups = dict(Activity.Kind.choices), dict(AudienceGroup.choices)
+    for row in rows:
+        row.kind_label = str(kinds.get(row.kind, row.kind))
+        row.group_label = str(groups.get(row.audience_group, row.audience_group))
+        row.unit_name = units.get(row.unit_id, "")
+    return rows
 
 
 # ---------------------------------------------------------------------------------------------

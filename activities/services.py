@@ -318,7 +318,7 @@ def activity_update(*, actor, activity: Activity, audience_units=None, **fields)
     return activity
 
 
-def _transition(*, actor, activity: Activity, action: str, to: str, audit: str, **extra) -> Activity:
+def _transition(*, actor, activity: Activity, action: str, to: str, **extra) -> Activity:
     _require_manage(actor, activity)
     activity = _lock(activity)
     Activity.ACTIONS.require(activity, action)
@@ -327,38 +327,44 @@ def _transition(*, actor, activity: Activity, action: str, to: str, audit: str, 
         setattr(activity, name, value)
     activity.full_clean()
     activity.save()
-    audit_record(actor=actor, action=audit, obj=activity)
     return activity
 
 
 @transaction.atomic
 def activity_publish(*, actor, activity: Activity) -> Activity:
     """Publish a draft: it appears on the portal and takes registrations in its window."""
-    return _transition(
-        actor=actor, activity=activity, action="publish", to=Status.PUBLISHED, audit="activity.published"
+    activity = _transition(
+        actor=actor,
+        activity=activity,
+        action="publish",
+        to=Status.PUBLISHED,
     )
+    audit_record(actor=actor, action="activity.published", obj=activity)
+    return activity
 
 
 @transaction.atomic
 def activity_close_registration(*, actor, activity: Activity) -> Activity:
-    return _transition(
+    activity = _transition(
         actor=actor,
         activity=activity,
         action="close_registration",
         to=Status.REGISTRATION_CLOSED,
-        audit="activity.registration_closed",
     )
+    audit_record(actor=actor, action="activity.registration_closed", obj=activity)
+    return activity
 
 
 @transaction.atomic
 def activity_reopen_registration(*, actor, activity: Activity) -> Activity:
-    return _transition(
+    activity = _transition(
         actor=actor,
         activity=activity,
         action="reopen_registration",
         to=Status.PUBLISHED,
-        audit="activity.registration_reopened",
     )
+    audit_record(actor=actor, action="activity.registration_reopened", obj=activity)
+    return activity
 
 
 @transaction.atomic
@@ -369,8 +375,12 @@ def activity_hold(*, actor, activity: Activity, now: datetime | None = None) -> 
     if activity.starts_at > now:
         raise ValidationError(_("An activity can be marked held only once it has started."))
     activity = _transition(
-        actor=actor, activity=activity, action="hold", to=Status.HELD, audit="activity.held"
+        actor=actor,
+        activity=activity,
+        action="hold",
+        to=Status.HELD,
     )
+    audit_record(actor=actor, action="activity.held", obj=activity)
     activity.registrations.filter(status__in=(RStatus.REGISTERED, RStatus.APPROVED)).update(
         status=RStatus.NO_SHOW
     )
@@ -383,14 +393,15 @@ def activity_summarise(*, actor, activity: Activity, summary: str) -> Activity:
     summary = (summary or "").strip()
     if not summary:
         raise ValidationError({"summary": _("Write a short summary of the activity.")})
-    return _transition(
+    activity = _transition(
         actor=actor,
         activity=activity,
         action="summarise",
         to=Status.SUMMARISED,
-        audit="activity.summarised",
         summary=summary[:5000],
     )
+    audit_record(actor=actor, action="activity.summarised", obj=activity)
+    return activity
 
 
 @transaction.atomic
@@ -405,9 +416,9 @@ def activity_cancel(*, actor, activity: Activity, reason: str) -> Activity:
         activity=activity,
         action="cancel",
         to=Status.CANCELLED,
-        audit="activity.cancelled",
         cancel_reason=reason[:200],
     )
+    audit_record(actor=actor, action="activity.cancelled", obj=activity)
     told = activity.registrations.filter(
         status__in=(*Registration.COUNTED, RStatus.REQUESTED, RStatus.WAITLISTED)
     ).select_related("activity__site", "activity__room")
