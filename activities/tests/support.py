@@ -20,8 +20,7 @@ def at(days: int, hour: int, minute: int = 0) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(hour, minute)))
 
 
-@pytest.fixture
-def place(tree):
+def make_place(tree) -> SimpleNamespace:
     site = service_site_create(actor=None, name="柳岸活动中心", org_unit=tree.willow, address="柳岸路2号")
     hall = room_create(actor=None, site=site, name="多功能厅", kind="group", capacity=60)
     room = room_create(actor=None, site=site, name="咨询室1", kind="individual", capacity=2)
@@ -50,3 +49,8 @@ def lecture(actor, place, *, publish=True, days=3, **fields) -> Activity:
 
 def sign_up(activity, name, phone, **fields) -> Registration:
     return registration_create(activity=activity, name=name, phone=phone, channel="portal", **fields)
+
+
+@pytest.fixture
+def place(tree):
+    return make_place(tree)
