@@ -30,6 +30,7 @@ register_actions(
             "audit action", "Activity registration moved by the organiser"
         ),
         "activity_registration.checked_in": pgettext_lazy("audit action", "Activity attendance recorded"),
+        "family.certificate": pgettext_lazy("audit action", "Parent-school certificate issued"),
         "family.created": pgettext_lazy("audit action", "Parent-school family created"),
         "school_target.saved": pgettext_lazy("audit action", "Parent-school target saved"),
     },

@@ -929,6 +929,7 @@ def activity_feedback_issue(*, actor, activity: Activity) -> int:
     from workflow.services.satisfaction import satisfaction_link, satisfaction_survey_issue_for_subject
 
     _require_manage(actor, activity)
+    activity = _lock(activity)
     Activity.ACTIONS.require(activity, "feedback", _("Feedback is asked for after the activity is held."))
     issued = 0
     present = activity.registrations.filter(status__in=Registration.PRESENT).exclude(phone_index="")

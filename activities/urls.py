@@ -17,5 +17,8 @@ urlpatterns = [
     path("<int:pk>/headcounts/", views.headcount_add, name="headcount_add"),
     path("<int:pk>/door/", views.door_sign, name="door_sign"),
     path("<int:pk>/door.png", views.door_qr, name="door_qr"),
+    path("parent-school/", views.family_list, name="families"),
+    path("parent-school/<int:pk>/", views.family_detail, name="family"),
+    path("parent-school/<int:pk>/certificate.pdf", views.family_certificate, name="family_certificate"),
     path("registrations/<int:pk>/<slug:action>/", views.registration_action, name="registration_action"),
 ]

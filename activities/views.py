@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,15 +27,18 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.models import User
 from confidentiality import policy
 from confidentiality.services import audit_list_read, audit_record
+from core.selectors import centre_profile
 from lib.forms import apply_validation_error
+from lib.pdf import render_pdf
 from lib.spreadsheets import append_row, xlsx_bytes, xlsx_workbook
 from lib.urls import absolute_reverse
 from lib.views import errors_as_messages
-from orgs.models import ServiceSite
+from orgs.models import ServiceSite, UnitKind
 
 from . import services
 from .forms import (
     ActivityForm,
+    FamilyForm,
     HeadcountForm,
     MoveForm,
     PhoneRegistrationForm,
@@ -42,12 +46,14 @@ from .forms import (
     StatisticsForm,
     SummaryForm,
 )
-from .models import Activity, Registration
+from .models import Activity, Family, Registration
 from .selectors import (
     activities_for_list,
     activity_feedback,
     activity_for_page,
     activity_statistics,
+    families_for_list,
+    family_progress,
     label_statistics,
     roster,
     seats_summary,
@@ -417,4 +423,82 @@ def statistics_export(request):
         xlsx_bytes(workbook), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
     response["Content-Disposition"] = 'attachment; filename="activities-statistics.xlsx"'
+    return response
+
+
+# ---------------------------------------------------------------------------------------------
+# The parent school (PRG-7)
+
+
+def _schools(user):
+    return policy.scope_units(user).filter(kind=UnitKind.SCHOOL).order_by("path")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def family_list(request):
+    user = request.user
+    _require_organiser(user)
+    form = FamilyForm(request.POST or None, schools=_schools(user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            family = services.family_create(actor=user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("The family is registered."))
+            return redirect("activities:family", pk=family.pk)
+    year = timezone.localdate().year
+    rows = [family_progress(family, year=year) for family in families_for_list(user=user)[:200]]
+    audit_list_read(
+        actor=user, object_type="activities.family", page="parent_school", ids=[p.family.pk for p in rows]
+    )
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "activities/families.html", {"rows": rows, "form": form, "year": year}, status=status
+    )
+
+
+def _family(request, pk) -> Family:
+    return policy.fetch_or_404(
+        request.user,
+        Family,
+        queryset=Family.objects.select_related("school").prefetch_related("students"),
+        pk=pk,
+    )
+
+
+@login_required
+@require_http_methods(["GET"])
+def family_detail(request, pk: int):
+    family = _family(request, pk)
+    year = timezone.localdate().year
+    progress = family_progress(family, year=year)
+    credits = family.credits.filter(year=year).select_related("activity")
+    return render(
+        request, "activities/family.html", {"progress": progress, "credits": credits, "family": family}
+    )
+
+
+@login_required
+@require_http_methods(["GET"])
+def family_certificate(request, pk: int):
+    """The completion certificate (PDF, Chinese), only once the family has met its target."""
+    family = _family(request, pk)
+    year = timezone.localdate().year
+    if request.GET.get("year", "").isdigit() and 2000 <= int(request.GET["year"]) <= 2100:
+        year = int(request.GET["year"])
+    progress = family_progress(family, year=year)
+    if not progress.met:
+        messages.error(request, _("The certificate is issued once the family has met the year's target."))
+        return redirect("activities:family", pk=family.pk)
+    html = render_to_string(
+        "activities/certificate.html",
+        {"progress": progress, "family": family, "centre": centre_profile(), "today": timezone.localdate()},
+    )
+    audit_record(actor=request.user, action="family.certificate", obj=family, details={"year": year})
+    response = HttpResponse(render_pdf(html), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="parent-school-certificate-{family.pk}-{year}.pdf"'
+    )
     return response
