@@ -3,6 +3,7 @@
 from django.urls import path
 
 from accounts import api as accounts_api
+from activities import api as activities_api
 from archives import api as archives_api
 from assessments import api as assessments_api
 from crisis.api import alerts as alerts_api
@@ -56,4 +57,21 @@ urlpatterns = [
     path("alerts/<int:pk>/acknowledge/", alerts_api.AlertAcknowledge.as_view(), name="alert_acknowledge"),
     path("alerts/<int:pk>/assign/", alerts_api.AlertAssign.as_view(), name="alert_assign"),
     path("signals/", alerts_api.SignalCreate.as_view(), name="signals"),
+    path("activities/", activities_api.ActivityListCreate.as_view(), name="activities"),
+    path("activities/<int:pk>/", activities_api.ActivityDetail.as_view(), name="activity"),
+    path(
+        "activities/<int:pk>/registrations/",
+        activities_api.ActivityRegistrations.as_view(),
+        name="activity_registrations",
+    ),
+    path(
+        "registrations/<int:pk>/cancel/",
+        activities_api.RegistrationCancel.as_view(),
+        name="activity_registration_cancel",
+    ),
+    path(
+        "registrations/<int:pk>/check-in/",
+        activities_api.RegistrationCheckIn.as_view(),
+        name="activity_registration_check_in",
+    ),
 ]
