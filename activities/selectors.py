@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db import models
@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from archives.timeline import TimelineEntry
 from confidentiality import policy
+from lib.queries import count_many
 from workflow.models import SatisfactionSurvey
 
 from .models import Activity, AudienceGroup, CreditEntry, Family, Headcount, Registration, SchoolTarget
@@ -316,3 +317,34 @@ def families_for_list(*, user):
 
 def year_bounds(year: int) -> tuple[date, date]:
     return date(year, 1, 1), date(year, 12, 31)
+
+
+# ---------------------------------------------------------------------------------------------
+# Work waiting, for the home page's card and the navigation's count (one number, one selector)
+
+
+def registrations_awaiting_decision(*, user):
+    """Registrations asking for approval, of activities the person works on."""
+    return policy.filter_for(user, Registration).filter(
+        status=RStatus.REQUESTED, activity__status__in=Activity.ACTIONS.states_allowing("edit")
+    )
+
+
+def organiser_summary(*, user, days: int = 14) -> dict:
+    """The organiser's next two weeks: activities coming, requests to decide, people waiting."""
+    now = timezone.now()
+    coming = (
+        policy.filter_for(user, Activity)
+        .filter(starts_at__gte=now, starts_at__lt=now + timedelta(days=days))
+        .exclude(status=Activity.Status.CANCELLED)
+    )
+    upcoming = list(with_counts(coming.select_related("site", "room")).order_by("starts_at")[:5])
+    for activity in upcoming:
+        activity.seats_text = seats_summary(activity)
+    waiting = policy.filter_for(user, Registration).filter(
+        status=RStatus.WAITLISTED, activity__starts_at__gte=now
+    )
+    counts = count_many(
+        {"coming": coming, "requests": registrations_awaiting_decision(user=user), "waiting": waiting}
+    )
+    return {**counts, "upcoming": upcoming}

@@ -17,6 +17,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import MANAGE_USERS
+from activities.permissions import MANAGE_ACTIVITIES, VIEW_ACTIVITY_STATISTICS
+from activities.selectors import registrations_awaiting_decision
 from archives.permissions import MANAGE_ARCHIVES, VIEW_RESIDENTS
 from archives.selectors import archives_due_for_review
 from assessments.permissions import ADMINISTER_ASSESSMENTS, MANAGE_CAMPAIGNS, MANAGE_INSTRUMENTS
@@ -179,6 +181,21 @@ NAV_GROUPS = (
         (
             NavItem(_("Screening"), "screening:campaigns", (MANAGE_CAMPAIGNS,)),
             NavItem(_("Instruments"), "assessments:library", (MANAGE_INSTRUMENTS, ADMINISTER_ASSESSMENTS)),
+        ),
+    ),
+    NavGroup(
+        _("Programmes"),
+        "programmes",
+        (
+            NavItem(
+                _("Activities"),
+                "activities:list",
+                (MANAGE_ACTIVITIES,),
+                lambda user: [registrations_awaiting_decision(user=user)],
+                _("registrations waiting for approval"),
+            ),
+            NavItem(_("Parent school"), "activities:families", (MANAGE_ACTIVITIES,)),
+            NavItem(_("Activity statistics"), "activities:statistics", (VIEW_ACTIVITY_STATISTICS,)),
         ),
     ),
     NavGroup(
