@@ -3,6 +3,7 @@
 from django.urls import path
 
 from accounts import api as accounts_api
+from activities import api as activities_api
 from archives import api as archives_api
 from articles import api as articles_api
 from assessments import api as assessments_api
@@ -71,5 +72,22 @@ urlpatterns = [
         "group-sessions/<int:pk>/attendance/",
         groups_api.SessionAttendance.as_view(),
         name="group_session_attendance",
+    ),
+    path("activities/", activities_api.ActivityListCreate.as_view(), name="activities"),
+    path("activities/<int:pk>/", activities_api.ActivityDetail.as_view(), name="activity"),
+    path(
+        "activities/<int:pk>/registrations/",
+        activities_api.ActivityRegistrations.as_view(),
+        name="activity_registrations",
+    ),
+    path(
+        "registrations/<int:pk>/cancel/",
+        activities_api.RegistrationCancel.as_view(),
+        name="activity_registration_cancel",
+    ),
+    path(
+        "registrations/<int:pk>/check-in/",
+        activities_api.RegistrationCheckIn.as_view(),
+        name="activity_registration_check_in",
     ),
 ]

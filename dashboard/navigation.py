@@ -17,6 +17,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import MANAGE_USERS
+from activities.permissions import MANAGE_ACTIVITIES, VIEW_ACTIVITY_STATISTICS
+from activities.selectors import registrations_awaiting_decision
 from archives.permissions import MANAGE_ARCHIVES, VIEW_RESIDENTS
 from archives.selectors import archives_due_for_review
 from articles.permissions import EDIT_NEWSLETTERS, REVIEW_ARTICLES, WRITE_ARTICLES
@@ -196,8 +198,17 @@ NAV_GROUPS = (
                 _("articles waiting for your review"),
             ),
             NavItem(_("心语报 newsletter"), "articles:newsletters", (EDIT_NEWSLETTERS,)),
+            NavItem(_("Group counselling"), "groupcounselling:list", (RUN_GROUPS, VIEW_GROUP_REPORTS)),
+            NavItem(
+                _("Activities"),
+                "activities:list",
+                (MANAGE_ACTIVITIES,),
+                lambda user: [registrations_awaiting_decision(user=user)],
+                _("registrations waiting for approval"),
+            ),
+            NavItem(_("Parent school"), "activities:families", (MANAGE_ACTIVITIES,)),
+            NavItem(_("Activity statistics"), "activities:statistics", (VIEW_ACTIVITY_STATISTICS,)),
         ),
-        (NavItem(_("Group counselling"), "groupcounselling:list", (RUN_GROUPS, VIEW_GROUP_REPORTS)),),
     ),
     NavGroup(
         _("Administration"),

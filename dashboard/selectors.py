@@ -89,6 +89,10 @@ def home_for(user) -> dict:
         data["residents_in_scope"] = policy.filter_residents(user, Resident.objects.all()).count()
         data["my_archives"] = user.responsible_archives.count()
     data.update(_service_work(user))
+    if policy.can_organise_activities(user):
+        from activities.selectors import organiser_summary
+
+        data["activities_card"] = organiser_summary(user=user)
     # The director answers for residents being told; while nothing but the outbox is set up,
     # nobody is told unless staff phone them, and the home page says so.
     if policy.has_permission(user, SEE_DELIVERY_SETUP) and outbox_only():

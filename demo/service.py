@@ -17,6 +17,7 @@ from django.utils import timezone
 from accounts.models import User
 from archives.models import Archive
 from confidentiality.services import clinical_consent_missing
+from demo.activities import seed_activities
 from orgs.models import OrgUnit, Room
 from orgs.services import (
     duty_exception_add,
@@ -382,4 +383,5 @@ def seed_service_workflow() -> dict[str, int]:
         counts["hotline"] += 1
     counts.update(seed_articles())
     counts.update(seed_group_counselling())
+    counts.update(seed_activities())  # PRG-1, PRG-7: demo/activities.py
     return counts

@@ -4,7 +4,7 @@ Mounted at the site root; the paths are those the pages always had (the self-tes
 
 from django.urls import path
 
-from .views import appointments, articles, home, satisfaction, selftest
+from .views import activities, appointments, articles, home, satisfaction, selftest
 
 app_name = "portal"
 
@@ -20,4 +20,8 @@ urlpatterns = [
     path("articles/", articles.article_list, name="articles"),
     path("articles/<int:pk>/", articles.article_page, name="article"),
     path("articles/<int:pk>/cover/", articles.article_cover, name="article_cover"),
+    path("activities/", activities.activity_list, name="activities"),
+    path("activities/<int:pk>/", activities.activity_signup, name="activity_signup"),
+    path("activities/r/<str:token>/", activities.activity_registration, name="activity_registration"),
+    path("activities/door/<str:token>/", activities.activity_door, name="activity_door"),
 ]

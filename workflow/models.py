@@ -630,6 +630,11 @@ class SatisfactionSurvey(models.Model):
         "archives.Resident", on_delete=models.PROTECT, null=True, blank=True, related_name="surveys"
     )
     counsellor = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # Feedback about something other than a case or an appointment (an activity of a higher
+    # domain), named by its model label and id, with the words the resident's page shows.
+    related_type = models.CharField(max_length=60, blank=True, db_index=True)
+    related_id = models.CharField(max_length=40, blank=True)
+    subject_label = models.CharField(_("about"), max_length=120, blank=True)
     rating = models.PositiveSmallIntegerField(
         _("rating"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )

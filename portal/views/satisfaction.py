@@ -43,4 +43,4 @@ def satisfaction(request, token: str):
         else:
             request.session[SESSION_KEY] = token
             return redirect("portal:satisfaction", token=token)
-    return render(request, "portal/satisfaction/form.html", {**context, "form": form})
+    return render(request, "portal/satisfaction/form.html", {**context, "form": form, "survey": survey})

@@ -43,6 +43,7 @@ from workflow.models import (
     SlotClaim,
 )
 from workflow.permissions import MANAGE_APPOINTMENTS
+from workflow.room_uses import room_use_clash
 from workflow.selectors.appointments import (
     booking_warnings,
     counsellor_resource,
@@ -345,6 +346,11 @@ def _claim_slots(appointment: Appointment) -> None:
     resources = _resources(appointment)
     if not resources or appointment.status not in Appointment.HOLDING:
         return
+    if appointment.room_id:
+        # Activities (and any other domain that books rooms) hold rooms outside the slot claims.
+        used = room_use_clash(appointment.room_id, appointment.starts_at, appointment.ends_at)
+        if used:
+            raise ValidationError({"room": used})
     slots = slot_starts(appointment.busy_from, appointment.busy_until)
     clash = _first_clash(appointment, resources, slots)
     if clash is not None:

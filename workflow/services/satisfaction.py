@@ -127,6 +127,33 @@ def satisfaction_survey_issue(
     return survey
 
 
+@transaction.atomic
+def satisfaction_survey_issue_for_subject(
+    *, actor, subject, label: str, resident=None
+) -> tuple[SatisfactionSurvey, bool]:
+    """A one-time feedback link about something other than a case or an appointment (an
+    activity's registration, from a higher domain that has checked the person may collect its
+    feedback). One link per subject, ever: issuing again returns the first, and ``False``. The
+    caller tells the person (it knows their phone)."""
+    related_type, related_id = subject._meta.label_lower, str(subject.pk)
+    existing = SatisfactionSurvey.objects.filter(related_type=related_type, related_id=related_id).first()
+    if existing is not None:
+        return existing, False
+    survey = SatisfactionSurvey(
+        token=secrets.token_urlsafe(24),
+        channel=SatisfactionSurvey.Channel.LINK,
+        resident=resident,
+        related_type=related_type,
+        related_id=related_id,
+        subject_label=label[:120],
+        expires_at=timezone.now() + timedelta(days=settings.XINQIAO_SATISFACTION_LINK_DAYS),
+    )
+    survey.full_clean()
+    survey.save()
+    audit_record(actor=actor, action="satisfaction.issued", obj=survey, details={"about": related_type})
+    return survey, True
+
+
 def satisfaction_link_problem(survey: SatisfactionSurvey, *, now=None) -> str:
     """Why this link can no longer be answered, in words for the resident; "" while it can."""
     now = now or timezone.now()

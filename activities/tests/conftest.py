@@ -1,0 +1,1 @@
+from activities.tests.support import place  # noqa: F401  (the fixture)
