@@ -123,3 +123,26 @@ register_filters(
         StarLevelChange: filter_level_changes,
     }
 )
+
+
+@policy.rule
+def volunteer_account_choices(user, queryset):
+    """Accounts a coordinator may make a profile for: volunteers in their scope without one."""
+    path = _unit_path(user)
+    if not has_permission(user, MANAGE_VOLUNTEERS) or not path:
+        return queryset.none()
+    return queryset.filter(
+        is_active=True,
+        role__in=LOG_VISITS.roles,
+        org_unit__path__startswith=path,
+        volunteer_profile__isnull=True,
+    )
+
+
+@policy.rule
+def coordinator_choices(user, queryset):
+    """Who may coordinate: active holders of MANAGE_VOLUNTEERS in the person's scope."""
+    path = _unit_path(user)
+    if not has_permission(user, MANAGE_VOLUNTEERS) or not path:
+        return queryset.none()
+    return queryset.filter(is_active=True, role__in=MANAGE_VOLUNTEERS.roles, org_unit__path__startswith=path)

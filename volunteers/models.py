@@ -273,6 +273,10 @@ class Visit(models.Model):
     def passed_on(self) -> bool:
         return self.signal_id is not None
 
+    @property
+    def need_labels(self) -> list[str]:
+        return [str(self.Need(need).label) for need in self.needs if need in self.Need.values]
+
 
 class StarLevelChange(models.Model):
     """A star level reached (or lost) by approved hours: listed for 5 working days, then final."""
