@@ -8,6 +8,7 @@ from assessments import api as assessments_api
 from crisis.api import alerts as alerts_api
 from orgs import api as orgs_api
 from screening import api as screening_api
+from volunteers import api as volunteers_api
 from workflow.api import appointments as appointments_api
 from workflow.api import cases as cases_api
 from workflow.api import followups as followups_api
@@ -56,4 +57,10 @@ urlpatterns = [
     path("alerts/<int:pk>/acknowledge/", alerts_api.AlertAcknowledge.as_view(), name="alert_acknowledge"),
     path("alerts/<int:pk>/assign/", alerts_api.AlertAssign.as_view(), name="alert_assign"),
     path("signals/", alerts_api.SignalCreate.as_view(), name="signals"),
+    path("volunteers/", volunteers_api.VolunteerList.as_view(), name="volunteers"),
+    path("volunteers/<int:pk>/", volunteers_api.VolunteerDetail.as_view(), name="volunteer"),
+    path("visit-assignments/", volunteers_api.AssignmentList.as_view(), name="visit_assignments"),
+    path("visit-assignments/<int:pk>/", volunteers_api.AssignmentDetail.as_view(), name="visit_assignment"),
+    path("visits/", volunteers_api.VisitList.as_view(), name="visits"),
+    path("visits/<int:pk>/", volunteers_api.VisitDetail.as_view(), name="visit"),
 ]
