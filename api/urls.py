@@ -11,6 +11,7 @@ from crisis.api import alerts as alerts_api
 from groupcounselling import api as groups_api
 from orgs import api as orgs_api
 from screening import api as screening_api
+from volunteers import api as volunteers_api
 from workflow.api import appointments as appointments_api
 from workflow.api import cases as cases_api
 from workflow.api import followups as followups_api
@@ -90,4 +91,10 @@ urlpatterns = [
         activities_api.RegistrationCheckIn.as_view(),
         name="activity_registration_check_in",
     ),
+    path("volunteers/", volunteers_api.VolunteerList.as_view(), name="volunteers"),
+    path("volunteers/<int:pk>/", volunteers_api.VolunteerDetail.as_view(), name="volunteer"),
+    path("visit-assignments/", volunteers_api.AssignmentList.as_view(), name="visit_assignments"),
+    path("visit-assignments/<int:pk>/", volunteers_api.AssignmentDetail.as_view(), name="visit_assignment"),
+    path("visits/", volunteers_api.VisitList.as_view(), name="visits"),
+    path("visits/<int:pk>/", volunteers_api.VisitDetail.as_view(), name="visit"),
 ]

@@ -43,6 +43,9 @@ from lib.queries import count_many
 from notifications.permissions import RELAY_MESSAGES, VIEW_OUTBOX
 from notifications.selectors import relay_worklist
 from orgs.permissions import VIEW_ORG_TREE, VIEW_ROSTER
+from volunteers.models import VisitAssignment
+from volunteers.permissions import LOG_VISITS, MANAGE_VOLUNTEERS
+from volunteers.selectors import contact_due, hours_waiting
 from workflow.permissions import (
     LOG_HOTLINE,
     MANAGE_APPOINTMENTS,
@@ -208,6 +211,32 @@ NAV_GROUPS = (
             ),
             NavItem(_("Parent school"), "activities:families", (MANAGE_ACTIVITIES,)),
             NavItem(_("Activity statistics"), "activities:statistics", (VIEW_ACTIVITY_STATISTICS,)),
+            NavItem(
+                _("My visits"),
+                "volunteers:my_visits",
+                (LOG_VISITS,),
+                lambda user: [
+                    contact_due(policy.filter_visit_assignments(user, VisitAssignment.objects.all()))
+                ],
+                _("visits due"),
+            ),
+            NavItem(_("Volunteers"), "volunteers:profile_list", (MANAGE_VOLUNTEERS,)),
+            NavItem(
+                _("Visit assignments"),
+                "volunteers:assignment_list",
+                (MANAGE_VOLUNTEERS,),
+                lambda user: [
+                    contact_due(policy.filter_visit_assignments(user, VisitAssignment.objects.all()))
+                ],
+                _("contacts due"),
+            ),
+            NavItem(
+                _("Volunteer hours"),
+                "volunteers:hours_list",
+                (MANAGE_VOLUNTEERS,),
+                lambda user: [hours_waiting(user=user)],
+                _("hours waiting for approval"),
+            ),
         ),
     ),
     NavGroup(

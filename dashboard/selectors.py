@@ -93,6 +93,10 @@ def home_for(user) -> dict:
         from activities.selectors import organiser_summary
 
         data["activities_card"] = organiser_summary(user=user)
+    from volunteers.selectors import coordinator_home, volunteer_home
+
+    data["volunteer_visits"] = volunteer_home(user=user)
+    data["volunteer_coordination"] = coordinator_home(user=user)
     # The director answers for residents being told; while nothing but the outbox is set up,
     # nobody is told unless staff phone them, and the home page says so.
     if policy.has_permission(user, SEE_DELIVERY_SETUP) and outbox_only():

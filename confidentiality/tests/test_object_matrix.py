@@ -35,6 +35,7 @@ from rest_framework.test import APIClient
 from archives.services import archive_set_responsible, resident_register
 from assessments.services import assessment_record
 from confidentiality.models import AuditEntry
+from confidentiality.services import consent_text_publish
 from conftest import login_fully
 from crisis.models import Alert
 from crisis.services.cases import crisis_case_open, safety_plan_save
@@ -43,6 +44,8 @@ from lib.identity import prc_id_check_character
 from notifications.models import Notification
 from notifications.services import notification_queue
 from orgs.services import service_site_create
+from volunteers.services import visit_log
+from volunteers.tests.conftest import active_assignment, active_profile
 from workflow.models import Appointment, HotlineEntry, Modality, Referral
 from workflow.services.appointments import appointment_register
 from workflow.services.cases import case_open
@@ -75,6 +78,9 @@ ROLES = [
 # Who sees the resident's clinical record besides the owner: the supervisor of the responsible
 # counsellor and the directors whose scope holds the resident (docs/confidentiality.md).
 CLINICAL_TEAM = {"director", "east_director", "supervisor"}
+# Who coordinates the volunteer's visits to 张三 besides the counsellor (their coordinator): the
+# holders of volunteers.manage whose scope holds the resident (PRG-5).
+VISIT_COORDINATORS = {"director", "east_director", "colleague", "supervisor", "worker"}
 # Who handles an alert (and its crisis case) besides the owner: the clinical team, and every
 # clinician whose unit holds the alert's unit (a crisis does not wait for the one counsellor).
 ALERT_HANDLERS = CLINICAL_TEAM | {"colleague", "therapist"}
@@ -228,6 +234,59 @@ OBJECTS = [
         lists=lambda s: [staff("workflow:satisfaction_list")],
     ),
     Exposure(
+        "volunteer profile",
+        lambda w: w.volunteer_profile,
+        lambda p: [staff("volunteers:profile_detail", p.pk)],
+        # Coordinators whose scope holds the volunteer's account (柳岸社区).
+        allowed=frozenset({"director", "east_director", "colleague", "supervisor"}),
+        marker="会说温州话",
+        lists=lambda p: [staff("volunteers:profile_list")],
+        row=lambda p: staff("volunteers:profile_detail", p.pk),
+    ),
+    Exposure(
+        "volunteer profile (API)",
+        lambda w: w.volunteer_profile,
+        lambda p: [],
+        api=lambda p: [f"/api/v1/volunteers/{p.pk}/"],
+        # The volunteer reads their own profile from the phone app.
+        allowed=frozenset({"director", "east_director", "colleague", "supervisor", "volunteer"}),
+    ),
+    Exposure(
+        "visit assignment",
+        lambda w: w.visit_assignment,
+        lambda a: [staff("volunteers:assignment_detail", a.pk)],
+        fragments=lambda a: [staff("volunteers:assignment_detail", a.pk)],
+        api=lambda a: [f"/api/v1/visit-assignments/{a.pk}/"],
+        # The volunteer sees what a visit needs (name, address, phone, emergency contact).
+        allowed=frozenset(VISIT_COORDINATORS | {"volunteer"}),
+        marker="柳岸路8号3单元",
+    ),
+    Exposure(
+        "volunteer visit",
+        lambda w: w.visit,
+        lambda v: [staff("volunteers:visit_detail", v.pk)],
+        api=lambda v: [f"/api/v1/visits/{v.pk}/"],
+        allowed=frozenset(VISIT_COORDINATORS | {"counsellor"}),
+        marker="陪老人聊了家常",
+        owner="volunteer",
+    ),
+    Exposure(
+        "volunteer visit (hours to approve)",
+        lambda w: w.visit,
+        lambda v: [],
+        allowed=frozenset(VISIT_COORDINATORS),
+        lists=lambda v: [staff("volunteers:hours_list")],
+        row=lambda v: staff("volunteers:visit_detail", v.pk),
+    ),
+    Exposure(
+        "volunteer visit (my visits)",
+        lambda w: w.visit,
+        lambda v: [],
+        lists=lambda v: [staff("volunteers:my_visits")],
+        row=lambda v: staff("volunteers:visit_detail", v.pk),
+        owner="volunteer",
+    ),
+    Exposure(
         "outbox message",
         lambda w: w.message,
         lambda m: [staff("notifications:detail", m.pk)],
@@ -252,6 +311,7 @@ def matrix_world(people, tree):
         org_unit=tree.grid,
         id_number=first17 + prc_id_check_character(first17),
         phone="13912345678",
+        address="柳岸路8号3单元",
     )
     consent_everything(people, resident)
     archive_set_responsible(actor=people.archivist, archive=resident.archive, staff=[counsellor])
@@ -343,7 +403,26 @@ def matrix_world(people, tree):
         professionals="心理援助热线 12356",
         means_restriction="",
     )
+    # The volunteer visits 张三 (coordinated by the counsellor): with that, still nothing clinical.
+    consent_text_publish(actor=people.admin, kind="confidentiality", version="1", title="保密协议", body="…")
+    volunteer_profile = active_profile(people, people.volunteer, counsellor)
+    volunteer_profile.dialects = "会说温州话"
+    volunteer_profile.save(update_fields=["dialects"])
+    visit_assignment = active_assignment(counsellor, volunteer_profile, resident, now=now - timedelta(days=3))
+    visit, _created = visit_log(
+        actor=people.volunteer,
+        assignment=visit_assignment,
+        visited_at=now - timedelta(days=1),
+        mode="home",
+        contact_made=True,
+        duration_minutes=60,
+        mood="good",
+        notes="陪老人聊了家常",
+    )
     return SimpleNamespace(
+        volunteer_profile=volunteer_profile,
+        visit_assignment=visit_assignment,
+        visit=visit,
         resident=resident,
         case=case,
         session=session,
