@@ -6,6 +6,7 @@ from accounts import api as accounts_api
 from archives import api as archives_api
 from assessments import api as assessments_api
 from crisis.api import alerts as alerts_api
+from monthlyreports import api as monthly_api
 from orgs import api as orgs_api
 from screening import api as screening_api
 from workflow.api import appointments as appointments_api
@@ -56,4 +57,36 @@ urlpatterns = [
     path("alerts/<int:pk>/acknowledge/", alerts_api.AlertAcknowledge.as_view(), name="alert_acknowledge"),
     path("alerts/<int:pk>/assign/", alerts_api.AlertAssign.as_view(), name="alert_assign"),
     path("signals/", alerts_api.SignalCreate.as_view(), name="signals"),
+    path("monthly-reports/", monthly_api.MonthlyReportListCreate.as_view(), name="monthly_reports"),
+    path(
+        "monthly-reports/completeness/",
+        monthly_api.MonthlyReportCompleteness.as_view(),
+        name="monthly_report_completeness",
+    ),
+    path("monthly-reports/<int:pk>/", monthly_api.MonthlyReportDetail.as_view(), name="monthly_report"),
+    path(
+        "monthly-reports/<int:pk>/submit/",
+        monthly_api.MonthlyReportSubmit.as_view(),
+        name="monthly_report_submit",
+    ),
+    path(
+        "monthly-reports/<int:pk>/return/",
+        monthly_api.MonthlyReportReturn.as_view(),
+        name="monthly_report_return",
+    ),
+    path(
+        "monthly-reports/<int:pk>/accept/",
+        monthly_api.MonthlyReportAccept.as_view(),
+        name="monthly_report_accept",
+    ),
+    path(
+        "monthly-reports/<int:pk>/approve/",
+        monthly_api.MonthlyReportApprove.as_view(),
+        name="monthly_report_approve",
+    ),
+    path(
+        "monthly-reports/<int:pk>/unapprove/",
+        monthly_api.MonthlyReportUnapprove.as_view(),
+        name="monthly_report_unapprove",
+    ),
 ]
