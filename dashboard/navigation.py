@@ -35,6 +35,13 @@ from crisis.permissions import HANDLE_ALERTS, MANAGE_ALERT_RULES, REPORT_CONCERN
 from crisis.selectors.alerts import open_alerts
 from crisis.selectors.watch import watch_reviews_due
 from lib.queries import count_many
+from monthlyreports.permissions import (
+    MANAGE_REPORTING,
+    REVIEW_FLAGGED_PEOPLE,
+    REVIEW_MONTHLY_REPORTS,
+    WRITE_MONTHLY_REPORTS,
+)
+from monthlyreports.selectors import concern_reviews_open, reports_waiting_for
 from notifications.permissions import RELAY_MESSAGES, VIEW_OUTBOX
 from notifications.selectors import relay_worklist
 from orgs.permissions import VIEW_ORG_TREE, VIEW_ROSTER
@@ -179,6 +186,26 @@ NAV_GROUPS = (
         (
             NavItem(_("Screening"), "screening:campaigns", (MANAGE_CAMPAIGNS,)),
             NavItem(_("Instruments"), "assessments:library", (MANAGE_INSTRUMENTS, ADMINISTER_ASSESSMENTS)),
+        ),
+    ),
+    NavGroup(
+        _("Programmes"),
+        "programmes",
+        (
+            NavItem(
+                _("Monthly reports"),
+                "monthlyreports:home",
+                (WRITE_MONTHLY_REPORTS, REVIEW_MONTHLY_REPORTS, MANAGE_REPORTING),
+                lambda user: [reports_waiting_for(user=user)],
+                _("reports waiting for your decision"),
+            ),
+            NavItem(
+                _("People flagged three months running"),
+                "monthlyreports:review_list",
+                (REVIEW_FLAGGED_PEOPLE,),
+                lambda user: [concern_reviews_open(user=user)],
+                _("to review"),
+            ),
         ),
     ),
     NavGroup(
