@@ -190,8 +190,11 @@ class MonthlyReport(models.Model):
     @property
     def is_locked(self) -> bool:
         """Locked in state, or by the calendar already (read-time: the job may not have run)."""
+        return self.locked_by(None)
+
+    def locked_by(self, today) -> bool:
         return self.state == self.State.LOCKED or periods.period_is_locked(
-            self.period, lock_days=self.assignment.lock_days
+            self.period, lock_days=self.assignment.lock_days, today=today
         )
 
 

@@ -46,11 +46,11 @@ def _locked_message() -> str:
     return _("Approved and locked: to change it, return it first.")
 
 
-def _require_open(report: MonthlyReport, action: str) -> None:
+def _require_open(report: MonthlyReport, action: str, now: datetime | None = None) -> None:
     """Refuse any change to a report that is approved, locked, or in a month past its lock day."""
     if report.state in (MonthlyReport.State.APPROVED, MonthlyReport.State.LOCKED) and action != "unapprove":
         raise ReportLocked(_locked_message(), code="locked")
-    if report.is_locked:
+    if report.locked_by(timezone.localdate(now) if now else None):
         raise ReportLocked(
             _("This month is locked since %(day)s: nothing can be changed.")
             % {"day": report.assignment.locks_on(report.period).isoformat()},
@@ -200,14 +200,16 @@ def _require_reporter(actor, report) -> None:
 
 
 @transaction.atomic
-def report_save(*, actor, report: MonthlyReport, answers: dict, is_zero: bool = False) -> MonthlyReport:
+def report_save(
+    *, actor, report: MonthlyReport, answers: dict, is_zero: bool = False, now: datetime | None = None
+) -> MonthlyReport:
     """Keep the answers of a draft or returned report (a draft may be incomplete).
 
     Rules: the reporter only, while the report is a draft or returned and its month not locked.
     """
     report = MonthlyReport.objects.select_for_update().select_related("assignment").get(pk=report.pk)
     _require_reporter(actor, report)
-    _require_open(report, "edit")
+    _require_open(report, "edit", now)
     form = report_form(report.form_code, report.form_version)
     report.answers = form.clean_answers(answers, complete=False)
     report.is_zero = bool(is_zero)
@@ -253,6 +255,7 @@ def concern_add(
     urgency: str,
     resident: Resident | None = None,
     person_description: str = "",
+    now: datetime | None = None,
 ) -> ConcernRow:
     """Add a person of concern to a draft or returned report.
 
@@ -265,7 +268,7 @@ def concern_add(
         MonthlyReport.objects.select_for_update().select_related("assignment", "org_unit").get(pk=report.pk)
     )
     _require_reporter(actor, report)
-    _require_open(report, "edit")
+    _require_open(report, "edit", now)
     person_description = (person_description or "").strip()
     signs = (signs or "").strip()
     if resident is not None:
@@ -408,7 +411,7 @@ def report_submit(*, actor, report: MonthlyReport, now: datetime | None = None) 
         MonthlyReport.objects.select_for_update().select_related("assignment", "org_unit").get(pk=report.pk)
     )
     _require_reporter(actor, report)
-    _require_open(report, "submit")
+    _require_open(report, "submit", now)
     rows = list(report.concerns.select_related("resident"))
     form = report_form(report.form_code, report.form_version)
     if report.is_zero:
@@ -446,7 +449,7 @@ def report_submit(*, actor, report: MonthlyReport, now: datetime | None = None) 
 # The approvers' writes
 
 
-def _lock_for_review(actor, report, action):
+def _lock_for_review(actor, report, action, now=None):
     report = (
         MonthlyReport.objects.select_for_update().select_related("assignment", "org_unit").get(pk=report.pk)
     )
@@ -456,7 +459,7 @@ def _lock_for_review(actor, report, action):
         and not policy.filter_monthly_reports(actor, MonthlyReport.objects.filter(pk=report.pk)).exists()
     ):
         raise PermissionDenied
-    _require_open(report, action)
+    _require_open(report, action, now)
     if report.submitted_by_id == actor.pk:
         raise ValidationError(_("You cannot review a report you submitted."))
     return report, level
@@ -470,7 +473,7 @@ def report_return(*, actor, report: MonthlyReport, reason: str, now: datetime | 
     and submits again; the first version stays.
     """
     now = now or timezone.now()
-    report, level = _lock_for_review(actor, report, "return")
+    report, level = _lock_for_review(actor, report, "return", now)
     if level < 1:
         raise ValidationError(_("Only the report's approvers can return it."))
     reason = _reason(reason, required_message=_("Say why the report goes back."))
@@ -497,7 +500,7 @@ def report_accept(*, actor, report: MonthlyReport, now: datetime | None = None) 
     """First level: accept a submitted report. Rules: the first-level approver (or above), never
     the submitter; only a submitted report."""
     now = now or timezone.now()
-    report, level = _lock_for_review(actor, report, "accept")
+    report, level = _lock_for_review(actor, report, "accept", now)
     if level < 1:
         raise ValidationError(_("Only the report's first-level approver can accept it."))
     report.state = MonthlyReport.State.ACCEPTED
@@ -529,7 +532,7 @@ def report_approve(*, actor, report: MonthlyReport, now: datetime | None = None)
         raise ValidationError(
             _("The first level must accept the report before it is approved."), code="order"
         )
-    report, level = _lock_for_review(actor, report, "approve")
+    report, level = _lock_for_review(actor, report, "approve", now)
     if level < 2:
         raise ValidationError(_("Only the second-level approver can approve the report."))
     report.state = MonthlyReport.State.APPROVED
@@ -551,7 +554,7 @@ def report_unapprove(
     required; not once the month is locked.
     """
     now = now or timezone.now()
-    report, level = _lock_for_review(actor, report, "unapprove")
+    report, level = _lock_for_review(actor, report, "unapprove", now)
     approver_level = policy.monthly_report_level(report.approved_by, report) if report.approved_by else 2
     if level < 2 or (actor.pk != report.approved_by_id and level <= approver_level):
         raise ValidationError(_("Only the approver or a level above can withdraw the approval."))

@@ -44,7 +44,11 @@ def test_the_demo_has_the_org_tree_sites_and_one_account_per_role(demo):
     assert OrgUnit.objects.filter(kind="grade").count() == 2
     assert OrgUnit.objects.filter(kind="class").count() == 4
     assert ServiceSite.objects.count() == 3 and Room.objects.count() >= 3
-    assert sorted(User.objects.values_list("username", flat=True)) == sorted(DEMO_USERS)
+    assert sorted(User.objects.filter(is_demo_account=True).values_list("username", flat=True)) == sorted(
+        DEMO_USERS
+    )
+    # Besides them, the psych committee members who write three classes' monthly reports (PRG-6).
+    assert User.objects.filter(is_demo_account=False).count() == 3
     one, two = User.objects.get(username="counsellor"), User.objects.get(username="counsellor2")
     assert one.org_unit != two.org_unit
     assert {one.org_unit.kind, two.org_unit.kind} == {"community"}
@@ -169,3 +173,15 @@ def test_demo_accounts_lose_their_two_factor_exemption_outside_demo_mode(demo, s
     client = Client()
     client.post(reverse("accounts:login"), {"username": "counsellor", "password": DEMO_PASSWORD})
     assert client.get(reverse("dashboard:home")).url == reverse("accounts:two_factor_setup")
+
+
+def test_the_demo_has_a_month_of_class_reports_some_late_one_zero_one_urgent(demo):
+    from monthlyreports.models import ConcernRow, MonthlyReport
+
+    reports = MonthlyReport.objects.all()
+    assert reports.count() == 4 and len({r.period for r in reports}) == 1
+    assert reports.filter(on_time=False).count() == 1
+    assert reports.filter(is_zero=True).count() == 1
+    assert reports.filter(state="approved").count() == 1
+    urgent = ConcernRow.objects.get(urgency="urgent")
+    assert urgent.signal is not None
