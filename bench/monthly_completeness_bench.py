@@ -28,7 +28,8 @@ ROOT = Path(__file__).resolve().parent.parent
 RAW = """
 SELECT COUNT(*),
        SUM(EXISTS(SELECT 1 FROM monthlyreports_monthlyreport r
-                  WHERE r.assignment_id = a.id AND r.period = %(period)s AND r.first_submitted_at IS NOT NULL)),
+                  WHERE r.assignment_id = a.id AND r.period = %(period)s
+                    AND r.first_submitted_at IS NOT NULL)),
        SUM(EXISTS(SELECT 1 FROM monthlyreports_monthlyreport r
                   WHERE r.assignment_id = a.id AND r.period = %(period)s AND r.first_submitted_at IS NOT NULL
                     AND r.on_time))
@@ -61,7 +62,7 @@ def make_fixture(classes: int, months: int):
     from orgs.models import UnitKind
     from orgs.services import org_unit_create
 
-    rng = random.Random(13)
+    rng = random.Random(13)  # noqa: S311 - reproducible data, not secrets
     warnings.simplefilter("ignore")  # treebeard's deprecation of node.add_child, in fixture setup
     school = org_unit_create(actor=None, name="基准中学", kind=UnitKind.SCHOOL, parent=None)
     people = [
@@ -72,7 +73,9 @@ def make_fixture(classes: int, months: int):
     for g in range((classes + 49) // 50):
         grade = org_unit_create(actor=None, name=f"年级{g}", kind=UnitKind.GRADE, parent=school)
         for c in range(min(50, classes - g * 50)):
-            units.append(grade.add_child(name=f"{g}-{c}班", kind=UnitKind.CLASS))  # fixture: no service checks
+            units.append(
+                grade.add_child(name=f"{g}-{c}班", kind=UnitKind.CLASS)
+            )  # fixture: no service checks
     assignments = ReportingAssignment.objects.bulk_create(
         ReportingAssignment(
             org_unit=unit,
@@ -130,7 +133,10 @@ def main() -> None:
 
         started = time.perf_counter()
         school, report_count = make_fixture(args.classes, args.months)
-        print(f"fixture: {args.classes} classes, {report_count} reports in {time.perf_counter() - started:.1f} s")
+        print(
+            f"fixture: {args.classes} classes, {report_count} reports "
+            f"in {time.perf_counter() - started:.1f} s"
+        )
         periods = [date(2026, m, 1) for m in range(1, args.months + 1)]
 
         def selector():
@@ -140,7 +146,9 @@ def main() -> None:
             rows = []
             with connection.cursor() as cursor:
                 for p in periods:
-                    cursor.execute(RAW, {"period": p.isoformat(), "path": school.path + "%", "month": f"%,{p.month},%"})
+                    cursor.execute(
+                        RAW, {"period": p.isoformat(), "path": school.path + "%", "month": f"%,{p.month},%"}
+                    )
                     rows.append(tuple(int(v or 0) for v in cursor.fetchone()))
             return rows
 
@@ -153,8 +161,10 @@ def main() -> None:
             f"vs raw SQL {raw_time * 1000:.1f} ms → ratio {selector_time / raw_time:.2f}"
         )
         for f in figures:
-            print(f"  {f.period:%Y-%m}: expected {f.expected}, submitted {f.submitted}, on time {f.on_time}, "
-                  f"rates {f.reporting_rate} % / {f.on_time_rate} %")
+            print(
+                f"  {f.period:%Y-%m}: expected {f.expected}, submitted {f.submitted}, on time {f.on_time}, "
+                f"rates {f.reporting_rate} % / {f.on_time_rate} %"
+            )
     finally:
         shutil.rmtree(var_dir, ignore_errors=True)
 

@@ -20,6 +20,9 @@ register_actions(
         "monthly_concern.removed": pgettext_lazy(
             "audit action", "Person of concern removed from a monthly report"
         ),
+        "monthly_concern.registered": pgettext_lazy(
+            "audit action", "Person of concern registered as a resident"
+        ),
         "concern_review.completed": pgettext_lazy("audit action", "Review of a flagged person completed"),
     },
 )

@@ -341,6 +341,40 @@ def concern_remove(*, actor, row: ConcernRow) -> None:
     row.delete()
 
 
+@transaction.atomic
+def concern_row_register(*, actor, row: ConcernRow, resident: Resident) -> ConcernRow:
+    """The community worker (or another approver of the report) registers the person a row
+    describes in words: the row then names the resident.
+
+    Rules: the report's approvers only (level 1 or above), not once its month is locked; only a
+    row without a resident; a resident the approver sees. What the reporter wrote stays as it is.
+    """
+    report = MonthlyReport.objects.select_related("assignment", "org_unit").get(pk=row.report_id)
+    if policy.monthly_report_level(actor, report) < 1:
+        raise PermissionDenied
+    if report.is_locked:
+        raise ReportLocked(
+            _("This month is locked since %(day)s: nothing can be changed.")
+            % {"day": report.assignment.locks_on(report.period).isoformat()},
+            code="locked",
+        )
+    row = ConcernRow.objects.select_for_update().get(pk=row.pk)
+    if row.resident_id is not None:
+        raise ValidationError(_("This person is registered already."))
+    visible = policy.filter_residents(actor, Resident.objects.filter(pk=resident.pk, is_anonymised=False))
+    if not visible.exists():
+        raise ValidationError({"resident": _("Choose a resident registered in your area.")})
+    row.resident = resident
+    row.save(update_fields=["resident"])
+    audit_record(
+        actor=actor,
+        action="monthly_concern.registered",
+        obj=report,
+        details={"row": row.pk, "resident": resident.pk},
+    )
+    return row
+
+
 def _snapshot(report) -> dict:
     return {
         "answers": dict(report.answers),

@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:pk>/save/", views.save, name="save"),
     path("<int:pk>/concerns/", views.concern_add, name="concern_add"),
     path("<int:pk>/concerns/<int:row>/remove/", views.concern_remove, name="concern_remove"),
+    path("<int:pk>/concerns/<int:row>/register/", views.concern_register, name="concern_register"),
     path("<int:pk>/submit/", views.submit, name="submit"),
     path("<int:pk>/return/", views.return_, name="return"),
     path("<int:pk>/accept/", views.accept, name="accept"),

@@ -125,7 +125,8 @@ def _detail(request, report, *, status=200, answers_form=None, concern_form=None
         answers_form = answers_form_class(form)(initial={**report.answers, "is_zero": report.is_zero})
     query = request.GET.get("q", "").strip()[:50]
     matches = []
-    if editable and query and policy.can_search_residents(user):
+    may_register = level >= 1 and not report.is_locked
+    if (editable or may_register) and query and policy.can_search_residents(user):
         resident_search_record(actor=user, filters=["q"])
         matches = resident_picker_matches(user=user, query=query)
     context = {
@@ -147,6 +148,7 @@ def _detail(request, report, *, status=200, answers_form=None, concern_form=None
         "locks_on": report.assignment.locks_on(report.period),
         "may_review": level >= 1 and report.submitted_by_id != user.pk and not report.is_locked,
         "may_unapprove": level >= 2 and not report.is_locked,
+        "may_register": may_register and policy.can_search_residents(user),
     }
     return render(request, "monthlyreports/detail.html", context, status=status)
 
@@ -234,6 +236,30 @@ def concern_remove(request, pk: int, row: int):
         services.concern_remove(actor=request.user, row=concern)
     except ValidationError as exc:
         _refused(request, exc)
+    return redirect("monthlyreports:detail", pk=report.pk)
+
+
+@login_required
+@require_http_methods(["POST"])
+def concern_register(request, pk: int, row: int):
+    report = _report(request, pk)
+    concern = report.concerns.filter(pk=row).first()
+    if concern is None:
+        raise Http404
+    value = request.POST.get("resident", "")
+    resident = None
+    if value.isdigit():
+        visible = policy.filter_residents(request.user, Resident.objects.filter(is_anonymised=False))
+        resident = visible.filter(pk=int(value)).first()
+    if resident is None:
+        messages.error(request, _("Choose a resident registered in your area."))
+        return redirect("monthlyreports:detail", pk=report.pk)
+    try:
+        services.concern_row_register(actor=request.user, row=concern, resident=resident)
+    except ValidationError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, _("The person is now linked to the resident's record."))
     return redirect("monthlyreports:detail", pk=report.pk)
 
 

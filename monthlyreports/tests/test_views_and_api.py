@@ -293,3 +293,30 @@ def test_the_api_list_costs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(12):
         response = api(people.director).get("/api/v1/monthly-reports/")
     assert response.json()["count"] == 10
+
+
+def test_the_first_level_links_a_person_described_in_words_to_a_resident(
+    client, draft, people, homeroom, student
+):
+    row = services.concern_add(
+        actor=people.teacher,
+        report=draft,
+        person_description="李同学，七年级",
+        category="study",
+        signs="厌学",
+        days=9,
+        urgency="routine",
+    )
+    login_fully(client, people.teacher)
+    assert client.post(url("concern_register", draft.pk, row.pk), {"resident": student.pk}).status_code == 403
+    login_fully(client, people.outsider)
+    assert client.post(url("concern_register", draft.pk, row.pk), {"resident": student.pk}).status_code == 404
+    row.refresh_from_db()
+    assert row.resident is None
+    login_fully(client, homeroom)
+    page = client.get(url("detail", draft.pk), {"q": "李小红"}).content.decode()
+    assert "register-" in page
+    assert client.get(url("concern_register", draft.pk, row.pk)).status_code == 405
+    client.post(url("concern_register", draft.pk, row.pk), {"resident": student.pk})
+    row.refresh_from_db()
+    assert row.resident == student and row.person_description == "李同学，七年级"
