@@ -392,7 +392,12 @@ def assignments(request):
     user = request.user
     policy.require_permission(user, MANAGE_REPORTING)
     units = policy.scope_units(user).filter(kind__in=["class", "grid"]).order_by("path")
-    staff = User.objects.filter(is_active=True).exclude(role="").order_by("full_name")
+    # Only staff within the manager's own scope are offered (no directory of everyone's names).
+    staff = (
+        User.objects.filter(is_active=True, org_unit__in=policy.scope_units(user))
+        .exclude(role="")
+        .order_by("full_name")
+    )
     form = AssignmentForm(request.POST or None, units=units, staff=staff)
     if request.method == "POST" and form.is_valid():
         try:
