@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from lib.api import id_field
+
 from .models import ConcernRow, MonthlyReport
 
 
@@ -48,7 +50,7 @@ class MonthlyReportSerializer(serializers.ModelSerializer):
 
 
 class ConcernInputSerializer(serializers.Serializer):
-    resident = serializers.IntegerField(required=False, allow_null=True)
+    resident = id_field(required=False, allow_null=True)
     person_description = serializers.CharField(required=False, allow_blank=True, max_length=200)
     category = serializers.ChoiceField(choices=ConcernRow.Category.choices)
     signs = serializers.CharField(max_length=1000)
@@ -57,7 +59,7 @@ class ConcernInputSerializer(serializers.Serializer):
 
 
 class ReportCreateSerializer(serializers.Serializer):
-    assignment = serializers.IntegerField()
+    assignment = id_field()
     period = serializers.CharField(max_length=7)
     answers = serializers.DictField(required=False)
     is_zero = serializers.BooleanField(required=False, default=False)
@@ -76,7 +78,7 @@ class ReasonSerializer(serializers.Serializer):
 
 class CompletenessQuerySerializer(serializers.Serializer):
     period = serializers.CharField(max_length=7)
-    unit = serializers.IntegerField()
+    unit = id_field()
 
 
 class CompletenessSerializer(serializers.Serializer):
