@@ -129,9 +129,14 @@ def _detail(request, report, *, status=200, answers_form=None, concern_form=None
     if (editable or may_register) and query and policy.can_search_residents(user):
         resident_search_record(actor=user, filters=["q"])
         matches = resident_picker_matches(user=user, query=query)
+    sections = [
+        {"title": form.text(section["title"]), "fields": [answers_form[f["key"]] for f in section["fields"]]}
+        for section in form.sections
+    ]
     context = {
         "report": report,
         "form_def": form,
+        "sections": sections,
         "answers_form": answers_form,
         "concern_form": concern_form or ConcernForm(),
         "reason_form": reason_form or ReasonForm(),
