@@ -126,6 +126,12 @@ def assignment_save(
                 )
             }
         )
+    try:
+        months_off = sorted({int(m) for m in months_off or []})
+    except (TypeError, ValueError):
+        months_off = [0]
+    if any(not 1 <= m <= 12 for m in months_off):
+        raise ValidationError({"months_off": _("Months are numbered 1 to 12.")})
     assignment = assignment or ReportingAssignment()
     if assignment.pk is None:
         clash = ReportingAssignment.objects.filter(org_unit=org_unit, is_active=True)

@@ -353,3 +353,30 @@ def test_reminders_go_to_the_reporter_then_the_first_level_then_the_head(clock, 
     )
     assert recipients == [people.teacher.pk, homeroom.pk, people.counsellor.pk]
     assert timedelta(days=0) == timedelta(0)
+
+
+@pytest.mark.parametrize("months", [[0], [13], ["x"]])
+def test_an_assignment_with_a_month_that_does_not_exist_is_refused(people, tree, homeroom, months):
+    from monthlyreports.models import ReportingAssignment
+
+    with pytest.raises(ValidationError) as caught:
+        services.assignment_save(
+            actor=people.director,
+            org_unit=tree.klass,
+            reporter=people.teacher,
+            first_approver=homeroom,
+            second_approver=people.counsellor,
+            months_off=months,
+        )
+    assert "months_off" in caught.value.message_dict
+    assert not ReportingAssignment.objects.exists()
+
+
+def test_an_assignment_is_for_a_class_or_a_grid_and_by_a_manager_in_scope(people, tree, homeroom):
+    values = dict(reporter=people.teacher, first_approver=homeroom, second_approver=people.counsellor)
+    with pytest.raises(ValidationError):
+        services.assignment_save(actor=people.director, org_unit=tree.school, **values)
+    with pytest.raises(PermissionDenied):
+        services.assignment_save(actor=people.outsider, org_unit=tree.klass, **values)
+    with pytest.raises(PermissionDenied):
+        services.assignment_save(actor=people.teacher, org_unit=tree.klass, **values)
