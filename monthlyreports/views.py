@@ -14,6 +14,7 @@ import qrcode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -76,7 +77,8 @@ def _report(request, pk) -> MonthlyReport:
 def home(request):
     user = request.user
     _require_use(user)
-    reports = list(selectors.reports_for_list(user=user)[:50])
+    page = Paginator(selectors.reports_for_list(user=user), 50).get_page(request.GET.get("page"))
+    reports = list(page)
     audit_list_read(
         actor=user,
         object_type="monthlyreports.monthlyreport",
@@ -87,6 +89,7 @@ def home(request):
         "to_write": selectors.my_reports_to_write(user=user),
         "waiting": list(selectors.reports_waiting_for(user=user).select_related("org_unit")[:50]),
         "reports": reports,
+        "page": page,
         "may_manage": policy.can_manage_reporting(user),
     }
     return render(request, "monthlyreports/home.html", context)
