@@ -29,10 +29,10 @@ def parse_period(value: str | date | None) -> date:
     match = PERIOD_RE.match((value or "").strip())
     if not match or not 1 <= int(match.group(2)) <= 12:
         raise ValidationError({"period": _("Give the month as YYYY-MM, e.g. 2026-11.")})
-    period = date(int(match.group(1)), int(match.group(2)), 1)
-    if not in_range(period):
+    year = int(match.group(1))
+    if not in_range(date(max(year, 1), 1, 1)) or year < 1:
         raise ValidationError({"period": _("Give a date between the years 2000 and 2100.")})
-    return period
+    return date(year, int(match.group(2)), 1)
 
 
 def period_label(period: date) -> str:

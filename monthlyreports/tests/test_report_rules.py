@@ -33,7 +33,7 @@ def test_the_due_day_is_the_last_working_day_and_skips_a_centre_holiday(db):
     assert locks_on(parse_period("2026-11")) == date(2026, 12, 15)
 
 
-@pytest.mark.parametrize("value", ["2026-13", "26-11", "", "2026/11", "1999-01"])
+@pytest.mark.parametrize("value", ["2026-13", "26-11", "", "2026/11", "1999-01", "0000-01", "2026-00"])
 def test_a_period_that_is_not_a_month_is_refused_in_words(value):
     with pytest.raises(ValidationError) as caught:
         parse_period(value)
