@@ -9,6 +9,7 @@ from articles import api as articles_api
 from assessments import api as assessments_api
 from crisis.api import alerts as alerts_api
 from groupcounselling import api as groups_api
+from monthlyreports import api as monthly_api
 from orgs import api as orgs_api
 from screening import api as screening_api
 from volunteers import api as volunteers_api
@@ -97,4 +98,36 @@ urlpatterns = [
     path("visit-assignments/<int:pk>/", volunteers_api.AssignmentDetail.as_view(), name="visit_assignment"),
     path("visits/", volunteers_api.VisitList.as_view(), name="visits"),
     path("visits/<int:pk>/", volunteers_api.VisitDetail.as_view(), name="visit"),
+    path("monthly-reports/", monthly_api.MonthlyReportListCreate.as_view(), name="monthly_reports"),
+    path(
+        "monthly-reports/completeness/",
+        monthly_api.MonthlyReportCompleteness.as_view(),
+        name="monthly_report_completeness",
+    ),
+    path("monthly-reports/<int:pk>/", monthly_api.MonthlyReportDetail.as_view(), name="monthly_report"),
+    path(
+        "monthly-reports/<int:pk>/submit/",
+        monthly_api.MonthlyReportSubmit.as_view(),
+        name="monthly_report_submit",
+    ),
+    path(
+        "monthly-reports/<int:pk>/return/",
+        monthly_api.MonthlyReportReturn.as_view(),
+        name="monthly_report_return",
+    ),
+    path(
+        "monthly-reports/<int:pk>/accept/",
+        monthly_api.MonthlyReportAccept.as_view(),
+        name="monthly_report_accept",
+    ),
+    path(
+        "monthly-reports/<int:pk>/approve/",
+        monthly_api.MonthlyReportApprove.as_view(),
+        name="monthly_report_approve",
+    ),
+    path(
+        "monthly-reports/<int:pk>/unapprove/",
+        monthly_api.MonthlyReportUnapprove.as_view(),
+        name="monthly_report_unapprove",
+    ),
 ]

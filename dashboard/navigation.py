@@ -40,6 +40,13 @@ from crisis.selectors.alerts import open_alerts
 from crisis.selectors.watch import watch_reviews_due
 from groupcounselling.permissions import RUN_GROUPS, VIEW_GROUP_REPORTS
 from lib.queries import count_many
+from monthlyreports.permissions import (
+    MANAGE_REPORTING,
+    REVIEW_FLAGGED_PEOPLE,
+    REVIEW_MONTHLY_REPORTS,
+    WRITE_MONTHLY_REPORTS,
+)
+from monthlyreports.selectors import concern_reviews_open, reports_waiting_for
 from notifications.permissions import RELAY_MESSAGES, VIEW_OUTBOX
 from notifications.selectors import relay_worklist
 from orgs.permissions import VIEW_ORG_TREE, VIEW_ROSTER
@@ -236,6 +243,20 @@ NAV_GROUPS = (
                 (MANAGE_VOLUNTEERS,),
                 lambda user: [hours_waiting(user=user)],
                 _("hours waiting for approval"),
+            ),
+            NavItem(
+                _("Monthly reports"),
+                "monthlyreports:home",
+                (WRITE_MONTHLY_REPORTS, REVIEW_MONTHLY_REPORTS, MANAGE_REPORTING),
+                lambda user: [reports_waiting_for(user=user)],
+                _("reports waiting for your decision"),
+            ),
+            NavItem(
+                _("People flagged three months running"),
+                "monthlyreports:review_list",
+                (REVIEW_FLAGGED_PEOPLE,),
+                lambda user: [concern_reviews_open(user=user)],
+                _("to review"),
             ),
         ),
     ),

@@ -66,6 +66,24 @@ def _service_work(user) -> dict:
     return data
 
 
+def _monthly_reports(user) -> dict:
+    """The monthly reports card (PRG-6): what the person has to write this month and last, and
+    the reports waiting for their decision (the navigation's count, from the same selector)."""
+    from monthlyreports.selectors import my_reports_to_write, reports_waiting_for
+
+    writes = policy.has_permission(user, "monthlyreports.write")
+    if not writes and not policy.has_permission(user, "monthlyreports.review"):
+        return {}
+    to_write = []
+    if writes:
+        to_write = [
+            row
+            for row in my_reports_to_write(user=user)
+            if row["report"] is None or row["report"].first_submitted_at is None
+        ]
+    return {"monthly_reports": {"to_write": to_write, "waiting": reports_waiting_for(user=user).count()}}
+
+
 def home_for(user) -> dict:
     """What the home page shows, by what the person's role may see."""
     data: dict = {
@@ -97,6 +115,7 @@ def home_for(user) -> dict:
 
     data["volunteer_visits"] = volunteer_home(user=user)
     data["volunteer_coordination"] = coordinator_home(user=user)
+    data.update(_monthly_reports(user))
     # The director answers for residents being told; while nothing but the outbox is set up,
     # nobody is told unless staff phone them, and the home page says so.
     if policy.has_permission(user, SEE_DELIVERY_SETUP) and outbox_only():

@@ -18,6 +18,7 @@ from accounts.models import User
 from archives.models import Archive
 from confidentiality.services import clinical_consent_missing
 from demo.activities import seed_activities
+from demo.monthlyreports import seed_monthly_reports
 from orgs.models import OrgUnit, Room
 from orgs.services import (
     duty_exception_add,
@@ -384,4 +385,5 @@ def seed_service_workflow() -> dict[str, int]:
     counts.update(seed_articles())
     counts.update(seed_group_counselling())
     counts.update(seed_activities())  # PRG-1, PRG-7: demo/activities.py
+    counts.update(seed_monthly_reports())  # PRG-6: demo/monthlyreports.py
     return counts

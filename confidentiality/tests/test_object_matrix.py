@@ -225,6 +225,19 @@ OBJECTS = [
         owner="worker",
     ),
     Exposure(
+        "monthly report",
+        lambda w: w.monthly_report,
+        lambda r: [staff("monthlyreports:detail", r.pk)],
+        api=lambda r: [f"/api/v1/monthly-reports/{r.pk}/"],
+        # The reporter, the two approvers it names (the counsellor first, the east director second)
+        # and those who manage reporting over the grid (PRG-6).
+        allowed=frozenset({"counsellor", "colleague", "lead", "director", "east_director", "supervisor"}),
+        marker="楼道里常有人争吵",
+        lists=lambda r: [staff("monthlyreports:home")],
+        row=lambda r: staff("monthlyreports:detail", r.pk),
+        owner="worker",
+    ),
+    Exposure(
         "satisfaction result",
         lambda w: w.survey,
         lambda s: [],
@@ -378,6 +391,17 @@ def matrix_world(people, tree):
         person_description="穿红外套的老人",
         location="3 号楼",
     )
+    from monthlyreports.services import assignment_save, report_save, report_start
+
+    reporting = assignment_save(
+        actor=people.director,
+        org_unit=tree.grid,
+        reporter=people.worker,
+        first_approver=counsellor,
+        second_approver=people.east_director,
+    )
+    monthly_report = report_start(actor=people.worker, assignment=reporting, period=timezone.localdate())
+    report_save(actor=people.worker, report=monthly_report, answers={"notes": "楼道里常有人争吵"})
     hotline = hotline_entry_record(
         actor=counsellor,
         channel=HotlineEntry.Channel.PHONE,
@@ -434,6 +458,7 @@ def matrix_world(people, tree):
         alert=alert,
         crisis_case=crisis_case,
         concern=concern,
+        monthly_report=monthly_report,
         survey=survey,
         message=message,
     )

@@ -44,7 +44,11 @@ def test_the_demo_has_the_org_tree_sites_and_one_account_per_role(demo):
     assert OrgUnit.objects.filter(kind="grade").count() == 2
     assert OrgUnit.objects.filter(kind="class").count() == 4
     assert ServiceSite.objects.count() == 3 and Room.objects.count() >= 3
-    assert sorted(User.objects.values_list("username", flat=True)) == sorted(DEMO_USERS)
+    assert sorted(User.objects.filter(is_demo_account=True).values_list("username", flat=True)) == sorted(
+        DEMO_USERS
+    )
+    # Besides them, the psych committee members who write three classes' monthly reports (PRG-6).
+    assert User.objects.filter(is_demo_account=False).count() == 3
     one, two = User.objects.get(username="counsellor"), User.objects.get(username="counsellor2")
     assert one.org_unit != two.org_unit
     assert {one.org_unit.kind, two.org_unit.kind} == {"community"}
@@ -183,6 +187,8 @@ def test_the_demo_has_three_published_articles_one_on_crisis_and_a_newsletter(de
     assert Newsletter.objects.get().items.count() == 3
     page = client.get(reverse("portal:article", args=[crisis[0].pk]))
     assert 'id="hotline-box"' in page.content.decode() and "0571-8800 1234" in page.content.decode()
+
+
 def test_the_full_demo_has_a_finished_group_with_the_reference_outcome_and_a_running_one(settings):
     from groupcounselling.models import GroupProgramme
     from groupcounselling.selectors import programme_outcome
@@ -200,3 +206,15 @@ def test_the_full_demo_has_a_finished_group_with_the_reference_outcome_and_a_run
     assert (round(report.d_z, 3), round(report.g_z, 3), round(report.t, 3)) == (1.399, 1.279, 4.423)
     assert (round(report.p_t, 4), round(report.p_wilcoxon, 4)) == (0.0017, 0.0020)
     assert GroupProgramme.objects.filter(status="running").exists()
+
+
+def test_the_demo_has_a_month_of_class_reports_some_late_one_zero_one_urgent(demo):
+    from monthlyreports.models import ConcernRow, MonthlyReport
+
+    reports = MonthlyReport.objects.all()
+    assert reports.count() == 4 and len({r.period for r in reports}) == 1
+    assert reports.filter(on_time=False).count() == 1
+    assert reports.filter(is_zero=True).count() == 1
+    assert reports.filter(state="approved").count() == 1
+    urgent = ConcernRow.objects.get(urgency="urgent")
+    assert urgent.signal is not None
