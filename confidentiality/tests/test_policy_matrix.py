@@ -66,6 +66,8 @@ EXPECTED = {
     "workflow.log_hotline": {C, T, S, D},
     "workflow.manage_institutions": {D, A},
     "workflow.view_service_quality": {S, D},
+    "activities.manage_activities": {L, D, C, T, S},
+    "activities.view_statistics": {L, D, S},
     "notifications.view_outbox": {D},
     "notifications.relay_messages": {C, T, S, D},
     "notifications.see_delivery_setup": {D, A},
