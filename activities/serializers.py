@@ -10,6 +10,8 @@ from orgs.models import Room, ServiceSite
 
 from .models import Activity, AudienceGroup, Registration
 
+AUDIENCE_HELP = ", ".join(AudienceGroup.values)
+
 
 class ActivitySerializer(serializers.Serializer):
     id = serializers.IntegerField()
@@ -40,10 +42,11 @@ class ActivityDetailSerializer(ActivitySerializer):
 
 class ActivityCreateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=120)
-    kind = serializers.ChoiceField(choices=Activity.Kind.choices)
+    # Plain text, checked by the service (a choice set here would collide in the schema's enums).
+    kind = serializers.CharField(max_length=30, help_text=_("lecture, workshop, broadcast, parent_school, …"))
     description = serializers.CharField(required=False, allow_blank=True, default="")
     audience_groups = serializers.ListField(
-        child=serializers.ChoiceField(choices=AudienceGroup.choices), required=False, default=list
+        child=serializers.CharField(max_length=20), required=False, default=list, help_text=AUDIENCE_HELP
     )
     site = serializers.PrimaryKeyRelatedField(queryset=ServiceSite.objects.all())
     room = serializers.PrimaryKeyRelatedField(queryset=Room.objects.all(), required=False, allow_null=True)
@@ -53,7 +56,9 @@ class ActivityCreateSerializer(serializers.Serializer):
     speaker_external = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     capacity = serializers.IntegerField(min_value=1, required=False, allow_null=True)
     waitlist = serializers.BooleanField(required=False, default=True)
-    registration_mode = serializers.ChoiceField(choices=Activity.Mode.choices, default=Activity.Mode.OPEN)
+    registration_mode = serializers.CharField(
+        max_length=10, default=Activity.Mode.OPEN, help_text="none, open, approval, invite"
+    )
     registration_opens_at = serializers.DateTimeField(required=False, allow_null=True)
     registration_closes_at = serializers.DateTimeField(required=False, allow_null=True)
 
@@ -76,10 +81,14 @@ class RegistrationCreateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=50)
     phone = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
     guardian_name = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
-    audience_group = serializers.ChoiceField(
-        choices=AudienceGroup.choices, required=False, allow_blank=True, default=""
+    audience_group = serializers.CharField(
+        max_length=20, required=False, allow_blank=True, default="", help_text=AUDIENCE_HELP
     )
-    channel = serializers.ChoiceField(
-        choices=[(Registration.Channel.PHONE, _("By phone")), (Registration.Channel.WALK_IN, _("Walk-in"))],
-        default=Registration.Channel.PHONE,
+    channel = serializers.CharField(
+        max_length=10, default=Registration.Channel.PHONE, help_text=_("phone, or walk_in at the door")
     )
+
+    def validate_channel(self, value):
+        if value not in (Registration.Channel.PHONE, Registration.Channel.WALK_IN):
+            raise serializers.ValidationError(_("Choose phone or walk_in."))
+        return value

@@ -13,6 +13,8 @@ from confidentiality.fields import EncryptedTextField
 
 ENCRYPTED_FIELDS = {
     "accounts.User.phone",
+    "activities.Family.guardian_phone",
+    "activities.Registration.phone",
     "archives.Resident.id_number",
     "archives.Resident.phone",
     "archives.Resident.address",

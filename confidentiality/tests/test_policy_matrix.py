@@ -68,6 +68,8 @@ EXPECTED = {
     "workflow.view_service_quality": {S, D},
     "groupcounselling.run_groups": {C, T, S, D},
     "groupcounselling.view_group_reports": {L, S, D},
+    "activities.manage_activities": {L, D, C, T, S},
+    "activities.view_statistics": {L, D, S},
     "notifications.view_outbox": {D},
     "notifications.relay_messages": {C, T, S, D},
     "notifications.see_delivery_setup": {D, A},
