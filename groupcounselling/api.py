@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.http import Http404
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
@@ -19,14 +20,14 @@ from orgs.models import OrgUnit
 from . import selectors, services
 from .models import GroupProgramme, GroupSession
 from .serializers import (
-    AttendanceRowSerializer,
-    AttendanceSerializer,
-    MemberAddSerializer,
-    MemberSerializer,
-    OutcomeQuerySerializer,
-    ProgrammeCreateSerializer,
-    ProgrammeSerializer,
-    SessionSerializer,
+    GroupAttendanceRowSerializer,
+    GroupAttendanceSerializer,
+    GroupMemberAddSerializer,
+    GroupMemberSerializer,
+    GroupOutcomeQuerySerializer,
+    GroupProgrammeCreateSerializer,
+    GroupProgrammeSerializer,
+    GroupSessionSerializer,
 )
 
 
@@ -45,9 +46,9 @@ def _led(request, pk) -> GroupProgramme:
 class GroupListCreate(generics.GenericAPIView):
     """Groups the caller leads, and for report readers the groups in their scope."""
 
-    serializer_class = ProgrammeSerializer
+    serializer_class = GroupProgrammeSerializer
 
-    @extend_schema(responses=ProgrammeSerializer(many=True))
+    @extend_schema(responses=GroupProgrammeSerializer(many=True))
     def get(self, request):
         page = self.paginate_queryset(selectors.programmes_for(request.user).prefetch_related("leaders"))
         audit_list_read(
@@ -56,11 +57,11 @@ class GroupListCreate(generics.GenericAPIView):
             page="api",
             ids=[p.pk for p in page],
         )
-        return self.get_paginated_response(ProgrammeSerializer(page, many=True).data)
+        return self.get_paginated_response(GroupProgrammeSerializer(page, many=True).data)
 
-    @extend_schema(request=ProgrammeCreateSerializer, responses={201: ProgrammeSerializer})
+    @extend_schema(request=GroupProgrammeCreateSerializer, responses={201: GroupProgrammeSerializer})
     def post(self, request):
-        data = ProgrammeCreateSerializer(data=request.data)
+        data = GroupProgrammeCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         unit = OrgUnit.objects.filter(pk=values.pop("org_unit")).first()
@@ -70,19 +71,19 @@ class GroupListCreate(generics.GenericAPIView):
             )
         leaders = list(User.objects.filter(pk__in=values.pop("leaders")))
         programme = services.programme_create(actor=request.user, org_unit=unit, leaders=leaders, **values)
-        return Response(ProgrammeSerializer(programme).data, status=status.HTTP_201_CREATED)
+        return Response(GroupProgrammeSerializer(programme).data, status=status.HTTP_201_CREATED)
 
 
 class GroupDetail(APIView):
-    @extend_schema(responses=ProgrammeSerializer)
+    @extend_schema(responses=GroupProgrammeSerializer)
     def get(self, request, pk: int):
-        return Response(ProgrammeSerializer(_programme(request, pk)).data)
+        return Response(GroupProgrammeSerializer(_programme(request, pk)).data)
 
 
 class GroupMembers(APIView):
     """The group's members (leaders only); POST adds a resident as a candidate."""
 
-    @extend_schema(responses=MemberSerializer(many=True))
+    @extend_schema(responses=GroupMemberSerializer(many=True))
     def get(self, request, pk: int):
         programme = _led(request, pk)
         members = list(selectors.member_rows(programme))
@@ -92,24 +93,24 @@ class GroupMembers(APIView):
             page="api",
             ids=[m.pk for m in members],
         )
-        return Response(MemberSerializer(members, many=True).data)
+        return Response(GroupMemberSerializer(members, many=True).data)
 
-    @extend_schema(request=MemberAddSerializer, responses={201: MemberSerializer})
+    @extend_schema(request=GroupMemberAddSerializer, responses={201: GroupMemberSerializer})
     def post(self, request, pk: int):
         programme = _led(request, pk)
-        data = MemberAddSerializer(data=request.data)
+        data = GroupMemberAddSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         resident = policy.fetch_or_404(request.user, Resident, pk=data.validated_data["resident"])
         member = services.member_add(actor=request.user, programme=programme, resident=resident)
         member.attended = 0
-        return Response(MemberSerializer(member).data, status=status.HTTP_201_CREATED)
+        return Response(GroupMemberSerializer(member).data, status=status.HTTP_201_CREATED)
 
 
 class GroupSessions(APIView):
-    @extend_schema(responses=SessionSerializer(many=True))
+    @extend_schema(responses=GroupSessionSerializer(many=True))
     def get(self, request, pk: int):
         programme = _led(request, pk)
-        return Response(SessionSerializer(programme.sessions.order_by("number"), many=True).data)
+        return Response(GroupSessionSerializer(programme.sessions.order_by("number"), many=True).data)
 
 
 class SessionAttendance(APIView):
@@ -121,24 +122,28 @@ class SessionAttendance(APIView):
             request.user, GroupSession, queryset=GroupSession.objects.select_related("programme"), pk=pk
         )
 
-    @extend_schema(responses=AttendanceRowSerializer(many=True))
+    @extend_schema(responses=GroupAttendanceRowSerializer(many=True))
     def get(self, request, pk: int):
         session = self._session(request, pk)
-        return Response(AttendanceRowSerializer(session.attendances.order_by("member_id"), many=True).data)
+        return Response(
+            GroupAttendanceRowSerializer(session.attendances.order_by("member_id"), many=True).data
+        )
 
     def _save(self, request, pk, code):
         session = self._session(request, pk)
-        data = AttendanceSerializer(data=request.data)
+        data = GroupAttendanceSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         marks = {row["member"]: row["mark"] for row in data.validated_data["marks"]}
         saved = services.attendance_record(actor=request.user, session=session, marks=marks)
-        return Response(AttendanceRowSerializer(saved, many=True).data, status=code)
+        return Response(GroupAttendanceRowSerializer(saved, many=True).data, status=code)
 
-    @extend_schema(request=AttendanceSerializer, responses={201: AttendanceRowSerializer(many=True)})
+    @extend_schema(
+        request=GroupAttendanceSerializer, responses={201: GroupAttendanceRowSerializer(many=True)}
+    )
     def post(self, request, pk: int):
         return self._save(request, pk, status.HTTP_201_CREATED)
 
-    @extend_schema(request=AttendanceSerializer, responses=AttendanceRowSerializer(many=True))
+    @extend_schema(request=GroupAttendanceSerializer, responses=GroupAttendanceRowSerializer(many=True))
     def put(self, request, pk: int):
         return self._save(request, pk, status.HTTP_200_OK)
 
@@ -164,12 +169,12 @@ class GroupOutcome(APIView):
     all enrolled at the top level, completers under ``completers``; ``members`` (scores and
     reliable-change class) only for those allowed to see individual scores."""
 
-    @extend_schema(parameters=[OutcomeQuerySerializer])
+    @extend_schema(parameters=[GroupOutcomeQuerySerializer], responses=OpenApiTypes.OBJECT)
     def get(self, request, pk: int):
         programme = _programme(request, pk)
         if not policy.can_view_group_report(request.user, programme):
             raise Http404
-        query = OutcomeQuerySerializer(data=request.query_params)
+        query = GroupOutcomeQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         code = query.validated_data.get("instrument") or programme.primary_instrument
         if code not in programme.instruments:

@@ -10,7 +10,8 @@ from .models import Attendance, GroupMember, GroupProgramme, GroupSession
 ID = {"min_value": 1, "max_value": 2**31 - 1}
 
 
-class ProgrammeSerializer(serializers.ModelSerializer):
+class GroupProgrammeSerializer(serializers.ModelSerializer):
+    kind = serializers.CharField(read_only=True)
     leaders = serializers.SerializerMethodField()
     sessions_held = serializers.SerializerMethodField()
 
@@ -30,9 +31,9 @@ class ProgrammeSerializer(serializers.ModelSerializer):
         return getattr(programme, "held_count", 0)
 
 
-class ProgrammeCreateSerializer(serializers.Serializer):
+class GroupProgrammeCreateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=100)
-    kind = serializers.ChoiceField(choices=GroupProgramme.Kind.choices)
+    kind = serializers.CharField(max_length=10, help_text="closed | open")
     org_unit = serializers.IntegerField(**ID)
     leaders = serializers.ListField(child=serializers.IntegerField(**ID), required=False, default=list)
     first_session_at = serializers.DateTimeField()
@@ -48,7 +49,7 @@ class ProgrammeCreateSerializer(serializers.Serializer):
     post_window_days = serializers.IntegerField(min_value=0, max_value=90, default=14)
 
 
-class MemberSerializer(serializers.ModelSerializer):
+class GroupMemberSerializer(serializers.ModelSerializer):
     resident_name = serializers.CharField(source="resident.name", read_only=True)
     attended = serializers.IntegerField(read_only=True)
 
@@ -58,32 +59,32 @@ class MemberSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class MemberAddSerializer(serializers.Serializer):
+class GroupMemberAddSerializer(serializers.Serializer):
     resident = serializers.IntegerField(**ID)
 
 
-class SessionSerializer(serializers.ModelSerializer):
+class GroupSessionSerializer(serializers.ModelSerializer):
     class Meta:
         model = GroupSession
         fields = ["id", "number", "starts_at", "duration_minutes", "status", "topic", "plan"]
         read_only_fields = fields
 
 
-class MarkSerializer(serializers.Serializer):
+class GroupMarkSerializer(serializers.Serializer):
     member = serializers.IntegerField(**ID)
     mark = serializers.ChoiceField(choices=Attendance.Mark.choices)
 
 
-class AttendanceSerializer(serializers.Serializer):
-    marks = MarkSerializer(many=True, allow_empty=False)
+class GroupAttendanceSerializer(serializers.Serializer):
+    marks = GroupMarkSerializer(many=True, allow_empty=False)
 
 
-class AttendanceRowSerializer(serializers.ModelSerializer):
+class GroupAttendanceRowSerializer(serializers.ModelSerializer):
     class Meta:
         model = Attendance
         fields = ["member", "mark"]
         read_only_fields = fields
 
 
-class OutcomeQuerySerializer(serializers.Serializer):
+class GroupOutcomeQuerySerializer(serializers.Serializer):
     instrument = serializers.CharField(max_length=40, required=False)
