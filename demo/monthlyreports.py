@@ -13,7 +13,6 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.services import user_create
 from archives.models import Resident
-from confidentiality.roles import Role
 from monthlyreports import calendar as periods
 from monthlyreports import services
 from orgs.models import OrgUnit, UnitKind
@@ -58,7 +57,7 @@ def seed_monthly_reports() -> dict[str, int]:
             actor=None,
             username=f"psych_member{n}",
             full_name=f"心理委员 {unit.name}",
-            role=Role.TEACHER,
+            role=teacher.role,  # students on the committee hold the homeroom teacher's role
             org_unit=unit,
         )
         assignments.append(
