@@ -17,6 +17,7 @@ from django.utils import timezone
 from accounts.models import User
 from archives.models import Archive
 from confidentiality.services import clinical_consent_missing
+from demo.volunteers import seed_volunteers
 from orgs.models import OrgUnit, Room
 from orgs.services import (
     duty_exception_add,
@@ -377,4 +378,5 @@ def seed_service_workflow() -> dict[str, int]:
             actor=counsellor, started_at=now - timedelta(hours=hours), duration_minutes=20, **call
         )
         counts["hotline"] += 1
+    counts.update(seed_volunteers())
     return counts
