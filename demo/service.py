@@ -19,6 +19,7 @@ from archives.models import Archive
 from confidentiality.services import clinical_consent_missing
 from demo.activities import seed_activities
 from demo.monthlyreports import seed_monthly_reports
+from demo.volunteers import seed_volunteers
 from orgs.models import OrgUnit, Room
 from orgs.services import (
     duty_exception_add,
@@ -386,4 +387,5 @@ def seed_service_workflow() -> dict[str, int]:
     counts.update(seed_group_counselling())
     counts.update(seed_activities())  # PRG-1, PRG-7: demo/activities.py
     counts.update(seed_monthly_reports())  # PRG-6: demo/monthlyreports.py
+    counts.update(seed_volunteers())
     return counts

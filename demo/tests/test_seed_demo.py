@@ -17,6 +17,8 @@ from orgs.models import OrgUnit, Room, ServiceSite
 pytestmark = pytest.mark.django_db
 
 DEMO_USERS = [
+    # The second volunteer (a peer counsellor) of demo/volunteers.py.
+    "volunteer2",
     "admin",
     "director",
     "lead",

@@ -19,13 +19,13 @@ from volunteers import services
 LI_17 = "11010119440307123"
 
 
-def register(people, tree, name="李奶奶", first17=LI_17, unit=None):
+def register(people, tree, name="李奶奶", first17=LI_17, unit=None, phone="13812345678"):
     return resident_register(
         actor=people.worker,
         name=name,
         org_unit=unit or tree.grid,
         id_number=first17 + prc_id_check_character(first17),
-        phone="13812345678",
+        phone=phone,
         address="柳岸路8号3单元",
         emergency_name="李强",
         emergency_phone="13900001111",

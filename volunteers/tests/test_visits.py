@@ -73,7 +73,7 @@ def test_bad_input_is_refused_with_a_message_and_nothing_is_written(world, peopl
 def test_a_visit_for_an_ended_assignment_is_refused_and_nothing_is_written(world, people):
     services.assignment_end(actor=people.counsellor, assignment=world.assignment, reason="已搬走")
     world.assignment.refresh_from_db()
-    with pytest.raises(ValidationError, match="ended"):
+    with pytest.raises(ValidationError, match="已结束"):
         services.visit_log(
             actor=people.volunteer, assignment=world.assignment, **values(concern=True, concern_text="x")
         )
