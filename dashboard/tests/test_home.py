@@ -31,7 +31,7 @@ def test_each_role_lands_on_a_home_page_of_its_own(people, role, django_assert_m
     # the organisers' activities card its counts in one query and its bounded list; the
     # coordinators' volunteer-visits tile one query; the monthly reports card what waits for a
     # decision and what is still to write).
-    with django_assert_max_num_queries(37):
+    with django_assert_max_num_queries(38):
         response = client.get(reverse("dashboard:home"))
     assert response.status_code == 200
     body = response.content.decode()
