@@ -568,7 +568,8 @@ def test_each_role_sees_each_object_exactly_as_the_matrix_says_and_a_refusal_wri
 
 def test_every_api_detail_endpoint_of_an_object_about_a_resident_is_in_the_matrix():
     """A new API detail endpoint (``<things>/<pk>/``) must get a row, or a path in one; only the
-    organisation's own objects (units, staff accounts) are held elsewhere."""
+    organisation's own objects (units, staff accounts) and public articles, which are about no
+    resident (articles/tests), are held elsewhere."""
     from api.urls import urlpatterns
 
     details = {
@@ -577,7 +578,7 @@ def test_every_api_detail_endpoint_of_an_object_about_a_resident_is_in_the_matri
         if str(pattern.pattern).endswith("/<int:pk>/") and str(pattern.pattern).count("/") == 2
     }
     listed = {path.split("/")[3] for exposure in OBJECTS for path in exposure.api(SimpleNamespace(pk=1))}
-    # Activities and group programmes are the centre's own programmes, not objects about one
-    # resident: an activity's roster (names, phones) is not yet a row of the matrix (its 404s are
-    # tested in activities/tests/test_api.py); group members' pages in groupcounselling/tests.
-    assert details - {"org-units", "users", "activities", "groups"} <= listed
+    # Activities, group programmes and articles are the centre's own programmes, not objects about
+    # one resident: an activity's roster (names, phones) is not yet a row of the matrix (its 404s
+    # are tested in activities/tests/test_api.py); group members' pages in groupcounselling/tests.
+    assert details - {"org-units", "users", "activities", "groups", "articles"} <= listed
