@@ -74,6 +74,8 @@ EXPECTED = {
     "crisis.manage_rules": {D},
     "crisis.report_concern": {G, H, V, C, T, S, D},
     "crisis.raise_external_signals": {A, C, T, S, D},
+    "volunteers.manage": {C, S, D, G},
+    "volunteers.log_visits": {V},
     "crisis.review_cases": {S, D},
     "assessments.manage_instruments": {A, D},
 }

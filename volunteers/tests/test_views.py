@@ -12,7 +12,12 @@ from volunteers.tests.conftest import active_assignment, register
 
 pytestmark = pytest.mark.django_db
 
-COORDINATOR_PAGES = ["volunteers:profile_list", "volunteers:profile_create", "volunteers:assignment_list", "volunteers:hours_list"]
+COORDINATOR_PAGES = [
+    "volunteers:profile_list",
+    "volunteers:profile_create",
+    "volunteers:assignment_list",
+    "volunteers:hours_list",
+]
 
 
 @pytest.mark.parametrize("name", COORDINATOR_PAGES)
@@ -52,13 +57,17 @@ def test_assignment_actions_refuse_a_get(world, people, as_user, name):
     assert as_user(people.counsellor).get(reverse(name, args=[world.assignment.pk])).status_code == 405
 
 
-def test_another_volunteers_assignment_is_404_on_every_path_and_nothing_is_written(world, people, tree, as_user):
+def test_another_volunteers_assignment_is_404_on_every_path_and_nothing_is_written(
+    world, people, tree, as_user
+):
     other_resident = register(people, tree, name="王爷爷", first17="11010119400101123", phone="13800000001")
-    from volunteers.tests.conftest import active_profile
     from conftest import make_user
+    from volunteers.tests.conftest import active_profile
 
     other_user = make_user("volunteer_b", "volunteer", tree.willow)
-    other = active_assignment(people.counsellor, active_profile(people, other_user, people.counsellor), other_resident)
+    other = active_assignment(
+        people.counsellor, active_profile(people, other_user, people.counsellor), other_resident
+    )
     client = as_user(people.volunteer)
     for path in (
         reverse("volunteers:assignment_detail", args=[other.pk]),
@@ -74,7 +83,16 @@ def test_another_volunteers_assignment_is_404_on_every_path_and_nothing_is_writt
     api = APIClient()
     api.force_authenticate(user=people.volunteer)
     assert api.get(f"/api/v1/visit-assignments/{other.pk}/").status_code == 404
-    posted = api.post("/api/v1/visits/", {"assignment": other.pk, "visited_at": "2026-01-01T10:00:00+08:00", "mode": "home", "contact_made": True}, format="json")
+    posted = api.post(
+        "/api/v1/visits/",
+        {
+            "assignment": other.pk,
+            "visited_at": "2026-01-01T10:00:00+08:00",
+            "mode": "home",
+            "contact_made": True,
+        },
+        format="json",
+    )
     assert posted.status_code == 404
     assert Visit.objects.count() == 0
 
@@ -97,7 +115,11 @@ def test_the_api_creates_a_visit_once_for_the_same_key_and_refuses_a_future_one(
     }
     assert api.post("/api/v1/visits/", data, format="json").status_code == 201
     assert api.post("/api/v1/visits/", data, format="json").status_code == 200
-    future = {**data, "submission_key": str(uuid.uuid4()), "visited_at": (timezone.now() + timedelta(days=2)).isoformat()}
+    future = {
+        **data,
+        "submission_key": str(uuid.uuid4()),
+        "visited_at": (timezone.now() + timedelta(days=2)).isoformat(),
+    }
     refused = api.post("/api/v1/visits/", future, format="json", HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert refused.status_code == 400 and "visited_at" in refused.json()
     assert Visit.objects.count() == 1
@@ -116,12 +138,14 @@ def test_the_assignment_list_costs_the_same_queries_for_one_row_or_many(
 
     with CaptureQueriesContext(connection) as one:
         client.get(reverse("volunteers:assignment_list"))
-    from volunteers.tests.conftest import active_profile
     from conftest import make_user
+    from volunteers.tests.conftest import active_profile
 
     for n in range(4):
         user = make_user(f"vol_{n}", "volunteer", tree.willow)
-        resident = register(people, tree, name=f"居民{n}", first17=f"110101195001{10 + n}123", phone=f"1370000000{n}")
+        resident = register(
+            people, tree, name=f"居民{n}", first17=f"110101195001{10 + n}123", phone=f"1370000000{n}"
+        )
         active_assignment(people.counsellor, active_profile(people, user, people.counsellor), resident)
     assert VisitAssignment.objects.count() == 5
     with CaptureQueriesContext(connection) as many:
