@@ -12,6 +12,9 @@ from .models import VISIT_MAX_MINUTES, Visit, VisitAssignment, VolunteerProfile
 class VolunteerSerializer(serializers.ModelSerializer):
     name = serializers.CharField(source="user.full_name")
     coordinator = serializers.CharField(source="coordinator.full_name")
+    # Plain codes: named enums of these would collide with other apps' "status" and "kind".
+    kind = serializers.CharField(read_only=True)
+    status = serializers.CharField(read_only=True)
 
     class Meta:
         model = VolunteerProfile
@@ -44,6 +47,8 @@ class VisitAssignmentSerializer(serializers.ModelSerializer):
     volunteer = serializers.CharField(source="volunteer.__str__")
     contact_due_at = serializers.DateTimeField(allow_null=True, default=None)
     last_contact_at = serializers.DateTimeField(allow_null=True, default=None)
+    reason = serializers.CharField(read_only=True)
+    status = serializers.CharField(read_only=True)
 
     class Meta:
         model = VisitAssignment
@@ -61,6 +66,9 @@ class VisitAssignmentSerializer(serializers.ModelSerializer):
 
 class VisitSerializer(serializers.ModelSerializer):
     passed_on = serializers.SerializerMethodField()
+    mode = serializers.CharField(read_only=True)
+    mood = serializers.CharField(read_only=True)
+    hours_status = serializers.CharField(read_only=True)
 
     class Meta:
         model = Visit
