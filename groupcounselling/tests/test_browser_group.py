@@ -73,7 +73,8 @@ def enter_phq9(page: Page, total: int, when) -> None:
 def test_a_counsellor_runs_a_group_to_its_outcome_report(page: Page, live_server, people, running):
     programme, newcomer, start, last = running
     log_in(page, live_server, people.counsellor)
-    page.click("a[href='/staff/groups/']")
+    page.locator("details[data-nav-group=programmes] summary").click()
+    page.locator("details[data-nav-group=programmes] a[href='/staff/groups/']").click()
     page.click(f"text={programme.name}")
     page.fill("input[name=q]", newcomer.name)
     page.click("form[method=get] button")
