@@ -87,8 +87,6 @@ EXPECTED = {
     "monthlyreports.manage": {L, C, S, D},
     "monthlyreports.review_flagged": {C, T, S, D},
     "crisis.raise_external_signals": {A, C, T, S, D},
-    "volunteers.manage": {C, S, D, G},
-    "volunteers.log_visits": {V},
     "crisis.review_cases": {S, D},
     "assessments.manage_instruments": {A, D},
 }
