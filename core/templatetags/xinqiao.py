@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from django import template
 
-from lib.identity import mask_id_number
+from lib.identity import mask_id_number, tel_uri
 
 register = template.Library()
 
@@ -29,14 +29,6 @@ def phone_display(value: str) -> str:
 
 
 @register.filter
-def tel(value: str) -> str:
-    """The ``tel:`` link of a phone number, without spaces (see lib.identity.tel_uri)."""
-    from lib.identity import tel_uri
-
-    return tel_uri(value)
-
-
-@register.filter
 def allows(obj, action: str) -> bool:
     """Whether the object's state allows the action, read from its model's ``ACTIONS`` table
     (lib.states.StateTable), e.g. ``{% if alert|allows:"close" %}``: the page offers exactly
@@ -46,11 +38,7 @@ def allows(obj, action: str) -> bool:
 
 @register.filter
 def tel_href(value) -> str:
-    """A ``tel:`` link for a phone number as typed ("0571 8800 1234", "12356"): digits and a
-    leading + only, since a space ends the number for many phones' diallers (RFC 3966 allows no
-    spaces). Empty when there is nothing to dial."""
-    text = str(value or "").strip()
-    digits = "".join(ch for ch in text if ch.isdigit())
-    if not digits:
-        return ""
-    return "tel:" + ("+" if text.startswith("+") else "") + digits
+    """A ``tel:`` link for a phone number as typed ("0571 8800 1234", "12356"): no spaces, since a
+    space ends the number for many phones' diallers (RFC 3966); empty when there is nothing to
+    dial. One rule for every page: lib.identity.tel_uri."""
+    return tel_uri(str(value or ""))
