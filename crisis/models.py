@@ -461,6 +461,13 @@ class CrisisCheck(models.Model):
         """Neither done nor waived."""
         return self.done_at is None and self.waived_at is None
 
+    @property
+    def can_be_waived(self) -> bool:
+        """Whether a waiver may be recorded: an open follow-up check (24 h, 72 h, 7 days), never
+        the task to inform the person, which is owed to them whatever happens. The waiving service
+        enforces it and the case page offers the waiver by it."""
+        return self.is_open and self.kind in self.FOLLOW_UP
+
 
 class WatchListEntry(models.Model):
     """重点关注人群: a person under watch after an open or recent crisis, reviewed periodically."""

@@ -397,7 +397,7 @@ def crisis_check_waive(*, actor, check: CrisisCheck, reason: str) -> CrisisCheck
         raise ValidationError(_("Only the checks at 24 hours, 72 hours and 7 days can be waived."))
     if check.done_at is not None:
         raise ValidationError(_("This check has already been done."))
-    if check.waived_at is not None:
+    if not check.can_be_waived:
         raise ValidationError(_("This check was waived."))
     reason = _required_text(reason, "reason", _("Say why this check will not take place."))
     check.waived_at = timezone.now()

@@ -165,7 +165,7 @@ def _detail(request, crisis_case: CrisisCase, *, status: int = 200, **bound):
         if check.is_open:
             form = failed_check if failed_check and failed_check.check_pk == check.pk else None
             form = form or CheckCompleteForm(check=check)
-            if writable and check.kind in CrisisCheck.FOLLOW_UP:
+            if writable and check.can_be_waived:
                 waive_form = failed_waive if failed_waive and failed_waive.check_pk == check.pk else None
                 waive_form = waive_form or CheckWaiveForm(check=check)
         checks.append((check, form, waive_form))
