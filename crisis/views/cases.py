@@ -30,7 +30,7 @@ from crisis.forms.cases import (
     RiskAssessmentForm,
     SafetyPlanForm,
 )
-from crisis.models import CrisisAction, CrisisCase, CrisisCheck
+from crisis.models import CrisisAction, CrisisCase
 from crisis.permissions import HANDLE_ALERTS
 from crisis.selectors import alerts as alert_selectors
 from crisis.selectors import cases as selectors
