@@ -173,3 +173,16 @@ def test_attendance_for_a_non_member_is_a_400_and_nothing_is_written(people, pro
     )
     assert response.status_code == 400 and "已入组的成员" in response.content.decode()
     assert not Attendance.objects.exists()
+
+
+@pytest.mark.parametrize("kind", ["weird", "CLOSED", "半开放"])
+def test_an_unknown_kind_of_group_is_a_400_in_chinese_and_nothing_is_created(people, tree, kind):
+    response = api(people.counsellor).post(
+        "/api/v1/groups/",
+        {"name": "正念减压小组", "kind": kind, "org_unit": tree.willow.pk,
+         "first_session_at": (timezone.now() + timedelta(days=3)).isoformat()},
+        format="json",
+    )  # fmt: skip
+    assert response.status_code == 400
+    assert response.json()["kind"] == ["请选择团体类型：封闭式（closed）或开放式（open）。"]
+    assert not GroupProgramme.objects.exists()
