@@ -186,3 +186,15 @@ def test_an_unknown_kind_of_group_is_a_400_in_chinese_and_nothing_is_created(peo
     assert response.status_code == 400
     assert response.json()["kind"] == ["请选择团体类型：封闭式（closed）或开放式（open）。"]
     assert not GroupProgramme.objects.exists()
+
+
+@pytest.mark.parametrize("when", ["0001-01-01T00:00:00Z", "1900-01-01T00:00:00Z"])
+def test_a_first_session_in_an_impossible_year_is_a_400_and_nothing_is_created(people, tree, when):
+    response = api(people.counsellor).post(
+        "/api/v1/groups/",
+        {"name": "正念减压小组", "kind": "open", "org_unit": tree.willow.pk, "first_session_at": when},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "2000" in response.json()["first_session_at"][0]
+    assert not GroupProgramme.objects.exists()
