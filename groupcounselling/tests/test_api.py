@@ -198,3 +198,14 @@ def test_a_first_session_in_an_impossible_year_is_a_400_and_nothing_is_created(p
     assert response.status_code == 400
     assert "2000" in response.json()["first_session_at"][0]
     assert not GroupProgramme.objects.exists()
+
+
+def test_an_unknown_co_leader_is_a_400_and_no_group_is_created(people, tree):
+    response = api(people.counsellor).post(
+        "/api/v1/groups/",
+        {"name": "正念减压小组", "kind": "open", "org_unit": tree.willow.pk, "leaders": [999999],
+         "first_session_at": (timezone.now() + timedelta(days=3)).isoformat()},
+        format="json",
+    )  # fmt: skip
+    assert response.status_code == 400 and "咨询" in response.json()["leaders"][0]
+    assert not GroupProgramme.objects.exists()
