@@ -209,3 +209,41 @@ def test_an_unknown_co_leader_is_a_400_and_no_group_is_created(people, tree):
     )  # fmt: skip
     assert response.status_code == 400 and "咨询" in response.json()["leaders"][0]
     assert not GroupProgramme.objects.exists()
+
+
+def _new_group(people, tree, name):
+    from groupcounselling.services import programme_create
+
+    return programme_create(
+        actor=people.counsellor, name=name, kind="open", org_unit=tree.willow, leaders=[people.therapist],
+        first_session_at=timezone.now() + timedelta(days=3), session_count=4,
+    )  # fmt: skip
+
+
+def _queries(client, path):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(path).status_code == 200
+    return len(queries)
+
+
+def test_the_group_list_takes_a_fixed_number_of_queries(people, tree):
+    client = api(people.counsellor)
+    _new_group(people, tree, "小组0")
+    few = _queries(client, "/api/v1/groups/")
+    for n in range(1, 6):
+        _new_group(people, tree, f"小组{n}")
+    assert _queries(client, "/api/v1/groups/") == few
+
+
+def test_the_member_list_takes_a_fixed_number_of_queries(people, tree, programme, members):
+    client = api(people.counsellor)
+    path = f"/api/v1/groups/{programme.pk}/members/"
+    few = _queries(client, path)
+    from .conftest import enrol
+
+    for n in range(70, 75):
+        enrol(people.counsellor, programme, register(people, tree, n))
+    assert _queries(client, path) == few

@@ -335,3 +335,22 @@ def test_a_score_given_in_the_year_0001_is_refused_and_not_stored(counsellor, pr
     response = counsellor.post(url("member_score", programme.pk, member.pk) + "?instrument=phq9", data)
     assert response.status_code == 400 and "2000" in response.content.decode()
     assert not member.resident.assessments.exists()
+
+
+def test_the_group_list_takes_a_fixed_number_of_queries(client, people, tree, programme):
+    from groupcounselling.services import programme_create
+
+    page = login_fully(client, people.counsellor)
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert page.get(url("list")).status_code == 200
+        return len(queries)
+
+    few = count()
+    for n in range(5):
+        programme_create(
+            actor=people.counsellor, name=f"小组{n}", kind="open", org_unit=tree.willow, leaders=[],
+            first_session_at=timezone.now() + timedelta(days=3), session_count=4,
+        )  # fmt: skip
+    assert count() == few
