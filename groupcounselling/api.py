@@ -32,7 +32,8 @@ from .serializers import (
 
 
 def _programme(request, pk) -> GroupProgramme:
-    queryset = GroupProgramme.objects.prefetch_related("leaders")
+    # The same annotated rows as the list, so the detail's sessions_held is the real count.
+    queryset = selectors.programmes_for(request.user).prefetch_related("leaders")
     return policy.fetch_or_404(request.user, GroupProgramme, queryset=queryset, pk=pk)
 
 

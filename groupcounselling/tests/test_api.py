@@ -247,3 +247,8 @@ def test_the_member_list_takes_a_fixed_number_of_queries(people, tree, programme
     for n in range(70, 75):
         enrol(people.counsellor, programme, register(people, tree, n))
     assert _queries(client, path) == few
+
+
+def test_the_detail_counts_the_sessions_held(people, finished):
+    body = api(people.counsellor).get(f"/api/v1/groups/{finished.pk}/").json()
+    assert body["sessions_held"] == 8
