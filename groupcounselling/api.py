@@ -32,7 +32,8 @@ from .serializers import (
 
 
 def _programme(request, pk) -> GroupProgramme:
-    queryset = GroupProgramme.objects.prefetch_related("leaders")
+    # The same annotated rows as the list, so the detail's sessions_held is the real count.
+    queryset = selectors.programmes_for(request.user).prefetch_related("leaders")
     return policy.fetch_or_404(request.user, GroupProgramme, queryset=queryset, pk=pk)
 
 
@@ -69,7 +70,14 @@ class GroupListCreate(generics.GenericAPIView):
             return Response(
                 {"org_unit": [_("Choose a unit in your scope.")]}, status=status.HTTP_400_BAD_REQUEST
             )
-        leaders = list(User.objects.filter(pk__in=values.pop("leaders")))
+        leader_ids = set(values.pop("leaders"))
+        leaders = list(User.objects.filter(pk__in=leader_ids))
+        if len(leaders) != len(leader_ids):
+            # An unknown id is refused, not dropped: the group would start without that co-leader.
+            return Response(
+                {"leaders": [_("Leaders are chosen from counselling staff in your scope.")]},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
         programme = services.programme_create(actor=request.user, org_unit=unit, leaders=leaders, **values)
         return Response(GroupProgrammeSerializer(programme).data, status=status.HTTP_201_CREATED)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from .models import Attendance, GroupMember, GroupProgramme, GroupSession
@@ -33,7 +34,11 @@ class GroupProgrammeSerializer(serializers.ModelSerializer):
 
 class GroupProgrammeCreateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=100)
-    kind = serializers.CharField(max_length=10, help_text="closed | open")
+    kind = serializers.ChoiceField(
+        choices=GroupProgramme.Kind.choices,
+        help_text="closed | open",
+        error_messages={"invalid_choice": _("Choose the kind of group: closed or open.")},
+    )
     org_unit = serializers.IntegerField(**ID)
     leaders = serializers.ListField(child=serializers.IntegerField(**ID), required=False, default=list)
     first_session_at = serializers.DateTimeField()

@@ -19,7 +19,7 @@ from assessments.services import assessment_record
 from confidentiality import policy
 from confidentiality.models import ConsentKind, ConsentText
 from confidentiality.services import audit_record, consent_record, require_clinical_consent
-from lib.dates import AHEAD_DAYS, require_not_too_far_ahead
+from lib.dates import AHEAD_DAYS, OUT_OF_RANGE, in_range, require_not_too_far_ahead
 from workflow.models import Case, Modality
 from workflow.services.sessions import session_record_create
 
@@ -36,6 +36,12 @@ ATTENDANCE_KEYS = uuid.UUID("5b0c6a52-8f0e-4d43-9a1e-6f3f7e2b9c10")
 def _require_leader(actor, programme: GroupProgramme) -> None:
     if not policy.can_lead_group(actor, programme):
         raise PermissionDenied
+
+
+def _require_in_range(moment: datetime | None, *, field: str) -> None:
+    # A typed year such as 0001 would overflow the session and window arithmetic (a 500).
+    if moment is not None and not in_range(moment.date()):
+        raise ValidationError({field: OUT_OF_RANGE})
 
 
 def _lock(programme: GroupProgramme) -> GroupProgramme:
@@ -77,6 +83,7 @@ def programme_create(
         raise ValidationError({"org_unit": _("Choose a unit in your scope.")})
     if first_session_at is None or timezone.is_naive(first_session_at):
         raise ValidationError({"first_session_at": _("Give the date and time of the first session.")})
+    _require_in_range(first_session_at, field="first_session_at")
     require_not_too_far_ahead(first_session_at, field="first_session_at", days=AHEAD_DAYS)
     instruments = list(dict.fromkeys(code for code in instruments if code))
     known = available_instruments()
@@ -399,6 +406,7 @@ def member_score_enter(*, actor, member: GroupMember, instrument_code: str, answ
     GroupMember.ACTIONS.require(member, "score", _("Scores are entered for enrolled members only."))
     if instrument_code not in programme.instruments:
         raise ValidationError({"instrument": _("This instrument is not one of the group's.")})
+    _require_in_range(administered_at, field="administered_at")
     return assessment_record(
         actor=actor,
         resident=member.resident,

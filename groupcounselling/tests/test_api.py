@@ -173,3 +173,82 @@ def test_attendance_for_a_non_member_is_a_400_and_nothing_is_written(people, pro
     )
     assert response.status_code == 400 and "已入组的成员" in response.content.decode()
     assert not Attendance.objects.exists()
+
+
+@pytest.mark.parametrize("kind", ["weird", "CLOSED", "半开放"])
+def test_an_unknown_kind_of_group_is_a_400_in_chinese_and_nothing_is_created(people, tree, kind):
+    response = api(people.counsellor).post(
+        "/api/v1/groups/",
+        {"name": "正念减压小组", "kind": kind, "org_unit": tree.willow.pk,
+         "first_session_at": (timezone.now() + timedelta(days=3)).isoformat()},
+        format="json",
+    )  # fmt: skip
+    assert response.status_code == 400
+    assert response.json()["kind"] == ["请选择团体类型：封闭式（closed）或开放式（open）。"]
+    assert not GroupProgramme.objects.exists()
+
+
+@pytest.mark.parametrize("when", ["0001-01-01T00:00:00Z", "1900-01-01T00:00:00Z"])
+def test_a_first_session_in_an_impossible_year_is_a_400_and_nothing_is_created(people, tree, when):
+    response = api(people.counsellor).post(
+        "/api/v1/groups/",
+        {"name": "正念减压小组", "kind": "open", "org_unit": tree.willow.pk, "first_session_at": when},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "2000" in response.json()["first_session_at"][0]
+    assert not GroupProgramme.objects.exists()
+
+
+def test_an_unknown_co_leader_is_a_400_and_no_group_is_created(people, tree):
+    response = api(people.counsellor).post(
+        "/api/v1/groups/",
+        {"name": "正念减压小组", "kind": "open", "org_unit": tree.willow.pk, "leaders": [999999],
+         "first_session_at": (timezone.now() + timedelta(days=3)).isoformat()},
+        format="json",
+    )  # fmt: skip
+    assert response.status_code == 400 and "咨询" in response.json()["leaders"][0]
+    assert not GroupProgramme.objects.exists()
+
+
+def _new_group(people, tree, name):
+    from groupcounselling.services import programme_create
+
+    return programme_create(
+        actor=people.counsellor, name=name, kind="open", org_unit=tree.willow, leaders=[people.therapist],
+        first_session_at=timezone.now() + timedelta(days=3), session_count=4,
+    )  # fmt: skip
+
+
+def _queries(client, path):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(path).status_code == 200
+    return len(queries)
+
+
+def test_the_group_list_takes_a_fixed_number_of_queries(people, tree):
+    client = api(people.counsellor)
+    _new_group(people, tree, "小组0")
+    few = _queries(client, "/api/v1/groups/")
+    for n in range(1, 6):
+        _new_group(people, tree, f"小组{n}")
+    assert _queries(client, "/api/v1/groups/") == few
+
+
+def test_the_member_list_takes_a_fixed_number_of_queries(people, tree, programme, members):
+    client = api(people.counsellor)
+    path = f"/api/v1/groups/{programme.pk}/members/"
+    few = _queries(client, path)
+    from .conftest import enrol
+
+    for n in range(70, 75):
+        enrol(people.counsellor, programme, register(people, tree, n))
+    assert _queries(client, path) == few
+
+
+def test_the_detail_counts_the_sessions_held(people, finished):
+    body = api(people.counsellor).get(f"/api/v1/groups/{finished.pk}/").json()
+    assert body["sessions_held"] == 8

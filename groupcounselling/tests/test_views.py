@@ -314,3 +314,43 @@ def test_a_lead_cannot_reach_the_session_pages_of_a_group_in_scope(client, peopl
     lead = login_fully(client, people.lead)
     assert lead.get(url("detail", programme.pk)).status_code == 200
     assert lead.get(url("session", programme.pk, 1)).status_code == 404
+
+
+def test_a_first_session_in_the_year_0001_is_refused_in_chinese(counsellor, tree):
+    response = counsellor.post(
+        url("create"),
+        {"name": "x", "kind": "open", "org_unit": tree.willow.pk, "capacity": 10,
+         "first_session_at": "0001-01-01T00:00", "session_count": 6, "interval_days": 7,
+         "session_minutes": 90, "instruments": ["phq9"], "primary_instrument": "phq9",
+         "pre_window_days": 14, "post_window_days": 14},
+    )  # fmt: skip
+    assert response.status_code == 400 and "2000" in response.content.decode()
+    assert not GroupProgramme.objects.exists()
+
+
+def test_a_score_given_in_the_year_0001_is_refused_and_not_stored(counsellor, programme, members):
+    member = members.list[0]
+    data = {f"item_{n}": str(a) for n, a in enumerate(phq9_answers(12), start=1)}
+    data["administered_at"] = "0001-01-01T00:00"
+    response = counsellor.post(url("member_score", programme.pk, member.pk) + "?instrument=phq9", data)
+    assert response.status_code == 400 and "2000" in response.content.decode()
+    assert not member.resident.assessments.exists()
+
+
+def test_the_group_list_takes_a_fixed_number_of_queries(client, people, tree, programme):
+    from groupcounselling.services import programme_create
+
+    page = login_fully(client, people.counsellor)
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert page.get(url("list")).status_code == 200
+        return len(queries)
+
+    few = count()
+    for n in range(5):
+        programme_create(
+            actor=people.counsellor, name=f"小组{n}", kind="open", org_unit=tree.willow, leaders=[],
+            first_session_at=timezone.now() + timedelta(days=3), session_count=4,
+        )  # fmt: skip
+    assert count() == few
