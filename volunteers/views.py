@@ -21,6 +21,8 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.models import User
 from archives.models import Resident
+from archives.selectors import resident_picker_matches
+from archives.services import resident_search_record
 from confidentiality import policy
 from confidentiality.services import audit_list_read
 from lib.forms import apply_validation_error
@@ -185,8 +187,27 @@ def profile_create(request):
     return render(request, "volunteers/profile_form.html", {"form": form})
 
 
-def _profile_page(request, profile, *, status=200, **forms):
+def _resident_matches(request, data) -> tuple[str, list]:
+    """The search text and the residents it found in the coordinator's scope (the search audited,
+    as on the residents page)."""
+    query = str(data.get("q", "")).strip()[:50]
+    if not query:
+        return "", []
+    resident_search_record(actor=request.user, filters=["q"])
+    return query, resident_picker_matches(user=request.user, query=query)
+
+
+def _chosen_resident(request, value):
+    value = str(value or "")
+    return _residents(request).filter(pk=int(value)).first() if value.isdigit() else None
+
+
+def _profile_page(request, profile, *, status=200, data=None, **forms):
     user = request.user
+    query, matches = _resident_matches(request, data or {})
+    chosen = _chosen_resident(request, (data or {}).get("resident"))
+    if chosen is not None and chosen not in matches:
+        matches = [chosen, *matches]
     hours = selectors.approved_hours(profile=profile)
     context = {
         "profile": profile,
@@ -209,6 +230,9 @@ def _profile_page(request, profile, *, status=200, **forms):
         or AgreementForm(initial={"signed_on": timezone.localdate()}),
         "assignment_form": forms.get("assignment_form") or AssignmentForm(residents=_residents(request)),
         "agreement_text": services.current_agreement_text(),
+        "query": query,
+        "matches": matches,
+        "chosen": chosen,
     }
     return render(request, "volunteers/profile_detail.html", context, status=status)
 
@@ -224,7 +248,12 @@ def _residents(request):
 def profile_detail(request, pk: int):
     _require_coordinator(request)
     profile = selectors.profile_for_page(user=request.user, pk=pk)
-    return _profile_page(request, profile)
+    if request.htmx and "q" in request.GET:
+        query, matches = _resident_matches(request, request.GET)
+        return render(
+            request, "volunteers/_resident_matches.html", {"query": query, "matches": matches, "chosen": None}
+        )
+    return _profile_page(request, profile, data=request.GET)
 
 
 def _say_outcome(request, run, done: str) -> None:
@@ -253,7 +282,7 @@ def _profile_form_action(request, pk: int, *, form_class, form_name: str, run, d
         done=done,
         success_url=reverse("volunteers:profile_detail", args=[profile.pk]),
     )
-    return response or _profile_page(request, profile, status=400, **{form_name: form})
+    return response or _profile_page(request, profile, status=400, data=request.POST, **{form_name: form})
 
 
 @login_required
@@ -304,6 +333,12 @@ def profile_status(request, pk: int):
 @login_required
 @require_http_methods(["POST"])
 def assignment_create(request, pk: int):
+    if "search" in request.POST:
+        # "Find" without JavaScript: show the matches and keep what was typed, unchecked.
+        _require_coordinator(request)
+        profile = selectors.profile_for_page(user=request.user, pk=pk)
+        form = AssignmentForm(initial=request.POST.dict(), residents=_residents(request))
+        return _profile_page(request, profile, data=request.POST, assignment_form=form)
     return _profile_form_action(
         request,
         pk,
