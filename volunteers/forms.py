@@ -56,7 +56,17 @@ class ResidentChoiceField(forms.ModelChoiceField):
 
 
 class AssignmentForm(forms.Form):
-    resident = ResidentChoiceField(label=_("Resident"), queryset=Resident.objects.none())
+    # Picked from the search results the page shows (archives.selectors.resident_picker_matches):
+    # a scope of thousands is never written out as one list. The queryset only checks the pick.
+    resident = ResidentChoiceField(
+        label=_("Resident"),
+        queryset=Resident.objects.none(),
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": _("Find the resident by name and pick them from the results."),
+            "invalid_choice": _("Pick a resident of your area from the search results."),
+        },
+    )
     reason = forms.ChoiceField(label=_("Reason"), choices=VisitAssignment.Reason.choices)
     reason_note = forms.CharField(label=_("About the reason"), max_length=200, required=False)
     frequency_days = forms.TypedChoiceField(

@@ -85,6 +85,12 @@ def contact_try_again(
     )
 
 
+def contacts_due_for(*, user) -> QuerySet:
+    """The assignments the person sees that need contact now: the volunteer's own visits due, or
+    the coordinator's contacts due (the navigation's count and the home tiles read this)."""
+    return contact_due(policy.filter_visit_assignments(user, VisitAssignment.objects.all()))
+
+
 @dataclass(frozen=True)
 class ContactState:
     key: str  # "ok", "due", "overdue"
@@ -222,7 +228,7 @@ def volunteer_home(*, user) -> dict | None:
     if not policy.has_permission(user, "volunteers.log_visits"):
         return None
     active = active_assignments_for(user=user)
-    return count_many({"active": active, "due": contact_due(active)})
+    return count_many({"active": active, "due": contacts_due_for(user=user)})
 
 
 def coordinator_home(*, user) -> dict | None:
@@ -233,7 +239,7 @@ def coordinator_home(*, user) -> dict | None:
     # One query for the four numbers (the home page counts its queries).
     return count_many(
         {
-            "due": contact_due(active),
+            "due": contacts_due_for(user=user),
             "overdue": contact_overdue(active),
             "hours_waiting": hours_waiting(user=user),
             "levels_listed": listed_level_changes(user=user),

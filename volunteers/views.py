@@ -21,6 +21,8 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.models import User
 from archives.models import Resident
+from archives.selectors import resident_picker_matches
+from archives.services import resident_search_record
 from confidentiality import policy
 from confidentiality.services import audit_list_read
 from lib.forms import apply_validation_error
@@ -173,25 +175,39 @@ def profile_create(request):
     _require_coordinator(request)
     form = _profile_form(request, request.POST if request.method == "POST" else None)
     if request.method == "POST":
-        created = {}
-
-        def run(data):
-            created["profile"] = services.volunteer_profile_create(actor=request.user, **data)
-
         if form.is_valid():
             try:
-                run(form.cleaned_data)
+                profile = services.volunteer_profile_create(actor=request.user, **form.cleaned_data)
             except ValidationError as exc:
                 apply_validation_error(form, exc)
             else:
                 messages.success(request, _("The volunteer was registered as an applicant."))
-                return redirect("volunteers:profile_detail", pk=created["profile"].pk)
+                return redirect("volunteers:profile_detail", pk=profile.pk)
         return render(request, "volunteers/profile_form.html", {"form": form}, status=400)
     return render(request, "volunteers/profile_form.html", {"form": form})
 
 
-def _profile_page(request, profile, *, status=200, **forms):
+def _resident_matches(request, data) -> tuple[str, list]:
+    """The search text and the residents it found in the coordinator's scope (the search audited,
+    as on the residents page)."""
+    query = str(data.get("q", "")).strip()[:50]
+    if not query:
+        return "", []
+    resident_search_record(actor=request.user, filters=["q"])
+    return query, resident_picker_matches(user=request.user, query=query)
+
+
+def _chosen_resident(request, value):
+    value = str(value or "")
+    return _residents(request).filter(pk=int(value)).first() if value.isdigit() else None
+
+
+def _profile_page(request, profile, *, status=200, data=None, **forms):
     user = request.user
+    query, matches = _resident_matches(request, data or {})
+    chosen = _chosen_resident(request, (data or {}).get("resident"))
+    if chosen is not None and chosen not in matches:
+        matches = [chosen, *matches]
     hours = selectors.approved_hours(profile=profile)
     context = {
         "profile": profile,
@@ -214,6 +230,9 @@ def _profile_page(request, profile, *, status=200, **forms):
         or AgreementForm(initial={"signed_on": timezone.localdate()}),
         "assignment_form": forms.get("assignment_form") or AssignmentForm(residents=_residents(request)),
         "agreement_text": services.current_agreement_text(),
+        "query": query,
+        "matches": matches,
+        "chosen": chosen,
     }
     return render(request, "volunteers/profile_detail.html", context, status=status)
 
@@ -229,39 +248,71 @@ def _residents(request):
 def profile_detail(request, pk: int):
     _require_coordinator(request)
     profile = selectors.profile_for_page(user=request.user, pk=pk)
-    return _profile_page(request, profile)
+    if request.htmx and "q" in request.GET:
+        query, matches = _resident_matches(request, request.GET)
+        return render(
+            request, "volunteers/_resident_matches.html", {"query": query, "matches": matches, "chosen": None}
+        )
+    return _profile_page(request, profile, data=request.GET)
+
+
+def _say_outcome(request, run, done: str) -> None:
+    """Call a service for a one-button action and say what came of it: its refusals as messages,
+    a refusal of access as the same 404 as a missing record."""
+    try:
+        run()
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    except PermissionDenied:
+        raise Http404 from None
+    else:
+        messages.success(request, done() if callable(done) else done)
+
+
+def _profile_form_action(request, pk: int, *, form_class, form_name: str, run, done: str, **form_kwargs):
+    """A form on the profile page: done, back to the page; refused, the page again with the form."""
+    _require_coordinator(request)
+    profile = selectors.profile_for_page(user=request.user, pk=pk)
+    form = form_class(request.POST, **form_kwargs)
+    response = submit_form(
+        request,
+        form,
+        run=lambda data: run(profile, data),
+        done=done,
+        success_url=reverse("volunteers:profile_detail", args=[profile.pk]),
+    )
+    return response or _profile_page(request, profile, status=400, data=request.POST, **{form_name: form})
 
 
 @login_required
 @require_http_methods(["POST"])
 def profile_training(request, pk: int):
-    _require_coordinator(request)
-    profile = selectors.profile_for_page(user=request.user, pk=pk)
-    form = TrainingForm(request.POST)
-    response = submit_form(
+    return _profile_form_action(
         request,
-        form,
-        run=lambda data: services.volunteer_training_record(actor=request.user, profile=profile, **data),
+        pk,
+        form_class=TrainingForm,
+        form_name="training_form",
+        run=lambda profile, data: services.volunteer_training_record(
+            actor=request.user, profile=profile, **data
+        ),
         done=_("The training was recorded."),
-        success_url=reverse("volunteers:profile_detail", args=[profile.pk]),
     )
-    return response or _profile_page(request, profile, status=400, training_form=form)
 
 
 @login_required
 @require_http_methods(["POST"])
 def profile_agreement(request, pk: int):
-    _require_coordinator(request)
-    profile = selectors.profile_for_page(user=request.user, pk=pk)
-    form = AgreementForm(request.POST)
-    response = submit_form(
+    return _profile_form_action(
         request,
-        form,
-        run=lambda data: services.volunteer_agreement_sign(actor=request.user, profile=profile, **data),
+        pk,
+        form_class=AgreementForm,
+        form_name="agreement_form",
+        run=lambda profile, data: services.volunteer_agreement_sign(
+            actor=request.user, profile=profile, **data
+        ),
         done=_("The confidentiality agreement was recorded."),
-        success_url=reverse("volunteers:profile_detail", args=[profile.pk]),
     )
-    return response or _profile_page(request, profile, status=400, agreement_form=form)
 
 
 @login_required
@@ -269,36 +320,34 @@ def profile_agreement(request, pk: int):
 def profile_status(request, pk: int):
     _require_coordinator(request)
     profile = selectors.profile_for_page(user=request.user, pk=pk)
-    try:
-        services.volunteer_transition(
+    _say_outcome(
+        request,
+        lambda: services.volunteer_transition(
             actor=request.user, profile=profile, action=request.POST.get("action", "")
-        )
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    except PermissionDenied:
-        raise Http404 from None
-    else:
-        messages.success(
-            request, _("The volunteer's status is now “%(s)s”.") % {"s": profile.get_status_display()}
-        )
+        ),
+        lambda: _("The volunteer's status is now “%(s)s”.") % {"s": profile.get_status_display()},
+    )
     return redirect("volunteers:profile_detail", pk=profile.pk)
 
 
 @login_required
 @require_http_methods(["POST"])
 def assignment_create(request, pk: int):
-    _require_coordinator(request)
-    profile = selectors.profile_for_page(user=request.user, pk=pk)
-    form = AssignmentForm(request.POST, residents=_residents(request))
-    response = submit_form(
+    if "search" in request.POST:
+        # "Find" without JavaScript: show the matches and keep what was typed, unchecked.
+        _require_coordinator(request)
+        profile = selectors.profile_for_page(user=request.user, pk=pk)
+        form = AssignmentForm(initial=request.POST.dict(), residents=_residents(request))
+        return _profile_page(request, profile, data=request.POST, assignment_form=form)
+    return _profile_form_action(
         request,
-        form,
-        run=lambda data: services.assignment_propose(actor=request.user, volunteer=profile, **data),
+        pk,
+        form_class=AssignmentForm,
+        form_name="assignment_form",
+        run=lambda profile, data: services.assignment_propose(actor=request.user, volunteer=profile, **data),
         done=_("The assignment was proposed: record the resident's consent, then start it."),
-        success_url=reverse("volunteers:profile_detail", args=[profile.pk]),
+        residents=_residents(request),
     )
-    return response or _profile_page(request, profile, status=400, assignment_form=form)
 
 
 @login_required
@@ -337,13 +386,7 @@ def _assignment_action(request, pk: int, run, done: str, form_class=None):
     if form is not None and not form.is_valid():
         errors_as_messages(request, form)
     else:
-        try:
-            run(assignment, form.cleaned_data if form is not None else {})
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-        else:
-            messages.success(request, done)
+        _say_outcome(request, lambda: run(assignment, form.cleaned_data if form is not None else {}), done)
     return redirect("volunteers:assignment_detail", pk=assignment.pk)
 
 
@@ -400,15 +443,9 @@ def visit_hours(request, pk: int):
     _require_coordinator(request)
     visit = selectors.visit_for_page(user=request.user, pk=pk)
     approve = request.POST.get("decision") == "approve"
-    try:
-        services.visit_hours_decide(actor=request.user, visit=visit, approve=approve)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    except PermissionDenied:
-        raise Http404 from None
-    else:
-        messages.success(
-            request, _("The hours were approved.") if approve else _("The hours were not approved.")
-        )
+    _say_outcome(
+        request,
+        lambda: services.visit_hours_decide(actor=request.user, visit=visit, approve=approve),
+        _("The hours were approved.") if approve else _("The hours were not approved."),
+    )
     return redirect("volunteers:hours_list")

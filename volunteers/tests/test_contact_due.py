@@ -126,3 +126,29 @@ def test_a_short_leave_of_the_coordinator_still_tells_the_coordinator(world, peo
         remind_contact_due()
     assert len(messages_to(people.counsellor)) == 1
     assert messages_to(people.director) == []
+
+
+def test_the_navigation_counts_the_due_visit_for_the_volunteer_and_the_coordinator_in_one_query(
+    world, people
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from dashboard.navigation import Navigation
+
+    with time_machine.travel(world.assignment.activated_at + timedelta(days=15)):
+        for user, url_name in (
+            (people.volunteer, "volunteers:my_visits"),
+            (people.counsellor, "volunteers:assignment_list"),
+        ):
+            navigation = Navigation(user, "/staff/")
+            with CaptureQueriesContext(connection) as queries:
+                counts = navigation.counts()
+            assert counts[url_name] == 1
+            assert len(queries) == 1
+            entries = [e["url"] for g in navigation.drawn()["groups"] for e in g["entries"]]
+            # Each role sees one of the two entries that share the count: it is never added twice.
+            other = {"volunteers:my_visits", "volunteers:assignment_list"} - {url_name}
+            assert reverse(other.pop()) not in entries
+            assert selectors.contacts_due_for(user=user).count() == 1
