@@ -151,6 +151,29 @@ def report_concerns(*, report: MonthlyReport) -> QuerySet[ConcernRow]:
     return report.concerns.select_related("resident").order_by("pk")
 
 
+def concerns_seen_by(*, user, report: MonthlyReport, rows=None) -> list[ConcernRow]:
+    """The rows of people of concern as ``user`` may see them, each with ``shown_person`` and
+    ``shown_resident``.
+
+    The reporter sees only the rows they wrote (not those of whoever reported for the unit
+    before them), and each as they wrote it: a person they described in words stays that
+    description after an approver links it to a resident's record, which is what followed.
+    Approvers and managers see every row and the resident it names. ``rows`` takes rows already
+    fetched (the API's prefetch); otherwise they are read here.
+    """
+    rows = list(report_concerns(report=report) if rows is None else rows)
+    if policy.is_monthly_report_reporter(user, report):
+        rows = [row for row in rows if row.created_by_id == user.pk]
+        for row in rows:
+            row.shown_resident = None if row.person_description else row.resident
+            row.shown_person = row.person_description or row.resident.name
+    else:
+        for row in rows:
+            row.shown_resident = row.resident
+            row.shown_person = row.resident.name if row.resident else row.person_description
+    return rows
+
+
 def report_history(*, report: MonthlyReport):
     return report.events.select_related("actor").order_by("at", "pk")
 

@@ -143,7 +143,7 @@ def _detail(request, report, *, status=200, answers_form=None, concern_form=None
         "answers_form": answers_form,
         "concern_form": concern_form or ConcernForm(),
         "reason_form": reason_form or ReasonForm(),
-        "concerns": list(selectors.report_concerns(report=report)),
+        "concerns": selectors.concerns_seen_by(user=user, report=report),
         "is_reporter": is_reporter,
         "level": level,
         "editable": editable,
