@@ -178,21 +178,45 @@ def report_history(*, report: MonthlyReport):
     return report.events.select_related("actor").order_by("at", "pk")
 
 
-def report_diff(*, report: MonthlyReport) -> list[dict]:
-    """What changed since the first submission: one row per answer or person that differs."""
+def report_snapshot(*, report: MonthlyReport) -> dict:
+    """The answers and the people listed, as kept for the first version and compared by the diff."""
+    return {
+        "answers": dict(report.answers),
+        "is_zero": report.is_zero,
+        "concerns": [
+            {
+                # What the reporter wrote: linking a described person to a record later is
+                # not a change in the report.
+                "person": str(row.person_description or row.resident.name),
+                "category": row.category,
+                "urgency": row.urgency,
+                "days": row.days,
+                "signs": row.signs,
+            }
+            for row in report.concerns.select_related("resident").order_by("pk")
+        ],
+    }
+
+
+def report_diff(*, report: MonthlyReport, user) -> list[dict]:
+    """What changed since the first submission: one row per answer or person that differs.
+
+    The reporter is shown the answers only: the people listed are theirs to see row by row
+    (``concerns_seen_by``), and the first version may hold a predecessor's rows."""
     if not report.first_version:
         return []
     from .report_forms import report_form
-    from .services import _snapshot
 
     form = report_form(report.form_code, report.form_version)
-    now = _snapshot(report)
+    now = report_snapshot(report=report)
     first = report.first_version
     rows = []
     for spec in form.fields:
         before, after = first["answers"].get(spec["key"]), now["answers"].get(spec["key"])
         if before != after:
             rows.append({"what": form.text(spec["label"]), "before": before, "after": after})
+    if policy.is_monthly_report_reporter(user, report):
+        return rows
     before_people = {(c["person"], c["category"], c["urgency"]) for c in first["concerns"]}
     after_people = {(c["person"], c["category"], c["urgency"]) for c in now["concerns"]}
     for person in sorted(before_people - after_people):

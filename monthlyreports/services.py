@@ -22,6 +22,7 @@ from confidentiality.services import audit_record
 from notifications.services import notification_queue
 
 from . import calendar as periods
+from . import selectors
 from .models import (
     ConcernReview,
     ConcernRow,
@@ -381,23 +382,6 @@ def concern_row_register(*, actor, row: ConcernRow, resident: Resident) -> Conce
     return row
 
 
-def _snapshot(report) -> dict:
-    return {
-        "answers": dict(report.answers),
-        "is_zero": report.is_zero,
-        "concerns": [
-            {
-                "person": str(row.resident.name if row.resident else row.person_description),
-                "category": row.category,
-                "urgency": row.urgency,
-                "days": row.days,
-                "signs": row.signs,
-            }
-            for row in report.concerns.select_related("resident").order_by("pk")
-        ],
-    }
-
-
 def _flagged_three_months(*, report, now) -> None:
     """Someone on this report and on the two previous months' reports: a review task for a
     counsellor (the archive's responsible counsellor, else the counsellors of the unit's scope)."""
@@ -466,7 +450,7 @@ def report_submit(*, actor, report: MonthlyReport, now: datetime | None = None) 
     if report.first_submitted_at is None:
         report.first_submitted_at = now
         report.on_time = timezone.localdate(now) <= report.assignment.on_time_until(report.period)
-        report.first_version = _snapshot(report)
+        report.first_version = selectors.report_snapshot(report=report)
     report.submitted_at = now
     report.submitted_by = actor
     report.state = MonthlyReport.State.SUBMITTED

@@ -151,7 +151,7 @@ def _detail(request, report, *, status=200, answers_form=None, concern_form=None
         "query": query,
         "matches": matches,
         "history": list(selectors.report_history(report=report)),
-        "diff": selectors.report_diff(report=report),
+        "diff": selectors.report_diff(report=report, user=user),
         "due_on": report.assignment.due_on(report.period),
         "locks_on": report.assignment.locks_on(report.period),
         "may_review": level >= 1 and report.submitted_by_id != user.pk and not report.is_locked,

@@ -203,7 +203,7 @@ def test_a_returned_report_keeps_its_first_version_and_shows_the_diff(clock, peo
     services.report_save(actor=people.teacher, report=report, answers={**ANSWERS, "activities_held": 3})
     report = services.report_submit(actor=people.teacher, report=report)
     assert report.first_version["answers"]["activities_held"] == 2
-    diff = report_diff(report=report)
+    diff = report_diff(report=report, user=homeroom)
     assert [(row["before"], row["after"]) for row in diff] == [(2, 3)]
 
 

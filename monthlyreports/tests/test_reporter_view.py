@@ -93,3 +93,47 @@ def test_the_api_gives_the_reporter_what_they_wrote_not_the_linked_resident(draf
 def test_the_approver_sees_the_linked_resident(client, draft, homeroom, linked, student):
     (row,) = _api(homeroom).get(f"/api/v1/monthly-reports/{draft.pk}/").json()["concerns"]
     assert row["person"] == "李小红" and row["resident"] == student.pk
+
+
+@pytest.fixture
+def returned_after_linking(draft, people, homeroom, student):
+    from .conftest import ANSWERS
+
+    row = _row(draft, people.teacher, person_description="李同学，七年级")
+    services.report_save(actor=people.teacher, report=draft, answers=ANSWERS)
+    services.report_submit(actor=people.teacher, report=draft)
+    services.concern_row_register(actor=homeroom, row=row, resident=student)
+    services.report_return(actor=homeroom, report=draft, reason="请补充")
+    return draft
+
+
+def _diff(client, report) -> str:
+    page = client.get(reverse("monthlyreports:detail", args=[report.pk])).content.decode()
+    return page.split('id="diff"')[1].split("</section>")[0] if 'id="diff"' in page else ""
+
+
+def test_linking_a_person_to_a_record_is_not_a_change_in_the_reporters_report(
+    client, returned_after_linking, homeroom
+):
+    login_fully(client, homeroom)
+    assert "李小红" not in _diff(client, returned_after_linking)
+
+
+def test_the_reporters_changes_list_no_people(client, returned_after_linking, people, student):
+    from monthlyreports.models import ConcernRow
+
+    services.concern_add(
+        actor=people.teacher,
+        report=returned_after_linking,
+        resident=student,
+        category="study",
+        signs="厌学",
+        days=2,
+        urgency="routine",
+    )
+    # As if the person had been listed by whoever reported for the unit before.
+    first = ConcernRow.objects.filter(report=returned_after_linking).order_by("pk").first()
+    ConcernRow.objects.filter(pk=first.pk).update(created_by=people.director)
+    login_fully(client, people.teacher)
+    diff = _diff(client, returned_after_linking)
+    assert "李同学" not in diff and "李小红" not in diff
