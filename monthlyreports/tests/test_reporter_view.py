@@ -137,3 +137,11 @@ def test_the_reporters_changes_list_no_people(client, returned_after_linking, pe
     login_fully(client, people.teacher)
     diff = _diff(client, returned_after_linking)
     assert "李同学" not in diff and "李小红" not in diff
+
+
+def test_the_history_says_each_step_in_words_not_as_a_code(client, returned_after_linking, people):
+    login_fully(client, people.teacher)
+    page = client.get(reverse("monthlyreports:detail", args=[returned_after_linking.pk])).content.decode()
+    history = page.split('id="history"')[1].split("</section>")[0]
+    assert "开始填写" in history and "已提交" in history and "退回" in history
+    assert not any(f"· {code}" in history for code in ("start", "submit", "return"))
