@@ -18,7 +18,7 @@ from confidentiality.services import audit_list_read
 
 from . import selectors, services
 from .models import MonthlyReport, ReportingAssignment
-from .permissions import MANAGE_REPORTING, REVIEW_MONTHLY_REPORTS, WRITE_MONTHLY_REPORTS
+from .permissions import MANAGE_REPORTING
 from .serializers import (
     CompletenessQuerySerializer,
     CompletenessSerializer,
@@ -30,10 +30,7 @@ from .serializers import (
 
 
 def _require_use(user) -> None:
-    if not any(
-        policy.has_permission(user, p)
-        for p in (WRITE_MONTHLY_REPORTS, REVIEW_MONTHLY_REPORTS, MANAGE_REPORTING)
-    ):
+    if not policy.can_use_monthly_reports(user):
         raise PermissionDenied
 
 

@@ -46,21 +46,12 @@ from .models import ConcernReview, MonthlyReport, ReportingAssignment
 from .permissions import (
     MANAGE_REPORTING,
     REVIEW_FLAGGED_PEOPLE,
-    REVIEW_MONTHLY_REPORTS,
-    WRITE_MONTHLY_REPORTS,
 )
 from .report_forms import current_form, report_form
 
 
-def _may_use(user) -> bool:
-    return any(
-        policy.has_permission(user, p)
-        for p in (WRITE_MONTHLY_REPORTS, REVIEW_MONTHLY_REPORTS, MANAGE_REPORTING)
-    )
-
-
 def _require_use(user) -> None:
-    if not _may_use(user):
+    if not policy.can_use_monthly_reports(user):
         raise PermissionDenied
 
 

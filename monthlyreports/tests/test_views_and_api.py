@@ -320,3 +320,11 @@ def test_the_first_level_links_a_person_described_in_words_to_a_resident(
     client.post(url("concern_register", draft.pk, row.pk), {"resident": student.pk})
     row.refresh_from_db()
     assert row.resident == student and row.person_description == "李同学，七年级"
+
+
+def test_the_policy_says_who_uses_the_monthly_reports_at_all(people, tree):
+    from confidentiality import policy
+
+    assert policy.can_use_monthly_reports(people.teacher)
+    assert policy.can_use_monthly_reports(people.director)
+    assert not policy.can_use_monthly_reports(people.finance)
