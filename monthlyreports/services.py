@@ -47,16 +47,20 @@ def _locked_message() -> str:
     return _("Approved and locked: to change it, return it first.")
 
 
+def _month_locked(assignment, period) -> ReportLocked:
+    return ReportLocked(
+        _("This month is locked since %(day)s: nothing can be changed.")
+        % {"day": assignment.locks_on(period).isoformat()},
+        code="locked",
+    )
+
+
 def _require_open(report: MonthlyReport, action: str, now: datetime | None = None) -> None:
     """Refuse any change to a report that is approved, locked, or in a month past its lock day."""
     if report.state in (MonthlyReport.State.APPROVED, MonthlyReport.State.LOCKED) and action != "unapprove":
         raise ReportLocked(_locked_message(), code="locked")
     if report.locked_by(timezone.localdate(now) if now else None):
-        raise ReportLocked(
-            _("This month is locked since %(day)s: nothing can be changed.")
-            % {"day": report.assignment.locks_on(report.period).isoformat()},
-            code="locked",
-        )
+        raise _month_locked(report.assignment, report.period)
     MonthlyReport.ACTIONS.require(report, action)
 
 
@@ -181,11 +185,7 @@ def report_start(*, actor, assignment: ReportingAssignment, period: date | str, 
     if period > periods.current_period(today):
         raise ValidationError({"period": _("This month has not begun yet.")})
     if periods.period_is_locked(period, lock_days=assignment.lock_days, today=today):
-        raise ReportLocked(
-            _("This month is locked since %(day)s: nothing can be changed.")
-            % {"day": assignment.locks_on(period).isoformat()},
-            code="locked",
-        )
+        raise _month_locked(assignment, period)
     form = current_form(assignment.form_code)
     report = MonthlyReport(
         assignment=assignment,
@@ -360,11 +360,7 @@ def concern_row_register(*, actor, row: ConcernRow, resident: Resident) -> Conce
     if policy.monthly_report_level(actor, report) < 1:
         raise PermissionDenied
     if report.is_locked:
-        raise ReportLocked(
-            _("This month is locked since %(day)s: nothing can be changed.")
-            % {"day": report.assignment.locks_on(report.period).isoformat()},
-            code="locked",
-        )
+        raise _month_locked(report.assignment, report.period)
     row = ConcernRow.objects.select_for_update().get(pk=row.pk)
     if row.resident_id is not None:
         raise ValidationError(_("This person is registered already."))
