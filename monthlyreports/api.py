@@ -12,7 +12,6 @@ from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from archives.models import Resident
 from confidentiality import policy
 from confidentiality.services import audit_list_read
 
@@ -70,11 +69,7 @@ def _write(user, report, data) -> None:
         resident_pk = row.pop("resident", None)
         resident = None
         if resident_pk:
-            resident = (
-                policy.filter_residents(user, Resident.objects.filter(is_anonymised=False))
-                .filter(pk=resident_pk)
-                .first()
-            )
+            resident = selectors.nameable_resident(user=user, pk=resident_pk)
             if resident is None:
                 raise Http404
         services.concern_add(actor=user, report=report, resident=resident, **row)

@@ -9,6 +9,7 @@ from datetime import date
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from confidentiality import policy
+from crisis.selectors.concerns import concern_residents
 
 from . import calendar as periods
 from .models import ConcernReview, ConcernRow, MonthlyReport, ReportingAssignment
@@ -145,6 +146,14 @@ def my_reports_to_write(*, user, today: date | None = None) -> list[dict]:
                 }
             )
     return rows
+
+
+def nameable_resident(*, user, pk):
+    """The resident ``pk`` if ``user`` may name them on a report (one they see, never an
+    anonymised record: the rule of a concern report), else None; a pk that is not a number too."""
+    if pk is None or not str(pk).isdigit():
+        return None
+    return concern_residents(user=user).filter(pk=int(pk)).first()
 
 
 def report_concerns(*, report: MonthlyReport) -> QuerySet[ConcernRow]:

@@ -279,8 +279,7 @@ def concern_add(
     person_description = (person_description or "").strip()
     signs = (signs or "").strip()
     if resident is not None:
-        visible = policy.filter_residents(actor, Resident.objects.filter(pk=resident.pk, is_anonymised=False))
-        if not visible.exists():
+        if selectors.nameable_resident(user=actor, pk=resident.pk) is None:
             raise ValidationError(
                 {
                     "resident": _(
@@ -364,8 +363,7 @@ def concern_row_register(*, actor, row: ConcernRow, resident: Resident) -> Conce
     row = ConcernRow.objects.select_for_update().get(pk=row.pk)
     if row.resident_id is not None:
         raise ValidationError(_("This person is registered already."))
-    visible = policy.filter_residents(actor, Resident.objects.filter(pk=resident.pk, is_anonymised=False))
-    if not visible.exists():
+    if selectors.nameable_resident(user=actor, pk=resident.pk) is None:
         raise ValidationError({"resident": _("Choose a resident registered in your area.")})
     row.resident = resident
     row.save(update_fields=["resident"])

@@ -22,7 +22,6 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import User
-from archives.models import Resident
 from archives.selectors import resident_picker_matches
 from archives.services import resident_search_record
 from confidentiality import policy
@@ -201,11 +200,7 @@ def concern_add(request, pk: int):
     resident_pk = data.pop("resident")
     resident = None
     if resident_pk:
-        resident = (
-            policy.filter_residents(request.user, Resident.objects.filter(is_anonymised=False))
-            .filter(pk=resident_pk)
-            .first()
-        )
+        resident = selectors.nameable_resident(user=request.user, pk=resident_pk)
         if resident is None:
             form.add_error(
                 None,
@@ -245,11 +240,7 @@ def concern_register(request, pk: int, row: int):
     concern = report.concerns.filter(pk=row).first()
     if concern is None:
         raise Http404
-    value = request.POST.get("resident", "")
-    resident = None
-    if value.isdigit():
-        visible = policy.filter_residents(request.user, Resident.objects.filter(is_anonymised=False))
-        resident = visible.filter(pk=int(value)).first()
+    resident = selectors.nameable_resident(user=request.user, pk=request.POST.get("resident", ""))
     if resident is None:
         messages.error(request, _("Choose a resident registered in your area."))
         return redirect("monthlyreports:detail", pk=report.pk)

@@ -380,3 +380,18 @@ def test_an_assignment_is_for_a_class_or_a_grid_and_by_a_manager_in_scope(people
         services.assignment_save(actor=people.outsider, org_unit=tree.klass, **values)
     with pytest.raises(PermissionDenied):
         services.assignment_save(actor=people.teacher, org_unit=tree.klass, **values)
+
+
+def test_a_resident_to_name_is_one_the_person_sees_never_an_anonymised_one_nor_a_bad_id(
+    people, tree, student
+):
+    from archives.models import Resident
+    from monthlyreports.selectors import nameable_resident
+
+    assert nameable_resident(user=people.teacher, pk=student.pk) == student
+    assert nameable_resident(user=people.teacher, pk=str(student.pk)) == student
+    assert nameable_resident(user=people.outsider, pk=student.pk) is None
+    assert nameable_resident(user=people.teacher, pk="abc") is None
+    assert nameable_resident(user=people.teacher, pk=None) is None
+    Resident.objects.filter(pk=student.pk).update(is_anonymised=True)
+    assert nameable_resident(user=people.teacher, pk=student.pk) is None
