@@ -89,6 +89,23 @@ def completeness(*, unit, period: date | str, with_missing: bool = False) -> Com
     return result
 
 
+def assignment_units(*, user):
+    """The units a manager may name a reporter for: the classes and grids in their scope."""
+    return policy.scope_units(user).filter(kind__in=["class", "grid"]).order_by("path")
+
+
+def assignable_staff(*, user):
+    """Who a manager may name as reporter or approver: active staff within their own scope (no
+    directory of everyone's names)."""
+    from accounts.models import User
+
+    return (
+        User.objects.filter(is_active=True, org_unit__in=policy.scope_units(user))
+        .exclude(role="")
+        .order_by("full_name")
+    )
+
+
 def completeness_units(*, user):
     """The units whose completeness a person may read: those in their scope."""
     return policy.scope_units(user).filter(

@@ -21,7 +21,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods
 
-from accounts.models import User
 from archives.selectors import resident_picker_matches
 from archives.services import resident_search_record
 from confidentiality import policy
@@ -381,14 +380,11 @@ def blank_pdf(request):
 def assignments(request):
     user = request.user
     policy.require_permission(user, MANAGE_REPORTING)
-    units = policy.scope_units(user).filter(kind__in=["class", "grid"]).order_by("path")
-    # Only staff within the manager's own scope are offered (no directory of everyone's names).
-    staff = (
-        User.objects.filter(is_active=True, org_unit__in=policy.scope_units(user))
-        .exclude(role="")
-        .order_by("full_name")
+    form = AssignmentForm(
+        request.POST or None,
+        units=selectors.assignment_units(user=user),
+        staff=selectors.assignable_staff(user=user),
     )
-    form = AssignmentForm(request.POST or None, units=units, staff=staff)
     if request.method == "POST" and form.is_valid():
         try:
             services.assignment_save(actor=user, **form.cleaned_data)

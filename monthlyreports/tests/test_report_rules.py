@@ -395,3 +395,13 @@ def test_a_resident_to_name_is_one_the_person_sees_never_an_anonymised_one_nor_a
     assert nameable_resident(user=people.teacher, pk=None) is None
     Resident.objects.filter(pk=student.pk).update(is_anonymised=True)
     assert nameable_resident(user=people.teacher, pk=student.pk) is None
+
+
+def test_a_manager_is_offered_the_classes_and_staff_of_their_own_scope_only(people, tree):
+    from monthlyreports.selectors import assignable_staff, assignment_units
+
+    units = list(assignment_units(user=people.director))
+    assert tree.klass in units and all(u.kind in ("class", "grid") for u in units)
+    assert people.teacher in list(assignable_staff(user=people.director))
+    assert tree.klass not in list(assignment_units(user=people.east_director))
+    assert people.teacher not in list(assignable_staff(user=people.east_director))
