@@ -173,6 +173,30 @@ def nameable_resident(*, user, pk):
     return concern_residents(user=user).filter(pk=int(pk)).first()
 
 
+def report_offers(*, user, report: MonthlyReport) -> dict:
+    """What the report's page offers ``user`` (the services check each again): editing to its
+    reporter while the state table allows it and the month is open; reviewing to an approver
+    who did not submit it; withdrawing an approval from the second level up; linking a person
+    described in words to a resident (and searching residents) to those who may search them."""
+    level = policy.monthly_report_level(user, report)
+    is_open = not report.is_locked
+    searches = policy.can_search_residents(user)
+    editable = (
+        policy.can_write_monthly_report(user, report.assignment)
+        and MonthlyReport.ACTIONS.allows(report, "edit")
+        and is_open
+    )
+    return {
+        "is_reporter": policy.is_monthly_report_reporter(user, report),
+        "level": level,
+        "editable": editable,
+        "can_search": editable and searches,
+        "may_review": level >= 1 and report.submitted_by_id != user.pk and is_open,
+        "may_unapprove": level >= 2 and is_open,
+        "may_register": level >= 1 and is_open and searches,
+    }
+
+
 def report_concerns(*, report: MonthlyReport) -> QuerySet[ConcernRow]:
     return report.concerns.select_related("resident").order_by("pk")
 

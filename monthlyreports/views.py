@@ -106,19 +106,13 @@ def start(request):
 def _detail(request, report, *, status=200, answers_form=None, concern_form=None, reason_form=None):
     user = request.user
     form = report_form(report.form_code, report.form_version)
-    is_reporter = policy.is_monthly_report_reporter(user, report)
-    level = policy.monthly_report_level(user, report)
-    editable = (
-        policy.can_write_monthly_report(user, report.assignment)
-        and MonthlyReport.ACTIONS.allows(report, "edit")
-        and not report.is_locked
-    )
+    offers = selectors.report_offers(user=user, report=report)
+    editable = offers["editable"]
     if answers_form is None:
         answers_form = answers_form_class(form)(initial={**report.answers, "is_zero": report.is_zero})
     query = request.GET.get("q", "").strip()[:50]
     matches = []
-    may_register = level >= 1 and not report.is_locked
-    if (editable or may_register) and query and policy.can_search_residents(user):
+    if (editable or offers["may_register"]) and query:
         resident_search_record(actor=user, filters=["q"])
         matches = resident_picker_matches(user=user, query=query)
     sections = [
@@ -133,19 +127,13 @@ def _detail(request, report, *, status=200, answers_form=None, concern_form=None
         "concern_form": concern_form or ConcernForm(),
         "reason_form": reason_form or ReasonForm(),
         "concerns": selectors.concerns_seen_by(user=user, report=report),
-        "is_reporter": is_reporter,
-        "level": level,
-        "editable": editable,
-        "can_search": editable and policy.can_search_residents(user),
+        **offers,
         "query": query,
         "matches": matches,
         "history": list(selectors.report_history(report=report)),
         "diff": selectors.report_diff(report=report, user=user),
         "due_on": report.assignment.due_on(report.period),
         "locks_on": report.assignment.locks_on(report.period),
-        "may_review": level >= 1 and report.submitted_by_id != user.pk and not report.is_locked,
-        "may_unapprove": level >= 2 and not report.is_locked,
-        "may_register": may_register and policy.can_search_residents(user),
     }
     return render(request, "monthlyreports/detail.html", context, status=status)
 

@@ -405,3 +405,18 @@ def test_a_manager_is_offered_the_classes_and_staff_of_their_own_scope_only(peop
     assert people.teacher in list(assignable_staff(user=people.director))
     assert tree.klass not in list(assignment_units(user=people.east_director))
     assert people.teacher not in list(assignable_staff(user=people.east_director))
+
+
+def test_the_page_offers_editing_to_the_reporter_and_review_to_the_approvers(
+    clock, people, assignment, homeroom
+):
+    from monthlyreports.selectors import report_offers
+
+    draft = services.report_start(actor=people.teacher, assignment=assignment, period="2026-11")
+    mine = report_offers(user=people.teacher, report=draft)
+    assert mine["editable"] and mine["is_reporter"] and not mine["may_review"] and not mine["may_register"]
+    report = _submitted(people, assignment)
+    first = report_offers(user=homeroom, report=report)
+    assert first["may_review"] and not first["editable"] and not first["may_unapprove"]
+    assert report_offers(user=people.counsellor, report=report)["may_unapprove"]
+    assert not report_offers(user=people.teacher, report=report)["editable"]
