@@ -40,7 +40,7 @@ from .forms import (
     StartForm,
     answers_form_class,
 )
-from .models import ConcernReview, MonthlyReport, ReportingAssignment
+from .models import ConcernReview, ConcernRow, MonthlyReport, ReportingAssignment
 from .permissions import (
     MANAGE_REPORTING,
     REVIEW_FLAGGED_PEOPLE,
@@ -354,9 +354,26 @@ def blank_pdf(request):
     link = absolute_reverse("monthlyreports:home", request=request)
     from django.template.loader import render_to_string
 
+    # The form's texts and the row choices in the reader's language, as on the report's page.
+    sections = [
+        {
+            "title": form.text(section["title"]),
+            "fields": [{"label": form.text(f["label"]), "kind": f["kind"]} for f in section["fields"]],
+        }
+        for section in form.sections
+    ]
     html = render_to_string(
         "monthlyreports/blank_pdf.html",
-        {"form_def": form, "qr": _qr_data_uri(link), "link": link, "rows": range(6)},
+        {
+            "form_def": form,
+            "sections": sections,
+            "concern_title": form.text(form.data.get("concern_table", {}).get("title")),
+            "categories": [label for _value, label in ConcernRow.Category.choices],
+            "urgencies": [label for _value, label in ConcernRow.Urgency.choices],
+            "qr": _qr_data_uri(link),
+            "link": link,
+            "rows": range(6),
+        },
     )
     response = HttpResponse(render_pdf(html), content_type="application/pdf")
     response["Content-Disposition"] = 'inline; filename="monthly-report-blank.pdf"'
