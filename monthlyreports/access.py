@@ -80,6 +80,15 @@ def is_monthly_report_reporter(user, report) -> bool:
 
 
 @policy.rule
+def can_use_monthly_reports(user) -> bool:
+    """The monthly report pages and API at all: a person who writes, reviews or manages them
+    (which reports they then see is ``filter_monthly_reports``)."""
+    return any(
+        has_permission(user, p) for p in (WRITE_MONTHLY_REPORTS, REVIEW_MONTHLY_REPORTS, MANAGE_REPORTING)
+    )
+
+
+@policy.rule
 def can_manage_reporting(user) -> bool:
     return has_permission(user, MANAGE_REPORTING)
 

@@ -12,13 +12,12 @@ from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from archives.models import Resident
 from confidentiality import policy
 from confidentiality.services import audit_list_read
 
 from . import selectors, services
 from .models import MonthlyReport, ReportingAssignment
-from .permissions import MANAGE_REPORTING, REVIEW_MONTHLY_REPORTS, WRITE_MONTHLY_REPORTS
+from .permissions import MANAGE_REPORTING
 from .serializers import (
     CompletenessQuerySerializer,
     CompletenessSerializer,
@@ -30,10 +29,7 @@ from .serializers import (
 
 
 def _require_use(user) -> None:
-    if not any(
-        policy.has_permission(user, p)
-        for p in (WRITE_MONTHLY_REPORTS, REVIEW_MONTHLY_REPORTS, MANAGE_REPORTING)
-    ):
+    if not policy.can_use_monthly_reports(user):
         raise PermissionDenied
 
 
@@ -51,9 +47,13 @@ def _locked(exc) -> Response:
     return Response({"detail": exc.messages[0]}, status=status.HTTP_409_CONFLICT)
 
 
-def _shown(report) -> dict:
-    report = MonthlyReport.objects.prefetch_related("concerns__resident").get(pk=report.pk)
-    return MonthlyReportSerializer(report).data
+def _shown(user, report) -> dict:
+    report = (
+        MonthlyReport.objects.select_related("assignment", "org_unit")
+        .prefetch_related("concerns__resident")
+        .get(pk=report.pk)
+    )
+    return MonthlyReportSerializer(report, context={"user": user}).data
 
 
 def _write(user, report, data) -> None:
@@ -69,11 +69,7 @@ def _write(user, report, data) -> None:
         resident_pk = row.pop("resident", None)
         resident = None
         if resident_pk:
-            resident = (
-                policy.filter_residents(user, Resident.objects.filter(is_anonymised=False))
-                .filter(pk=resident_pk)
-                .first()
-            )
+            resident = selectors.nameable_resident(user=user, pk=resident_pk)
             if resident is None:
                 raise Http404
         services.concern_add(actor=user, report=report, resident=resident, **row)
@@ -93,7 +89,9 @@ class MonthlyReportListCreate(generics.GenericAPIView):
             page="api",
             ids=[r.pk for r in page],
         )
-        return self.get_paginated_response(MonthlyReportSerializer(page, many=True).data)
+        return self.get_paginated_response(
+            MonthlyReportSerializer(page, many=True, context={"user": request.user}).data
+        )
 
     @extend_schema(request=ReportCreateSerializer, responses={201: MonthlyReportSerializer})
     def post(self, request):
@@ -109,7 +107,7 @@ class MonthlyReportListCreate(generics.GenericAPIView):
                 _write(user, report, values)
         except services.ReportLocked as exc:
             return _locked(exc)
-        return Response(_shown(report), status=status.HTTP_201_CREATED)
+        return Response(_shown(user, report), status=status.HTTP_201_CREATED)
 
 
 class MonthlyReportDetail(APIView):
@@ -117,7 +115,7 @@ class MonthlyReportDetail(APIView):
     def get(self, request, pk: int):
         report = _report(request, pk)
         services.report_record_view(actor=request.user, report=report)
-        return Response(_shown(report))
+        return Response(_shown(request.user, report))
 
     @extend_schema(request=ReportUpdateSerializer, responses={200: MonthlyReportSerializer})
     def patch(self, request, pk: int):
@@ -129,7 +127,7 @@ class MonthlyReportDetail(APIView):
                 _write(request.user, report, data.validated_data)
         except services.ReportLocked as exc:
             return _locked(exc)
-        return Response(_shown(report))
+        return Response(_shown(request.user, report))
 
 
 def _action_view(name, run, *, needs_reason=False):
@@ -148,7 +146,7 @@ def _action_view(name, run, *, needs_reason=False):
                 run(request.user, report, reason)
             except services.ReportLocked as exc:
                 return _locked(exc)
-            return Response(_shown(report))
+            return Response(_shown(request.user, report))
 
     Action.__name__ = Action.__qualname__ = name
     return Action

@@ -250,6 +250,17 @@ class ConcernRow(models.Model):
 class ReportEvent(models.Model):
     """The report's history: each action with who, when and the reason given."""
 
+    # The services write these codes; the history shows them in words.
+    ACTION_LABELS = {
+        "start": pgettext_lazy("monthly report event", "Started"),
+        "submit": pgettext_lazy("monthly report event", "Submitted"),
+        "return": pgettext_lazy("monthly report event", "Returned"),
+        "accept": pgettext_lazy("monthly report event", "Accepted (first level)"),
+        "approve": pgettext_lazy("monthly report event", "Approved (second level)"),
+        "unapprove": pgettext_lazy("monthly report event", "Approval withdrawn"),
+        "lock": pgettext_lazy("monthly report event", "Locked"),
+    }
+
     report = models.ForeignKey(MonthlyReport, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(max_length=20)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
@@ -263,6 +274,10 @@ class ReportEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report} {self.action}"
+
+    @property
+    def action_label(self) -> str:
+        return str(self.ACTION_LABELS.get(self.action, self.action))
 
 
 class ConcernReview(models.Model):

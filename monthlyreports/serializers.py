@@ -2,27 +2,34 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from lib.api import id_field
 
+from . import selectors
 from .models import ConcernRow, MonthlyReport
 
 
 class ConcernRowSerializer(serializers.ModelSerializer):
-    person = serializers.SerializerMethodField()
+    """A row as ``selectors.concerns_seen_by`` gives it to the person asking."""
+
+    resident = serializers.SerializerMethodField()
+    person = serializers.CharField(source="shown_person")
 
     class Meta:
         model = ConcernRow
         fields = ["id", "resident", "person", "category", "days", "urgency"]
 
-    def get_person(self, row) -> str:
-        return row.resident.name if row.resident else row.person_description
+    def get_resident(self, row) -> int | None:
+        return row.shown_resident.pk if row.shown_resident else None
 
 
 class MonthlyReportSerializer(serializers.ModelSerializer):
+    """Give it ``context={"user": ...}``: the rows of people of concern depend on who asks."""
+
     period = serializers.SerializerMethodField()
-    concerns = ConcernRowSerializer(many=True, read_only=True)
+    concerns = serializers.SerializerMethodField()
 
     class Meta:
         model = MonthlyReport
@@ -47,6 +54,13 @@ class MonthlyReportSerializer(serializers.ModelSerializer):
 
     def get_period(self, report) -> str:
         return report.period_label
+
+    @extend_schema_field(ConcernRowSerializer(many=True))
+    def get_concerns(self, report) -> list:
+        rows = selectors.concerns_seen_by(
+            user=self.context["user"], report=report, rows=report.concerns.all()
+        )
+        return ConcernRowSerializer(rows, many=True).data
 
 
 class ConcernInputSerializer(serializers.Serializer):

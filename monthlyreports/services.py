@@ -22,6 +22,7 @@ from confidentiality.services import audit_record
 from notifications.services import notification_queue
 
 from . import calendar as periods
+from . import selectors
 from .models import (
     ConcernReview,
     ConcernRow,
@@ -46,16 +47,20 @@ def _locked_message() -> str:
     return _("Approved and locked: to change it, return it first.")
 
 
+def _month_locked(assignment, period) -> ReportLocked:
+    return ReportLocked(
+        _("This month is locked since %(day)s: nothing can be changed.")
+        % {"day": assignment.locks_on(period).isoformat()},
+        code="locked",
+    )
+
+
 def _require_open(report: MonthlyReport, action: str, now: datetime | None = None) -> None:
     """Refuse any change to a report that is approved, locked, or in a month past its lock day."""
     if report.state in (MonthlyReport.State.APPROVED, MonthlyReport.State.LOCKED) and action != "unapprove":
         raise ReportLocked(_locked_message(), code="locked")
     if report.locked_by(timezone.localdate(now) if now else None):
-        raise ReportLocked(
-            _("This month is locked since %(day)s: nothing can be changed.")
-            % {"day": report.assignment.locks_on(report.period).isoformat()},
-            code="locked",
-        )
+        raise _month_locked(report.assignment, report.period)
     MonthlyReport.ACTIONS.require(report, action)
 
 
@@ -180,11 +185,7 @@ def report_start(*, actor, assignment: ReportingAssignment, period: date | str, 
     if period > periods.current_period(today):
         raise ValidationError({"period": _("This month has not begun yet.")})
     if periods.period_is_locked(period, lock_days=assignment.lock_days, today=today):
-        raise ReportLocked(
-            _("This month is locked since %(day)s: nothing can be changed.")
-            % {"day": assignment.locks_on(period).isoformat()},
-            code="locked",
-        )
+        raise _month_locked(assignment, period)
     form = current_form(assignment.form_code)
     report = MonthlyReport(
         assignment=assignment,
@@ -278,8 +279,7 @@ def concern_add(
     person_description = (person_description or "").strip()
     signs = (signs or "").strip()
     if resident is not None:
-        visible = policy.filter_residents(actor, Resident.objects.filter(pk=resident.pk, is_anonymised=False))
-        if not visible.exists():
+        if selectors.nameable_resident(user=actor, pk=resident.pk) is None:
             raise ValidationError(
                 {
                     "resident": _(
@@ -359,16 +359,11 @@ def concern_row_register(*, actor, row: ConcernRow, resident: Resident) -> Conce
     if policy.monthly_report_level(actor, report) < 1:
         raise PermissionDenied
     if report.is_locked:
-        raise ReportLocked(
-            _("This month is locked since %(day)s: nothing can be changed.")
-            % {"day": report.assignment.locks_on(report.period).isoformat()},
-            code="locked",
-        )
+        raise _month_locked(report.assignment, report.period)
     row = ConcernRow.objects.select_for_update().get(pk=row.pk)
     if row.resident_id is not None:
         raise ValidationError(_("This person is registered already."))
-    visible = policy.filter_residents(actor, Resident.objects.filter(pk=resident.pk, is_anonymised=False))
-    if not visible.exists():
+    if selectors.nameable_resident(user=actor, pk=resident.pk) is None:
         raise ValidationError({"resident": _("Choose a resident registered in your area.")})
     row.resident = resident
     row.save(update_fields=["resident"])
@@ -379,23 +374,6 @@ def concern_row_register(*, actor, row: ConcernRow, resident: Resident) -> Conce
         details={"row": row.pk, "resident": resident.pk},
     )
     return row
-
-
-def _snapshot(report) -> dict:
-    return {
-        "answers": dict(report.answers),
-        "is_zero": report.is_zero,
-        "concerns": [
-            {
-                "person": str(row.resident.name if row.resident else row.person_description),
-                "category": row.category,
-                "urgency": row.urgency,
-                "days": row.days,
-                "signs": row.signs,
-            }
-            for row in report.concerns.select_related("resident").order_by("pk")
-        ],
-    }
 
 
 def _flagged_three_months(*, report, now) -> None:
@@ -466,7 +444,7 @@ def report_submit(*, actor, report: MonthlyReport, now: datetime | None = None) 
     if report.first_submitted_at is None:
         report.first_submitted_at = now
         report.on_time = timezone.localdate(now) <= report.assignment.on_time_until(report.period)
-        report.first_version = _snapshot(report)
+        report.first_version = selectors.report_snapshot(report=report)
     report.submitted_at = now
     report.submitted_by = actor
     report.state = MonthlyReport.State.SUBMITTED

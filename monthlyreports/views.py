@@ -21,8 +21,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods
 
-from accounts.models import User
-from archives.models import Resident
 from archives.selectors import resident_picker_matches
 from archives.services import resident_search_record
 from confidentiality import policy
@@ -42,25 +40,16 @@ from .forms import (
     StartForm,
     answers_form_class,
 )
-from .models import ConcernReview, MonthlyReport, ReportingAssignment
+from .models import ConcernReview, ConcernRow, MonthlyReport, ReportingAssignment
 from .permissions import (
     MANAGE_REPORTING,
     REVIEW_FLAGGED_PEOPLE,
-    REVIEW_MONTHLY_REPORTS,
-    WRITE_MONTHLY_REPORTS,
 )
 from .report_forms import current_form, report_form
 
 
-def _may_use(user) -> bool:
-    return any(
-        policy.has_permission(user, p)
-        for p in (WRITE_MONTHLY_REPORTS, REVIEW_MONTHLY_REPORTS, MANAGE_REPORTING)
-    )
-
-
 def _require_use(user) -> None:
-    if not _may_use(user):
+    if not policy.can_use_monthly_reports(user):
         raise PermissionDenied
 
 
@@ -117,19 +106,13 @@ def start(request):
 def _detail(request, report, *, status=200, answers_form=None, concern_form=None, reason_form=None):
     user = request.user
     form = report_form(report.form_code, report.form_version)
-    is_reporter = policy.is_monthly_report_reporter(user, report)
-    level = policy.monthly_report_level(user, report)
-    editable = (
-        policy.can_write_monthly_report(user, report.assignment)
-        and MonthlyReport.ACTIONS.allows(report, "edit")
-        and not report.is_locked
-    )
+    offers = selectors.report_offers(user=user, report=report)
+    editable = offers["editable"]
     if answers_form is None:
         answers_form = answers_form_class(form)(initial={**report.answers, "is_zero": report.is_zero})
     query = request.GET.get("q", "").strip()[:50]
     matches = []
-    may_register = level >= 1 and not report.is_locked
-    if (editable or may_register) and query and policy.can_search_residents(user):
+    if (editable or offers["may_register"]) and query:
         resident_search_record(actor=user, filters=["q"])
         matches = resident_picker_matches(user=user, query=query)
     sections = [
@@ -143,20 +126,14 @@ def _detail(request, report, *, status=200, answers_form=None, concern_form=None
         "answers_form": answers_form,
         "concern_form": concern_form or ConcernForm(),
         "reason_form": reason_form or ReasonForm(),
-        "concerns": list(selectors.report_concerns(report=report)),
-        "is_reporter": is_reporter,
-        "level": level,
-        "editable": editable,
-        "can_search": editable and policy.can_search_residents(user),
+        "concerns": selectors.concerns_seen_by(user=user, report=report),
+        **offers,
         "query": query,
         "matches": matches,
         "history": list(selectors.report_history(report=report)),
-        "diff": selectors.report_diff(report=report),
+        "diff": selectors.report_diff(report=report, user=user),
         "due_on": report.assignment.due_on(report.period),
         "locks_on": report.assignment.locks_on(report.period),
-        "may_review": level >= 1 and report.submitted_by_id != user.pk and not report.is_locked,
-        "may_unapprove": level >= 2 and not report.is_locked,
-        "may_register": may_register and policy.can_search_residents(user),
     }
     return render(request, "monthlyreports/detail.html", context, status=status)
 
@@ -210,11 +187,7 @@ def concern_add(request, pk: int):
     resident_pk = data.pop("resident")
     resident = None
     if resident_pk:
-        resident = (
-            policy.filter_residents(request.user, Resident.objects.filter(is_anonymised=False))
-            .filter(pk=resident_pk)
-            .first()
-        )
+        resident = selectors.nameable_resident(user=request.user, pk=resident_pk)
         if resident is None:
             form.add_error(
                 None,
@@ -254,11 +227,7 @@ def concern_register(request, pk: int, row: int):
     concern = report.concerns.filter(pk=row).first()
     if concern is None:
         raise Http404
-    value = request.POST.get("resident", "")
-    resident = None
-    if value.isdigit():
-        visible = policy.filter_residents(request.user, Resident.objects.filter(is_anonymised=False))
-        resident = visible.filter(pk=int(value)).first()
+    resident = selectors.nameable_resident(user=request.user, pk=request.POST.get("resident", ""))
     if resident is None:
         messages.error(request, _("Choose a resident registered in your area."))
         return redirect("monthlyreports:detail", pk=report.pk)
@@ -385,9 +354,26 @@ def blank_pdf(request):
     link = absolute_reverse("monthlyreports:home", request=request)
     from django.template.loader import render_to_string
 
+    # The form's texts and the row choices in the reader's language, as on the report's page.
+    sections = [
+        {
+            "title": form.text(section["title"]),
+            "fields": [{"label": form.text(f["label"]), "kind": f["kind"]} for f in section["fields"]],
+        }
+        for section in form.sections
+    ]
     html = render_to_string(
         "monthlyreports/blank_pdf.html",
-        {"form_def": form, "qr": _qr_data_uri(link), "link": link, "rows": range(6)},
+        {
+            "form_def": form,
+            "sections": sections,
+            "concern_title": form.text(form.data.get("concern_table", {}).get("title")),
+            "categories": [label for _value, label in ConcernRow.Category.choices],
+            "urgencies": [label for _value, label in ConcernRow.Urgency.choices],
+            "qr": _qr_data_uri(link),
+            "link": link,
+            "rows": range(6),
+        },
     )
     response = HttpResponse(render_pdf(html), content_type="application/pdf")
     response["Content-Disposition"] = 'inline; filename="monthly-report-blank.pdf"'
@@ -399,14 +385,11 @@ def blank_pdf(request):
 def assignments(request):
     user = request.user
     policy.require_permission(user, MANAGE_REPORTING)
-    units = policy.scope_units(user).filter(kind__in=["class", "grid"]).order_by("path")
-    # Only staff within the manager's own scope are offered (no directory of everyone's names).
-    staff = (
-        User.objects.filter(is_active=True, org_unit__in=policy.scope_units(user))
-        .exclude(role="")
-        .order_by("full_name")
+    form = AssignmentForm(
+        request.POST or None,
+        units=selectors.assignment_units(user=user),
+        staff=selectors.assignable_staff(user=user),
     )
-    form = AssignmentForm(request.POST or None, units=units, staff=staff)
     if request.method == "POST" and form.is_valid():
         try:
             services.assignment_save(actor=user, **form.cleaned_data)

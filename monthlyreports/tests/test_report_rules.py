@@ -203,7 +203,7 @@ def test_a_returned_report_keeps_its_first_version_and_shows_the_diff(clock, peo
     services.report_save(actor=people.teacher, report=report, answers={**ANSWERS, "activities_held": 3})
     report = services.report_submit(actor=people.teacher, report=report)
     assert report.first_version["answers"]["activities_held"] == 2
-    diff = report_diff(report=report)
+    diff = report_diff(report=report, user=homeroom)
     assert [(row["before"], row["after"]) for row in diff] == [(2, 3)]
 
 
@@ -380,3 +380,43 @@ def test_an_assignment_is_for_a_class_or_a_grid_and_by_a_manager_in_scope(people
         services.assignment_save(actor=people.outsider, org_unit=tree.klass, **values)
     with pytest.raises(PermissionDenied):
         services.assignment_save(actor=people.teacher, org_unit=tree.klass, **values)
+
+
+def test_a_resident_to_name_is_one_the_person_sees_never_an_anonymised_one_nor_a_bad_id(
+    people, tree, student
+):
+    from archives.models import Resident
+    from monthlyreports.selectors import nameable_resident
+
+    assert nameable_resident(user=people.teacher, pk=student.pk) == student
+    assert nameable_resident(user=people.teacher, pk=str(student.pk)) == student
+    assert nameable_resident(user=people.outsider, pk=student.pk) is None
+    assert nameable_resident(user=people.teacher, pk="abc") is None
+    assert nameable_resident(user=people.teacher, pk=None) is None
+    Resident.objects.filter(pk=student.pk).update(is_anonymised=True)
+    assert nameable_resident(user=people.teacher, pk=student.pk) is None
+
+
+def test_a_manager_is_offered_the_classes_and_staff_of_their_own_scope_only(people, tree):
+    from monthlyreports.selectors import assignable_staff, assignment_units
+
+    units = list(assignment_units(user=people.director))
+    assert tree.klass in units and all(u.kind in ("class", "grid") for u in units)
+    assert people.teacher in list(assignable_staff(user=people.director))
+    assert tree.klass not in list(assignment_units(user=people.east_director))
+    assert people.teacher not in list(assignable_staff(user=people.east_director))
+
+
+def test_the_page_offers_editing_to_the_reporter_and_review_to_the_approvers(
+    clock, people, assignment, homeroom
+):
+    from monthlyreports.selectors import report_offers
+
+    draft = services.report_start(actor=people.teacher, assignment=assignment, period="2026-11")
+    mine = report_offers(user=people.teacher, report=draft)
+    assert mine["editable"] and mine["is_reporter"] and not mine["may_review"] and not mine["may_register"]
+    report = _submitted(people, assignment)
+    first = report_offers(user=homeroom, report=report)
+    assert first["may_review"] and not first["editable"] and not first["may_unapprove"]
+    assert report_offers(user=people.counsellor, report=report)["may_unapprove"]
+    assert not report_offers(user=people.teacher, report=report)["editable"]

@@ -320,3 +320,22 @@ def test_the_first_level_links_a_person_described_in_words_to_a_resident(
     client.post(url("concern_register", draft.pk, row.pk), {"resident": student.pk})
     row.refresh_from_db()
     assert row.resident == student and row.person_description == "李同学，七年级"
+
+
+def test_the_policy_says_who_uses_the_monthly_reports_at_all(people, tree):
+    from confidentiality import policy
+
+    assert policy.can_use_monthly_reports(people.teacher)
+    assert policy.can_use_monthly_reports(people.director)
+    assert not policy.can_use_monthly_reports(people.finance)
+
+
+def test_the_blank_form_is_printed_in_the_readers_language(people, monkeypatch):
+    from django.test import Client
+
+    printed = []
+    monkeypatch.setattr("monthlyreports.views.render_pdf", lambda html: printed.append(html) or b"%PDF")
+    login_fully(Client(HTTP_ACCEPT_LANGUAGE="en"), people.teacher).get(url("blank_pdf"))
+    assert "This month overall" in printed[0] and "Climate of the class or grid" in printed[0]
+    assert "Study" in printed[0] and "Urgent" in printed[0]
+    assert "学业" not in printed[0] and "本月整体情况" not in printed[0]
