@@ -144,6 +144,26 @@ def test_an_expiry_before_the_publish_time_is_refused_by_the_api_and_nothing_is_
     assert not Article.objects.exists()
 
 
+@pytest.mark.parametrize("field", ["publish_at", "expires_at"])
+def test_a_time_in_year_one_is_refused_by_the_api_in_chinese_and_nothing_is_written(people, field):
+    response = _api(people.counsellor).post(
+        "/api/v1/articles/", {"title": "笔误", "body": "正文", field: "0001-01-01T00:00:00Z"}, format="json"
+    )
+    assert response.status_code == 400 and "2000" in str(response.data[field])
+    assert not Article.objects.exists()
+
+
+def test_a_review_time_in_year_one_is_refused_by_the_api(people, in_review):
+    response = _api(people.supervisor).post(
+        f"/api/v1/articles/{in_review.pk}/review/",
+        {"decision": "approve", "publish_at": "0001-01-01T00:00:00Z"},
+        format="json",
+    )
+    assert response.status_code == 400
+    in_review.refresh_from_db()
+    assert in_review.status == Article.Status.IN_REVIEW
+
+
 def test_an_anonymous_post_is_a_401_and_a_role_without_writing_a_403(people):
     assert _api().post("/api/v1/articles/", {"title": "x", "body": "y"}, format="json").status_code == 401
     assert (
