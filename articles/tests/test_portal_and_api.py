@@ -204,3 +204,26 @@ def test_with_mine_a_writer_lists_their_own_drafts_and_what_is_published(people)
     assert [row["id"] for row in rows] == [own.pk]
     assert _api(people.colleague).get(f"/api/v1/articles/{others.pk}/", {"mine": 1}).status_code == 404
     assert _api(people.worker).get("/api/v1/articles/", {"mine": 1}).status_code == 403
+
+
+def test_the_api_list_of_mine_query_count_does_not_grow(people, sleep_topic, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def write(count):
+        for number in range(count):
+            article = services.article_create(
+                actor=people.counsellor, title=f"文章{number}", body="正文", topics=[sleep_topic]
+            )
+            services.article_submit(actor=people.counsellor, article=article)
+            services.article_send_back(actor=people.supervisor, article=article, comment="再改改")
+
+    client = _api(people.supervisor)
+    write(2)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get("/api/v1/articles/", {"mine": 1}).status_code == 200
+    write(10)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get("/api/v1/articles/", {"mine": 1})
+    assert response.status_code == 200 and response.data["count"] == 12
+    assert {row["reviewer"] for row in response.data["results"]} == {people.supervisor.username}
