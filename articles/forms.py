@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from lib.dates import DATETIME_INPUT, OUT_OF_RANGE, in_range
+from lib.dates import DATETIME_INPUT, BoundedDateTimeField
 
 from .checklist import safe_messaging_checklist
 from .models import Audience, Topic
@@ -14,17 +14,9 @@ from .models import Audience, Topic
 COVER_MAX_BYTES = 3 * 1024 * 1024
 
 
-class BoundedDateTimeField(forms.DateTimeField):
-    def __init__(self, **kwargs):
-        kwargs.setdefault("widget", DATETIME_INPUT)
-        kwargs.setdefault("required", False)
-        super().__init__(**kwargs)
-
-    def to_python(self, value):
-        moment = super().to_python(value)
-        if moment is not None and not in_range(moment.date()):
-            raise forms.ValidationError(OUT_OF_RANGE, code="out_of_range")
-        return moment
+def _moment(**kwargs) -> BoundedDateTimeField:
+    """An optional publish or expiry time, with the browser's date-time picker."""
+    return BoundedDateTimeField(widget=DATETIME_INPUT, required=False, **kwargs)
 
 
 class ArticleForm(forms.Form):
@@ -46,12 +38,10 @@ class ArticleForm(forms.Form):
         required=False,
         help_text=_("Needed when there is a cover: what the picture shows."),
     )
-    publish_at = BoundedDateTimeField(
+    publish_at = _moment(
         label=_("Publish at"), help_text=_("Leave empty to publish as soon as it is approved.")
     )
-    expires_at = BoundedDateTimeField(
-        label=_("Expires at"), help_text=_("Optional: it leaves the portal then.")
-    )
+    expires_at = _moment(label=_("Expires at"), help_text=_("Optional: it leaves the portal then."))
 
     def clean_cover(self):
         cover = self.cleaned_data.get("cover")
@@ -69,8 +59,8 @@ class ReviewForm(forms.Form):
     checklist = forms.MultipleChoiceField(
         label=_("Safe-messaging checklist"), required=False, widget=forms.CheckboxSelectMultiple
     )
-    publish_at = BoundedDateTimeField(label=_("Publish at"), help_text=_("Empty: now."))
-    expires_at = BoundedDateTimeField(label=_("Expires at"))
+    publish_at = _moment(label=_("Publish at"), help_text=_("Empty: now."))
+    expires_at = _moment(label=_("Expires at"))
     comment = forms.CharField(
         label=_("Comment to the author"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
@@ -84,8 +74,8 @@ class ReviewForm(forms.Form):
 
 
 class ScheduleForm(forms.Form):
-    publish_at = BoundedDateTimeField(label=_("Publish at"))
-    expires_at = BoundedDateTimeField(label=_("Expires at"))
+    publish_at = _moment(label=_("Publish at"))
+    expires_at = _moment(label=_("Expires at"))
 
 
 class WithdrawForm(forms.Form):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from lib.dates import BoundedDateTimeSerializerField
+
 from .models import Article, Audience, Topic
 from .selectors import SEARCH_MAX, article_html
 
@@ -64,13 +66,13 @@ class ArticleCreateSerializer(serializers.Serializer):
         slug_field="name", many=True, queryset=Topic.objects.all(), required=False
     )
     audience = serializers.ChoiceField(choices=Audience.choices, required=False)
-    publish_at = serializers.DateTimeField(required=False, allow_null=True)
-    expires_at = serializers.DateTimeField(required=False, allow_null=True)
+    publish_at = BoundedDateTimeSerializerField(required=False, allow_null=True)
+    expires_at = BoundedDateTimeSerializerField(required=False, allow_null=True)
 
 
 class ArticleReviewSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(choices=["approve", "send_back"])
     checklist = serializers.ListField(child=serializers.CharField(max_length=40), required=False)
-    publish_at = serializers.DateTimeField(required=False, allow_null=True)
-    expires_at = serializers.DateTimeField(required=False, allow_null=True)
+    publish_at = BoundedDateTimeSerializerField(required=False, allow_null=True)
+    expires_at = BoundedDateTimeSerializerField(required=False, allow_null=True)
     comment = serializers.CharField(required=False, allow_blank=True, max_length=2000)

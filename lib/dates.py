@@ -32,12 +32,35 @@ class BoundedDateField(forms.DateField):
         return day
 
 
+class BoundedDateTimeField(forms.DateTimeField):
+    """A date and time in the years the centre can mean (a typo such as year 1 gets a message)."""
+
+    def to_python(self, value):
+        try:
+            moment = super().to_python(value)
+        except (OverflowError, ValueError):
+            raise forms.ValidationError(OUT_OF_RANGE, code="out_of_range") from None
+        if moment is not None and not in_range(moment.date()):
+            raise forms.ValidationError(OUT_OF_RANGE, code="out_of_range")
+        return moment
+
+
 class BoundedDateSerializerField(serializers.DateField):
     def to_internal_value(self, value) -> date:
         day = super().to_internal_value(value)
         if not in_range(day):
             raise serializers.ValidationError(OUT_OF_RANGE)
         return day
+
+
+class BoundedDateTimeSerializerField(serializers.DateTimeField):
+    """A date and time between the years 2000 and 2100, for the API."""
+
+    def to_internal_value(self, value) -> datetime:
+        moment = super().to_internal_value(value)
+        if not in_range(moment.date()):
+            raise serializers.ValidationError(OUT_OF_RANGE)
+        return moment
 
 
 # How far ahead work is planned: appointments, follow-ups and plans start within a year; what may

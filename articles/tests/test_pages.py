@@ -3,6 +3,8 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -261,3 +263,56 @@ def test_the_home_card_and_the_navigation_show_what_waits_for_a_reviewer(client,
 def test_roles_without_articles_see_neither_card_nor_entry(client, people, in_review):
     html = _staff(client, people.worker).get(reverse("dashboard:home")).content.decode()
     assert 'id="article-work"' not in html and reverse("articles:articles") not in html
+
+
+def test_the_newsletter_list_query_count_does_not_grow_with_issues(
+    client, people, published, django_assert_max_num_queries
+):
+    def issues(first, count):
+        for number in range(first, first + count):
+            services.newsletter_save(
+                actor=people.lead,
+                title="心语报",
+                issue_number=number,
+                semester="2026年春季学期",
+                print_run=100,
+                sent_to=[people.counsellor.org_unit, people.outsider.org_unit],
+                articles=[published],
+            )
+
+    c = _staff(client, people.lead)
+    issues(1, 2)
+    with CaptureQueriesContext(connection) as few:
+        assert c.get(reverse("articles:newsletters")).status_code == 200
+    issues(3, 10)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = c.get(reverse("articles:newsletters"))
+    assert response.status_code == 200 and response.content.decode().count("/pdf/") == 12
+
+
+def test_a_newsletter_page_query_count_does_not_grow_with_its_articles(
+    client, people, sleep_topic, django_assert_max_num_queries
+):
+    articles = []
+    for number in range(8):
+        article = services.article_create(actor=people.counsellor, title=f"文章{number}", body="正文")
+        services.article_submit(actor=people.counsellor, article=article)
+        articles.append(services.article_approve(actor=people.supervisor, article=article))
+    c = _staff(client, people.lead)
+
+    def issue(number, chosen):
+        return services.newsletter_save(
+            actor=people.lead,
+            title="心语报",
+            issue_number=number,
+            semester="2026年春季学期",
+            print_run=100,
+            sent_to=[people.counsellor.org_unit],
+            articles=chosen,
+        )
+
+    small, large = issue(1, articles[:1]), issue(2, articles)
+    with CaptureQueriesContext(connection) as few:
+        assert c.get(reverse("articles:newsletter", args=[small.pk])).status_code == 200
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert c.get(reverse("articles:newsletter", args=[large.pk])).status_code == 200

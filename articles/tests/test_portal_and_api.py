@@ -144,6 +144,26 @@ def test_an_expiry_before_the_publish_time_is_refused_by_the_api_and_nothing_is_
     assert not Article.objects.exists()
 
 
+@pytest.mark.parametrize("field", ["publish_at", "expires_at"])
+def test_a_time_in_year_one_is_refused_by_the_api_in_chinese_and_nothing_is_written(people, field):
+    response = _api(people.counsellor).post(
+        "/api/v1/articles/", {"title": "笔误", "body": "正文", field: "0001-01-01T00:00:00Z"}, format="json"
+    )
+    assert response.status_code == 400 and "2000" in str(response.data[field])
+    assert not Article.objects.exists()
+
+
+def test_a_review_time_in_year_one_is_refused_by_the_api(people, in_review):
+    response = _api(people.supervisor).post(
+        f"/api/v1/articles/{in_review.pk}/review/",
+        {"decision": "approve", "publish_at": "0001-01-01T00:00:00Z"},
+        format="json",
+    )
+    assert response.status_code == 400
+    in_review.refresh_from_db()
+    assert in_review.status == Article.Status.IN_REVIEW
+
+
 def test_an_anonymous_post_is_a_401_and_a_role_without_writing_a_403(people):
     assert _api().post("/api/v1/articles/", {"title": "x", "body": "y"}, format="json").status_code == 401
     assert (
@@ -184,3 +204,26 @@ def test_with_mine_a_writer_lists_their_own_drafts_and_what_is_published(people)
     assert [row["id"] for row in rows] == [own.pk]
     assert _api(people.colleague).get(f"/api/v1/articles/{others.pk}/", {"mine": 1}).status_code == 404
     assert _api(people.worker).get("/api/v1/articles/", {"mine": 1}).status_code == 403
+
+
+def test_the_api_list_of_mine_query_count_does_not_grow(people, sleep_topic, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def write(count):
+        for number in range(count):
+            article = services.article_create(
+                actor=people.counsellor, title=f"文章{number}", body="正文", topics=[sleep_topic]
+            )
+            services.article_submit(actor=people.counsellor, article=article)
+            services.article_send_back(actor=people.supervisor, article=article, comment="再改改")
+
+    client = _api(people.supervisor)
+    write(2)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get("/api/v1/articles/", {"mine": 1}).status_code == 200
+    write(10)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get("/api/v1/articles/", {"mine": 1})
+    assert response.status_code == 200 and response.data["count"] == 12
+    assert {row["reviewer"] for row in response.data["results"]} == {people.supervisor.username}
