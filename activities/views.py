@@ -53,6 +53,7 @@ from .selectors import (
     activity_for_page,
     activity_statistics,
     families_for_list,
+    families_progress,
     family_progress,
     label_statistics,
     roster,
@@ -449,7 +450,7 @@ def family_list(request):
             messages.success(request, _("The family is registered."))
             return redirect("activities:family", pk=family.pk)
     year = timezone.localdate().year
-    rows = [family_progress(family, year=year) for family in families_for_list(user=user)[:200]]
+    rows = families_progress(families_for_list(user=user)[:200], year=year)
     audit_list_read(
         actor=user, object_type="activities.family", page="parent_school", ids=[p.family.pk for p in rows]
     )
