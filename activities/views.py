@@ -308,7 +308,9 @@ def registration_action(request, pk: int, action: str):
 def roster_check_in(request, pk: int):
     """The roster ticked on paper or on screen: check in every ticked seat holder."""
     activity = _managed(request, pk)
-    ids = [int(v) for v in request.POST.getlist("present") if v.isdigit()]
+    # A tampered form may send anything: what is not a row id (digits, at most 18 of them, so
+    # that the database can compare it) ticks nobody.
+    ids = [int(v) for v in request.POST.getlist("present") if v.isdigit() and len(v) <= 18]
     rows = activity.registrations.filter(pk__in=ids)
     done, refused = 0, []
     for registration in rows:
