@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.db import models
@@ -273,50 +273,72 @@ class FamilyProgress:
         )
 
 
-def school_target(school) -> SchoolTarget:
-    """The school's target, or the defaults (4 sessions, 8 hours, 90 %, 90 %) unsaved."""
-    return SchoolTarget.objects.filter(school=school).first() or SchoolTarget(school=school)
-
-
 def family_progress(family: Family, *, year: int | None = None) -> FamilyProgress:
-    """A family's year: sessions and hours from its ledger; attendance = sessions attended of the
-    held parent-school sessions it was registered for; satisfaction = share of its answered
-    feedback rated 4 or 5 stars."""
+    """A family's year (see ``families_progress``)."""
+    return families_progress([family], year=year)[0]
+
+
+def families_progress(families, *, year: int | None = None) -> list[FamilyProgress]:
+    """The families' year, in five queries however many families: sessions and hours from each
+    ledger; attendance = sessions attended of the held parent-school sessions the family was
+    registered for; satisfaction = share of its answered feedback rated 4 or 5 stars."""
     year = year or timezone.localdate().year
-    credits = CreditEntry.objects.filter(family=family, year=year)
-    ledger = credits.aggregate(n=Count("pk"), hours=models.Sum("hours"))
+    families = list(families)
+    ids = [family.pk for family in families]
+    ledgers = {
+        row["family_id"]: row
+        for row in CreditEntry.objects.filter(family__in=ids, year=year)
+        .values("family_id")
+        .annotate(n=Count("pk"), hours=models.Sum("hours"))
+    }
     held = Registration.objects.filter(
-        family=family,
+        family__in=ids,
         activity__kind=Activity.Kind.PARENT_SCHOOL,
         activity__status__in=HELD,
         activity__starts_at__year=year,
         status__in=(*Registration.PRESENT, RStatus.NO_SHOW),
-    )
-    registered = held.count()
-    attended = held.filter(status__in=Registration.PRESENT).count()
-    ids = [str(pk) for pk in held.values_list("pk", flat=True)]
-    answers = SatisfactionSurvey.objects.filter(
-        related_type="activities.registration", related_id__in=ids, answered_at__isnull=False
-    ).aggregate(n=Count("pk"), good=Count("pk", filter=Q(rating__gte=4)))
-    return FamilyProgress(
-        family=family,
-        year=year,
-        sessions=ledger["n"],
-        hours=ledger["hours"] or Decimal("0"),
-        registered=registered,
-        attendance_percent=round(100 * attended / registered) if registered else None,
-        answered=answers["n"],
-        satisfaction_percent=round(100 * answers["good"] / answers["n"]) if answers["n"] else None,
-        target=school_target(family.school),
-    )
+    ).values_list("pk", "family_id", "status")
+    registered: dict[int, int] = defaultdict(int)
+    attended: dict[int, int] = defaultdict(int)
+    family_of: dict[str, int] = {}
+    for pk, family_id, status in held:
+        registered[family_id] += 1
+        attended[family_id] += status in Registration.PRESENT
+        family_of[str(pk)] = family_id
+    answered: dict[int, int] = defaultdict(int)
+    good: dict[int, int] = defaultdict(int)
+    ratings = SatisfactionSurvey.objects.filter(
+        related_type="activities.registration", related_id__in=list(family_of), answered_at__isnull=False
+    ).values_list("related_id", "rating")
+    for related_id, rating in ratings:
+        answered[family_of[related_id]] += 1
+        good[family_of[related_id]] += (rating or 0) >= 4
+    targets = {
+        t.school_id: t for t in SchoolTarget.objects.filter(school__in={f.school_id for f in families})
+    }
+    rows = []
+    for family in families:
+        ledger = ledgers.get(family.pk, {"n": 0, "hours": None})
+        n_registered, n_answered = registered[family.pk], answered[family.pk]
+        rows.append(
+            FamilyProgress(
+                family=family,
+                year=year,
+                sessions=ledger["n"],
+                hours=ledger["hours"] or Decimal("0"),
+                registered=n_registered,
+                attendance_percent=round(100 * attended[family.pk] / n_registered) if n_registered else None,
+                answered=n_answered,
+                satisfaction_percent=round(100 * good[family.pk] / n_answered) if n_answered else None,
+                # A school without a saved target has the defaults (4 sessions, 8 hours, 90 %, 90 %).
+                target=targets.get(family.school_id) or SchoolTarget(school_id=family.school_id),
+            )
+        )
+    return rows
 
 
 def families_for_list(*, user):
     return policy.filter_for(user, Family).select_related("school").prefetch_related("students")
-
-
-def year_bounds(year: int) -> tuple[date, date]:
-    return date(year, 1, 1), date(year, 12, 31)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -53,6 +53,7 @@ from .selectors import (
     activity_for_page,
     activity_statistics,
     families_for_list,
+    families_progress,
     family_progress,
     label_statistics,
     roster,
@@ -307,7 +308,9 @@ def registration_action(request, pk: int, action: str):
 def roster_check_in(request, pk: int):
     """The roster ticked on paper or on screen: check in every ticked seat holder."""
     activity = _managed(request, pk)
-    ids = [int(v) for v in request.POST.getlist("present") if v.isdigit()]
+    # A tampered form may send anything: what is not a row id (digits, at most 18 of them, so
+    # that the database can compare it) ticks nobody.
+    ids = [int(v) for v in request.POST.getlist("present") if v.isdigit() and len(v) <= 18]
     rows = activity.registrations.filter(pk__in=ids)
     done, refused = 0, []
     for registration in rows:
@@ -449,7 +452,7 @@ def family_list(request):
             messages.success(request, _("The family is registered."))
             return redirect("activities:family", pk=family.pk)
     year = timezone.localdate().year
-    rows = [family_progress(family, year=year) for family in families_for_list(user=user)[:200]]
+    rows = families_progress(families_for_list(user=user)[:200], year=year)
     audit_list_read(
         actor=user, object_type="activities.family", page="parent_school", ids=[p.family.pk for p in rows]
     )

@@ -8,6 +8,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -158,3 +160,21 @@ def test_the_certificate_only_when_the_target_is_met(as_user, people, tree, scho
     assert client.get(reverse("activities:family", args=[family.pk])).status_code == 200
     assert as_user(people.outsider).get(reverse("activities:family", args=[family.pk])).status_code == 404
     assert as_user(people.worker).get(reverse("activities:families")).status_code == 403
+
+
+def test_the_families_list_query_count_does_not_grow_with_families(as_user, people, tree, school_site):
+    family_create(actor=people.lead, school=tree.school, guardian_name="王妈妈", guardian_phone=PHONE)
+    attend(people.lead, session(people.lead, school_site, 3))
+    client = as_user(people.lead)
+    url = reverse("activities:families")
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    for i in range(6):
+        phone = f"1390000{i:04d}"
+        family_create(actor=people.lead, school=tree.school, guardian_name=f"李{i}", guardian_phone=phone)
+        attend(people.lead, session(people.lead, school_site, 5 + i), name=f"李{i}", phone=phone)
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(url)
+    assert page.status_code == 200 and "李5" in page.content.decode()
+    assert len(many) <= len(few) + 1

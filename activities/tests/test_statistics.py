@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from activities.selectors import activity_statistics
 from activities.services import activity_hold, headcount_record, registration_check_in, registration_create
@@ -60,3 +61,10 @@ def test_the_statistics_take_a_fixed_number_of_queries(people, place):
     with CaptureQueriesContext(connection) as many:
         activity_statistics(user=people.lead)
     assert len(many) == len(few)
+
+
+def test_the_statistics_column_heads_follow_the_reader_s_language(as_user, people):
+    client = as_user(people.lead)
+    client.cookies["django_language"] = "en"
+    english = client.get(reverse("activities:statistics")).content.decode()
+    assert "Attendances (人次)" in english and "People (人数)" in english

@@ -172,6 +172,17 @@ def test_registering_by_phone_a_walk_in_and_ticking_the_roster(as_user, people, 
     assert Registration.objects.filter(status__in=Registration.PRESENT).count() == 2
 
 
+def test_a_roster_ticked_with_a_number_too_large_for_an_id_checks_in_nobody(as_user, people, activity):
+    registration = sign_up(activity, "张一", PHONES[0])
+    response = as_user(people.lead).post(
+        reverse("activities:roster_check_in", args=[activity.pk]),
+        {"present": ["99999999999999999999999", "abc"]},
+    )
+    assert response.status_code == 302
+    registration.refresh_from_db()
+    assert registration.checked_in_at is None
+
+
 def test_a_headcount_through_the_page(as_user, people, place):
     activity = lecture(
         people.lead,
