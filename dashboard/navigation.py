@@ -204,16 +204,9 @@ NAV_GROUPS = (
     NavGroup(
         _("Programmes"),
         "programmes",
+        # The order of the work plans: activities and the parent school, groups, publicity, then
+        # the volunteers' visits and the committees' monthly reports.
         (
-            NavItem(
-                _("Articles"),
-                "articles:articles",
-                (WRITE_ARTICLES, REVIEW_ARTICLES),
-                lambda user: [articles_awaiting_review(user)],
-                _("articles waiting for your review"),
-            ),
-            NavItem(_("心语报 newsletter"), "articles:newsletters", (EDIT_NEWSLETTERS,)),
-            NavItem(_("Group counselling"), "groupcounselling:list", (RUN_GROUPS, VIEW_GROUP_REPORTS)),
             NavItem(
                 _("Activities"),
                 "activities:list",
@@ -223,6 +216,15 @@ NAV_GROUPS = (
             ),
             NavItem(_("Parent school"), "activities:families", (MANAGE_ACTIVITIES,)),
             NavItem(_("Activity statistics"), "activities:statistics", (VIEW_ACTIVITY_STATISTICS,)),
+            NavItem(_("Group counselling"), "groupcounselling:list", (RUN_GROUPS, VIEW_GROUP_REPORTS)),
+            NavItem(
+                _("Articles"),
+                "articles:articles",
+                (WRITE_ARTICLES, REVIEW_ARTICLES),
+                lambda user: [articles_awaiting_review(user)],
+                _("articles waiting for your review"),
+            ),
+            NavItem(_("心语报 newsletter"), "articles:newsletters", (EDIT_NEWSLETTERS,)),
             NavItem(
                 _("My visits"),
                 "volunteers:my_visits",
