@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "volunteers",
     "monthlyreports",
     "workplans",
+    "quality",
     "portal",
     "api",
     "dashboard",

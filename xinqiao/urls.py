@@ -21,6 +21,7 @@ urlpatterns = [
     path("staff/volunteers/", include("volunteers.urls")),
     path("staff/monthly-reports/", include("monthlyreports.urls")),
     path("staff/work-plans/", include("workplans.urls")),
+    path("staff/quality/", include("quality.urls")),
     path("staff/people/", include("staff.urls")),
     path("staff/supervision/", include("supervision.urls")),
     path("staff/complaints/", include("complaints.urls")),
