@@ -1,0 +1,5 @@
+from django.urls import path  # noqa: F401  (the paths come with the app's views)
+
+app_name = "workplans"
+
+urlpatterns: list = []
