@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from archives.models import Resident
 from confidentiality.models import Consent
-from lib.dates import DATE_INPUT, DATETIME_INPUT, OUT_OF_RANGE, BoundedDateField, in_range
+from lib.dates import DATE_INPUT, DATETIME_INPUT, BoundedDateField, BoundedDateTimeField
 
 from .models import VISIT_MAX_MINUTES, Visit, VisitAssignment, VolunteerProfile
 
@@ -85,19 +85,6 @@ class ConsentForm(forms.Form):
 
 class EndForm(forms.Form):
     reason = forms.CharField(label=_("Reason for ending"), max_length=200)
-
-
-class BoundedDateTimeField(forms.DateTimeField):
-    """A date and time in the years the centre can mean (a typo such as year 1 gets a message)."""
-
-    def to_python(self, value):
-        try:
-            moment = super().to_python(value)
-        except (OverflowError, ValueError):
-            raise forms.ValidationError(OUT_OF_RANGE, code="out_of_range") from None
-        if moment is not None and not in_range(moment.date()):
-            raise forms.ValidationError(OUT_OF_RANGE, code="out_of_range")
-        return moment
 
 
 class VisitForm(forms.Form):
