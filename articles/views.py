@@ -10,17 +10,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from confidentiality import policy
-from core.selectors import centre_profile
 from lib.forms import apply_validation_error
-from lib.pdf import render_pdf
 from orgs.models import OrgUnit
 
-from . import selectors, services
+from . import printing, selectors, services
 from .forms import ArticleForm, NewsletterForm, ReviewForm, ScheduleForm, WithdrawForm
 from .models import Article, Newsletter
 from .rendering import render_markdown
@@ -373,18 +370,6 @@ def newsletter_pdf(request, pk: int):
     """The issue as a printable A4 PDF in Chinese: its articles in order, bodies sanitised."""
     _require_newsletters(request)
     newsletter = policy.fetch_or_404(request.user, Newsletter, pk=pk)
-    pdf = render_pdf(newsletter_html(newsletter))
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="newsletter-{newsletter.issue_number}.pdf"'
+    response = HttpResponse(printing.newsletter_pdf(newsletter), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{printing.newsletter_pdf_name(newsletter)}"'
     return response
-
-
-def newsletter_html(newsletter: Newsletter) -> str:
-    articles = [
-        {"article": article, "html": selectors.article_html(article)}
-        for article in selectors.newsletter_articles(newsletter)
-    ]
-    return render_to_string(
-        "articles/newsletter_pdf.html",
-        {"newsletter": newsletter, "articles": articles, "centre": centre_profile()},
-    )

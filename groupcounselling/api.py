@@ -133,9 +133,15 @@ class SessionAttendance(APIView):
     @extend_schema(responses=GroupAttendanceRowSerializer(many=True))
     def get(self, request, pk: int):
         session = self._session(request, pk)
-        return Response(
-            GroupAttendanceRowSerializer(session.attendances.order_by("member_id"), many=True).data
+        rows = list(session.attendances.order_by("member_id"))
+        # The register names members: read like the member list, it is written down the same way.
+        audit_list_read(
+            actor=request.user,
+            object_type="groupcounselling.groupmember",
+            page="api_group_session",
+            ids=[row.member_id for row in rows],
         )
+        return Response(GroupAttendanceRowSerializer(rows, many=True).data)
 
     def _save(self, request, pk, code):
         session = self._session(request, pk)

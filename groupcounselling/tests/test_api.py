@@ -252,3 +252,23 @@ def test_the_member_list_takes_a_fixed_number_of_queries(people, tree, programme
 def test_the_detail_counts_the_sessions_held(people, finished):
     body = api(people.counsellor).get(f"/api/v1/groups/{finished.pk}/").json()
     assert body["sessions_held"] == 8
+
+
+def test_reading_a_sessions_attendance_through_the_api_is_audited_like_the_member_list(
+    people, programme, members
+):
+    from confidentiality.models import AuditEntry
+    from groupcounselling.services import attendance_record
+
+    session = programme.sessions.get(number=1)
+    attendance_record(
+        actor=people.counsellor, session=session, marks={m.pk: "attended" for m in members.list}
+    )
+    client = APIClient()
+    client.force_authenticate(user=people.counsellor)
+    assert client.get(f"/api/v1/group-sessions/{session.pk}/attendance/").status_code == 200
+    entry = AuditEntry.objects.filter(
+        action="list.viewed", object_type="groupcounselling.groupmember"
+    ).latest("seq")
+    assert entry.details["page"] == "api_group_session"
+    assert sorted(entry.details["ids"]) == sorted(str(m.pk) for m in members.list)
