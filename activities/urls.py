@@ -18,6 +18,7 @@ urlpatterns = [
     path("<int:pk>/door/", activities.door_sign, name="door_sign"),
     path("<int:pk>/door.png", activities.door_qr, name="door_qr"),
     path("parent-school/", parent_school.family_list, name="families"),
+    path("parent-school/schools/<int:pk>/target/", parent_school.school_target_edit, name="school_target"),
     path("parent-school/<int:pk>/", parent_school.family_detail, name="family"),
     path(
         "parent-school/<int:pk>/certificate.pdf", parent_school.family_certificate, name="family_certificate"

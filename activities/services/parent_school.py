@@ -21,6 +21,7 @@ from activities.models import (
 from confidentiality import policy
 from confidentiality.services import audit_record
 from lib.encryption import blind_index
+from orgs.models import UnitKind
 
 from .common import (
     _clean_phone,
@@ -72,13 +73,39 @@ def family_create(*, actor, school, guardian_name: str, guardian_phone: str, stu
 def school_target_save(
     *, actor, school, sessions: int, hours: Decimal, attendance_percent: int, satisfaction_percent: int
 ) -> SchoolTarget:
-    """A school's yearly parent-school target."""
-    if not policy.can_manage_family(actor, Family(school=school)):
+    """A school's yearly parent-school target (sessions, hours, attendance and satisfaction at
+    least), set by those who run the school's parent school; a unit that is no school has none."""
+    if not policy.can_set_school_target(actor, school):
         raise PermissionDenied
+    if school.kind != UnitKind.SCHOOL:
+        raise ValidationError({"school": _("Choose a school.")})
+    errors = {}
+    if not 1 <= (sessions or 0) <= 50:
+        errors["sessions"] = _("Give from 1 to 50 sessions a year.")
+    if hours is None or not Decimal("0.5") <= Decimal(hours) <= Decimal("200"):
+        errors["hours"] = _("Give from 0.5 to 200 hours a year.")
+    for name, value in (
+        ("attendance_percent", attendance_percent),
+        ("satisfaction_percent", satisfaction_percent),
+    ):
+        if value is None or not 0 <= value <= 100:
+            errors[name] = _("Give a percentage from 0 to 100.")
+    if errors:
+        raise ValidationError(errors)
     target, _created = SchoolTarget.objects.get_or_create(school=school)
     target.sessions, target.hours = sessions, hours
     target.attendance_percent, target.satisfaction_percent = attendance_percent, satisfaction_percent
     target.full_clean()
     target.save()
-    audit_record(actor=actor, action="school_target.saved", obj=target)
+    audit_record(
+        actor=actor,
+        action="school_target.saved",
+        obj=target,
+        details={
+            "sessions": target.sessions,
+            "hours": str(target.hours),
+            "attendance_percent": target.attendance_percent,
+            "satisfaction_percent": target.satisfaction_percent,
+        },
+    )
     return target

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -18,14 +18,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from activities import services
-from activities.forms import (
-    FamilyForm,
-)
+from activities.forms import FamilyForm, SchoolTargetForm
 from activities.models import Family
 from activities.selectors import (
     families_for_list,
     families_progress,
     family_progress,
+    school_target,
+    schools_with_targets,
 )
 from confidentiality import policy
 from confidentiality.services import audit_list_read, audit_record
@@ -63,8 +63,14 @@ def family_list(request):
         actor=user, object_type="activities.family", page="parent_school", ids=[p.family.pk for p in rows]
     )
     status = 400 if request.method == "POST" else 200
+    schools = [
+        (s, t) for s, t in schools_with_targets(_schools(user)) if policy.can_set_school_target(user, s)
+    ]
     return render(
-        request, "activities/families.html", {"rows": rows, "form": form, "year": year}, status=status
+        request,
+        "activities/families.html",
+        {"rows": rows, "form": form, "year": year, "schools": schools},
+        status=status,
     )
 
 
@@ -111,3 +117,38 @@ def family_certificate(request, pk: int):
         f'attachment; filename="parent-school-certificate-{family.pk}-{year}.pdf"'
     )
     return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def school_target_edit(request, pk: int):
+    """A school's yearly parent-school target, for those who run that school's parent school."""
+    user = request.user
+    school = _schools(user).filter(pk=pk).first()
+    if school is None or not policy.can_set_school_target(user, school):
+        raise Http404
+    target = school_target(school)
+    initial = {
+        "sessions": target.sessions,
+        "hours": target.hours,
+        "attendance_percent": target.attendance_percent,
+        "satisfaction_percent": target.satisfaction_percent,
+    }
+    form = SchoolTargetForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.school_target_save(actor=user, school=school, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(
+                request, _("The parent-school target of %(school)s is saved.") % {"school": school.name}
+            )
+            return redirect("activities:families")
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "activities/school_target.html",
+        {"form": form, "school": school, "target": target},
+        status=status,
+    )
