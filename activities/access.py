@@ -76,6 +76,12 @@ def can_manage_family(user, family) -> bool:
     return has_permission(user, MANAGE_ACTIVITIES) and in_scope(user, family.school)
 
 
+@policy.rule
+def can_set_school_target(user, school) -> bool:
+    """A school's yearly parent-school target: those who run the parent school of that school."""
+    return has_permission(user, MANAGE_ACTIVITIES) and in_scope(user, school)
+
+
 register_filters(
     {
         Activity: filter_activities,

@@ -4,6 +4,7 @@ the services."""
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -149,6 +150,17 @@ class FamilyForm(forms.Form):
     def __init__(self, *args, schools, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["school"].queryset = schools
+
+
+class SchoolTargetForm(forms.Form):
+    sessions = forms.IntegerField(label=_("Sessions a year"), min_value=1, max_value=50)
+    hours = forms.DecimalField(
+        label=_("Hours a year"), min_value=Decimal("0.5"), max_value=Decimal("200"), decimal_places=1
+    )
+    attendance_percent = forms.IntegerField(label=_("Attendance at least (%)"), min_value=0, max_value=100)
+    satisfaction_percent = forms.IntegerField(
+        label=_("Satisfaction at least (%)"), min_value=0, max_value=100
+    )
 
 
 def site_choices(sites):

@@ -370,3 +370,16 @@ def organiser_summary(*, user, days: int = 14) -> dict:
         {"coming": coming, "requests": registrations_awaiting_decision(user=user), "waiting": waiting}
     )
     return {**counts, "upcoming": upcoming}
+
+
+def school_target(school) -> SchoolTarget:
+    """The school's yearly parent-school target: the saved one, or the defaults (4 sessions,
+    8 hours, attendance and satisfaction at least 90 %) where none is saved."""
+    return SchoolTarget.objects.filter(school=school).first() or SchoolTarget(school=school)
+
+
+def schools_with_targets(schools) -> list[tuple]:
+    """Each school with its target (saved or the defaults), in two queries however many schools."""
+    schools = list(schools)
+    saved = {t.school_id: t for t in SchoolTarget.objects.filter(school__in=schools)}
+    return [(school, saved.get(school.pk) or SchoolTarget(school=school)) for school in schools]
