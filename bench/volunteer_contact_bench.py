@@ -203,8 +203,8 @@ def main() -> int:
 
         def raw():
             stamp = now.strftime("%Y-%m-%d %H:%M:%S")
-            overdue = (now - timedelta(days=conf.COORDINATOR_AFTER_DAYS)).strftime("%Y-%m-%d %H:%M:%S")
-            tried = (now - timedelta(days=conf.TRY_AGAIN_DAYS)).strftime("%Y-%m-%d %H:%M:%S")
+            overdue = (now - timedelta(days=conf.coordinator_after_days())).strftime("%Y-%m-%d %H:%M:%S")
+            tried = (now - timedelta(days=conf.try_again_days())).strftime("%Y-%m-%d %H:%M:%S")
             return {
                 "due": sql(DUE, stamp),
                 "overdue": sql(DUE, overdue),
