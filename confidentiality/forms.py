@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lib.dates import DATE_INPUT, BoundedDateField
 
-from .models import BreakGlassReason, Consent, ConsentKind, ConsentText, DisclosureBasis
+from .models import STAFF_CONSENT_KINDS, BreakGlassReason, Consent, ConsentKind, ConsentText, DisclosureBasis
 
 
 class ConsentForm(forms.Form):
@@ -20,7 +20,9 @@ class ConsentForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["text"].queryset = ConsentText.objects.filter(is_current=True).order_by("kind")
+        self.fields["text"].queryset = (
+            ConsentText.objects.filter(is_current=True).exclude(kind__in=STAFF_CONSENT_KINDS).order_by("kind")
+        )
 
 
 class ConsentWithdrawForm(forms.Form):

@@ -135,10 +135,15 @@ class ConsentKind(models.TextChoices):
     # A group counselling member's agreement: taking part, and keeping what other members say in
     # the group confidential (the group-confidentiality clause).
     GROUP = "group", _("Group counselling agreement (with the group-confidentiality clause)")
+    # Signed by a volunteer or peer counsellor before they visit anyone (PRG-5), not by a
+    # resident: kept on the volunteer's profile (volunteers.VolunteerProfile), never as a Consent.
+    VOLUNTEER = "volunteer", _("Volunteer's confidentiality agreement")
 
 
 # Clinical records may be created only while each of these is signed and not withdrawn.
 CLINICAL_CONSENT_KINDS = (ConsentKind.INFORMED, ConsentKind.SENSITIVE_INFO)
+# Texts signed by people working for the centre, not by residents: never recorded as a Consent.
+STAFF_CONSENT_KINDS = (ConsentKind.VOLUNTEER,)
 
 GUARDIAN_CONSENT_UNDER_AGE = 14  # PIPL art. 31: a guardian consents for a minor under 14
 

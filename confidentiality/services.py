@@ -22,6 +22,7 @@ from .models import (
     CLINICAL_CONSENT_KINDS,
     GENESIS_HASH,
     GUARDIAN_CONSENT_UNDER_AGE,
+    STAFF_CONSENT_KINDS,
     AccessGrant,
     AuditEntry,
     BreakGlassReason,
@@ -205,9 +206,12 @@ def consent_text_publish(*, actor, kind: str, version: str, title: str, body: st
 
 @transaction.atomic
 def consent_record(*, actor, resident, text, signed_on, signer: str, signer_name: str, channel: str):
-    """Record a signed consent. Under 14 (by the birth date) only a guardian can sign."""
+    """Record a signed consent. Under 14 (by the birth date) only a guardian can sign. A text
+    that staff or volunteers sign (STAFF_CONSENT_KINDS) is no resident's consent."""
     _permission_or_403(actor, RECORD_CONSENT)
     _require_visible(actor, resident)
+    if text.kind in STAFF_CONSENT_KINDS:
+        raise ValidationError({"text": _("This text is signed by volunteers, not by residents.")})
     if signed_on > timezone.localdate():
         raise ValidationError({"signed_on": _("The signing date cannot be in the future.")})
     age = resident.age_on(signed_on)

@@ -15,8 +15,19 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.services import user_create
 from archives.models import Resident
+from confidentiality.models import ConsentKind
+from confidentiality.services import consent_text_publish
 from volunteers import services
 from volunteers.models import VolunteerProfile
+
+AGREEMENT = (
+    "本人自愿参加社区心理服务中心的志愿探访工作，承诺：\n"
+    "一、对探访中知悉的居民姓名、住址、电话、家庭情况及健康状况等个人信息严格保密，"
+    "不向任何无关人员透露，不拍照、不录音、不在网络上发布；\n"
+    "二、只在探访需要的范围内使用这些信息，服务结束后不再保存；\n"
+    "三、发现居民有安全风险时，立即按规定报告心理老师或协调人，不自行处理；\n"
+    "四、退出志愿服务后，本协议的保密义务继续有效。"
+)
 
 
 def _active(profile_user, coordinator, *, kind, skills, dialects, availability) -> VolunteerProfile:
@@ -66,6 +77,14 @@ def seed_volunteers() -> dict[str, int]:
     )
     if len(residents) < 3:
         return {"volunteers": 0}
+    if services.current_agreement_text() is None:
+        consent_text_publish(
+            actor=User.objects.get(username="admin"),
+            kind=ConsentKind.VOLUNTEER,
+            version="2026.1",
+            title="志愿者保密协议",
+            body=AGREEMENT,
+        )
     he_xue = _active(
         volunteer,
         coordinator,

@@ -99,6 +99,12 @@ def can_manage_assignment_unit(user, unit) -> bool:
 
 
 @policy.rule
+def can_enter_paper_reports(user, assignment) -> bool:
+    """Enter the paper forms of a unit (bulk entry): who manages reporting over its scope."""
+    return has_permission(user, MANAGE_REPORTING) and in_scope(user, assignment.org_unit)
+
+
+@policy.rule
 def filter_concern_reviews(user, queryset):
     if not has_permission(user, REVIEW_FLAGGED_PEOPLE) or user.org_unit_id is None:
         return queryset.none()

@@ -15,6 +15,12 @@ register_actions(
         "monthly_report.approved": pgettext_lazy("audit action", "Monthly report approved"),
         "monthly_report.unapproved": pgettext_lazy("audit action", "Monthly report approval withdrawn"),
         "monthly_report.locked": pgettext_lazy("audit action", "Monthly report locked"),
+        "monthly_report.entered_from_paper": pgettext_lazy(
+            "audit action", "Monthly report entered from a paper form"
+        ),
+        "monthly_report.paper_imported": pgettext_lazy(
+            "audit action", "Paper monthly reports entered in bulk"
+        ),
         "monthly_report.viewed": pgettext_lazy("audit action", "Monthly report viewed"),
         "monthly_concern.added": pgettext_lazy("audit action", "Person of concern added to a monthly report"),
         "monthly_concern.removed": pgettext_lazy(

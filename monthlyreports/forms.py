@@ -115,3 +115,11 @@ class ReviewForm(forms.Form):
     note = forms.CharField(
         label=_("What the review found"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class PaperImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("File (XLSX or CSV)"),
+        help_text=_("At most 5 MB. Start from the template."),
+        widget=forms.FileInput(attrs={"accept": ".xlsx,.csv"}),
+    )

@@ -253,6 +253,7 @@ class ReportEvent(models.Model):
     # The services write these codes; the history shows them in words.
     ACTION_LABELS = {
         "start": pgettext_lazy("monthly report event", "Started"),
+        "paper": pgettext_lazy("monthly report event", "Entered from a paper form"),
         "submit": pgettext_lazy("monthly report event", "Submitted"),
         "return": pgettext_lazy("monthly report event", "Returned"),
         "accept": pgettext_lazy("monthly report event", "Accepted (first level)"),

@@ -8,7 +8,7 @@ whether or not the lock job has run (``MonthlyReport.is_locked`` reads the calen
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -171,10 +171,15 @@ def report_start(*, actor, assignment: ReportingAssignment, period: date | str, 
     if not policy.can_write_monthly_report(actor, assignment) or not assignment.is_active:
         raise PermissionDenied
     period = periods.parse_period(period)
-    today = timezone.localdate(now) if now else timezone.localdate()
     existing = MonthlyReport.objects.filter(assignment=assignment, period=period).first()
     if existing is not None:
         return existing
+    return _start(actor=actor, assignment=assignment, period=period, now=now)
+
+
+def _start(*, actor, assignment: ReportingAssignment, period: date, now: datetime | None) -> MonthlyReport:
+    """The draft of a month with no report yet (the access is checked by the caller)."""
+    today = timezone.localdate(now) if now else timezone.localdate()
     if assignment.is_month_off(period):
         raise ValidationError(
             {
@@ -275,6 +280,26 @@ def concern_add(
         MonthlyReport.objects.select_for_update().select_related("assignment", "org_unit").get(pk=report.pk)
     )
     _require_reporter(actor, report)
+    return _concern_add(
+        actor=actor,
+        author=actor,
+        report=report,
+        category=category,
+        signs=signs,
+        days=days,
+        urgency=urgency,
+        resident=resident,
+        person_description=person_description,
+        now=now,
+    )
+
+
+def _concern_add(
+    *, actor, author, report, category, signs, days, urgency, resident, person_description, now
+) -> ConcernRow:
+    """Add the row to a report already locked for update (the access is checked by the caller).
+    ``author`` wrote the row (the reporter sees their own rows); ``actor`` entered it, and is
+    the one the signal names."""
     _require_open(report, "edit", now)
     person_description = (person_description or "").strip()
     signs = (signs or "").strip()
@@ -319,7 +344,7 @@ def concern_add(
         signs=signs,
         days=days,
         urgency=urgency,
-        created_by=actor,
+        created_by=author,
     )
     row.full_clean(exclude=["report", "resident", "created_by", "signal"])
     row.save()
@@ -430,6 +455,12 @@ def report_submit(*, actor, report: MonthlyReport, now: datetime | None = None) 
     )
     _require_reporter(actor, report)
     _require_open(report, "submit", now)
+    return _submit(actor=actor, report=report, now=now, submitted_by=actor, submitted_at=now)
+
+
+def _submit(*, actor, report, now, submitted_by, submitted_at) -> MonthlyReport:
+    """Submit a locked report that may be submitted (checked by the caller). ``submitted_at``
+    decides "on time"; a paper form's is the day it was filled in."""
     rows = list(report.concerns.select_related("resident"))
     form = report_form(report.form_code, report.form_version)
     if report.is_zero:
@@ -442,11 +473,11 @@ def report_submit(*, actor, report: MonthlyReport, now: datetime | None = None) 
         if row.urgency == ConcernRow.Urgency.ATTENTION and row.signal_id is None:
             _raise_signal(actor=actor, row=row, urgent=False)
     if report.first_submitted_at is None:
-        report.first_submitted_at = now
-        report.on_time = timezone.localdate(now) <= report.assignment.on_time_until(report.period)
+        report.first_submitted_at = submitted_at
+        report.on_time = timezone.localdate(submitted_at) <= report.assignment.on_time_until(report.period)
         report.first_version = selectors.report_snapshot(report=report)
-    report.submitted_at = now
-    report.submitted_by = actor
+    report.submitted_at = submitted_at
+    report.submitted_by = submitted_by
     report.state = MonthlyReport.State.SUBMITTED
     report.save()
     _event(report, "submit", actor, now)
@@ -461,6 +492,98 @@ def report_submit(*, actor, report: MonthlyReport, now: datetime | None = None) 
         % {"unit": report.org_unit.name, "month": report.period_label, "link": _link(report)},
     )
     return report
+
+
+class ConcernRowInvalid(ValidationError):
+    """A person of concern of a paper report was refused; ``index`` is its place in the list."""
+
+    def __init__(self, error: ValidationError, *, index: int):
+        super().__init__(error.error_dict if hasattr(error, "error_dict") else error.messages)
+        self.index = index
+
+
+@transaction.atomic
+def report_enter_from_paper(
+    *,
+    actor,
+    assignment: ReportingAssignment,
+    period: date | str,
+    filled_on: date,
+    answers: dict,
+    is_zero: bool = False,
+    concerns: list[dict] = (),
+    now: datetime | None = None,
+) -> MonthlyReport:
+    """Enter a monthly report filled in on paper (the printable blank form) as submitted.
+
+    Rules: the actor manages reporting over the unit (policy.can_enter_paper_reports); the unit
+    has no report for that month yet (an approved or locked one: "已审核锁定，如需修改请先退回");
+    not a month off and not a locked month (as when the reporter starts it); the day it was filled
+    in lies in the month or after it and not in the future, and decides "on time". Each person of
+    concern is checked and stored as ``concern_add`` does it (described in words, for the
+    community worker to register): an urgent row (紧急) raises its CRI-1 signal as it is written,
+    a row needing attention (需关注) on the submission, as on the page. The report is the
+    reporter's (their rows, "received"); the actor is recorded as having entered it.
+    """
+    if not policy.can_enter_paper_reports(actor, assignment) or not assignment.is_active:
+        raise PermissionDenied
+    now = now or timezone.now()
+    period = periods.parse_period(period)
+    existing = MonthlyReport.objects.filter(assignment=assignment, period=period).first()
+    if existing is not None:
+        if existing.state in (MonthlyReport.State.APPROVED, MonthlyReport.State.LOCKED):
+            raise ReportLocked(_locked_message(), code="locked")
+        raise ValidationError(
+            {
+                "period": _(
+                    "This unit already has a report for %(month)s (%(state)s): open it on its page instead."
+                )
+                % {"month": periods.period_label(period), "state": existing.get_state_display()}
+            }
+        )
+    if filled_on is None or filled_on < period or filled_on > timezone.localdate(now):
+        raise ValidationError(
+            {
+                "filled_on": _(
+                    "Give the day the form was filled in: in %(month)s or later, and not in the future."
+                )
+                % {"month": periods.period_label(period)}
+            }
+        )
+    report = _start(actor=actor, assignment=assignment, period=period, now=now)
+    report = (
+        MonthlyReport.objects.select_for_update().select_related("assignment", "org_unit").get(pk=report.pk)
+    )
+    form = report_form(report.form_code, report.form_version)
+    if is_zero and concerns:
+        raise ValidationError({"is_zero": _("A report with people of concern is not a zero report.")})
+    report.answers = form.clean_answers(answers, complete=not is_zero)
+    report.is_zero = bool(is_zero)
+    report.save()
+    for index, row in enumerate(concerns):
+        try:
+            _concern_add(
+                actor=actor,
+                author=assignment.reporter,
+                report=report,
+                category=row.get("category", ""),
+                signs=row.get("signs", ""),
+                days=row.get("days"),
+                urgency=row.get("urgency", ""),
+                resident=None,
+                person_description=row.get("person_description", ""),
+                now=now,
+            )
+        except ValidationError as exc:
+            raise ConcernRowInvalid(exc, index=index) from None
+    _event(report, "paper", actor, now)
+    audit_record(
+        actor=actor, action="monthly_report.entered_from_paper", obj=report, details={"rows": len(concerns)}
+    )
+    submitted_at = timezone.make_aware(datetime.combine(filled_on, time(12)))
+    return _submit(
+        actor=actor, report=report, now=now, submitted_by=assignment.reporter, submitted_at=submitted_at
+    )
 
 
 # ---------------------------------------------------------------------------------------------

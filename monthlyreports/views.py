@@ -30,11 +30,12 @@ from lib.pdf import render_pdf
 from lib.urls import absolute_reverse
 
 from . import calendar as periods
-from . import selectors, services
+from . import imports, selectors, services
 from .forms import (
     AssignmentForm,
     CompletenessForm,
     ConcernForm,
+    PaperImportForm,
     ReasonForm,
     ReviewForm,
     StartForm,
@@ -440,3 +441,56 @@ def review_complete(request, pk: int):
     else:
         messages.error(request, _("Say what the review found."))
     return redirect("monthlyreports:review_list")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def paper_import(request):
+    """Bulk entry of paper forms: the template, the upload, and the row-by-row report of a
+    refused file (nothing of it stored)."""
+    user = request.user
+    policy.require_permission(user, MANAGE_REPORTING)
+    form = PaperImportForm(request.POST or None, request.FILES or None)
+    rejected = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        data = upload.read(imports.MAX_UPLOAD_BYTES + 1)
+        try:
+            summary = imports.paper_reports_import(actor=user, data=data, file_name=upload.name)
+        except imports.ImportRejected as exc:
+            rejected = exc
+        else:
+            messages.success(
+                request,
+                _("%(reports)s paper reports were entered as submitted (%(rows)s people of concern).")
+                % {"reports": summary.reports, "rows": summary.concerns},
+            )
+            return redirect("monthlyreports:home")
+    context = {
+        "form": form,
+        "rejected": rejected,
+        "units": len(imports.paper_assignments(user=user)),
+        "period": periods.period_label(periods.current_period()),
+    }
+    return render(
+        request,
+        "monthlyreports/paper_import.html",
+        context,
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET"])
+def paper_template(request):
+    policy.require_permission(request.user, MANAGE_REPORTING)
+    try:
+        period = periods.parse_period(request.GET["period"]) if request.GET.get("period") else None
+    except ValidationError:
+        period = None
+    content = imports.paper_template(user=request.user, period=period)
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = 'attachment; filename="monthly-reports-paper.xlsx"'
+    return response

@@ -40,6 +40,24 @@ class ProfileForm(forms.Form):
         )
 
 
+class ProfileEditForm(forms.Form):
+    """A profile's details and coordinator (its status changes through the status buttons)."""
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=VolunteerProfile.Kind.choices)
+    coordinator = PersonChoiceField(label=_("Coordinator"), queryset=User.objects.none())
+    skills = forms.CharField(label=_("Skills"), max_length=200, required=False)
+    dialects = forms.CharField(label=_("Dialects"), max_length=100, required=False)
+    availability = forms.CharField(
+        label=_("Availability"), max_length=200, required=False, help_text=_("e.g. weekday afternoons")
+    )
+
+    def __init__(self, *args, coordinators=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["coordinator"].queryset = (
+            coordinators if coordinators is not None else User.objects.none()
+        )
+
+
 class TrainingForm(forms.Form):
     course = forms.CharField(label=_("Course"), max_length=120)
     completed_on = BoundedDateField(label=_("Completed on"), widget=DATE_INPUT)

@@ -66,8 +66,10 @@ class VolunteerProfile(models.Model):
         verbose_name=_("coordinator"),
     )
     # The confidentiality agreement is signed against the current consent text of kind
-    # CONFIDENTIALITY (confidentiality.ConsentText). A Consent row belongs to a resident, and a
-    # volunteer is staff, so the signature is kept here, pointing at the exact text signed.
+    # VOLUNTEER (confidentiality.ConsentText, "志愿者保密协议"). A Consent row belongs to a
+    # resident, and a volunteer works for the centre, so the signature is kept here: the exact
+    # text (and so its version) signed, the day, and who recorded it. Re-signing a newer version
+    # replaces it; the audit log keeps every signature recorded.
     agreement_text = models.ForeignKey(
         "confidentiality.ConsentText",
         on_delete=models.PROTECT,
@@ -77,6 +79,15 @@ class VolunteerProfile(models.Model):
         verbose_name=_("confidentiality agreement"),
     )
     agreement_signed_on = models.DateField(_("agreement signed on"), null=True, blank=True)
+    agreement_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("agreement recorded by"),
+    )
+    agreement_recorded_at = models.DateTimeField(_("agreement recorded at"), null=True, blank=True)
     # The final star level (0 = none yet); a change is listed for 5 working days first.
     star_level = models.PositiveSmallIntegerField(_("star level"), default=0)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

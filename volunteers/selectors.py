@@ -70,7 +70,7 @@ def contact_overdue(
 ) -> QuerySet:
     """Active assignments ``days`` (default: the coordinator's 7) past their due time."""
     now = now or timezone.now()
-    days = conf.COORDINATOR_AFTER_DAYS if days is None else days
+    days = conf.coordinator_after_days() if days is None else days
     return assignments_with_contact_clock(queryset).filter(contact_due_at__lte=now - timedelta(days=days))
 
 
@@ -81,7 +81,7 @@ def contact_try_again(
     now = now or timezone.now()
     return contact_due(queryset, now=now).filter(
         Q(last_contact_at__isnull=True) | Q(last_attempt_at__gt=F("last_contact_at")),
-        last_attempt_at__lte=now - timedelta(days=conf.TRY_AGAIN_DAYS),
+        last_attempt_at__lte=now - timedelta(days=conf.try_again_days()),
     )
 
 
@@ -103,7 +103,7 @@ def contact_state(assignment, *, now: datetime | None = None) -> ContactState:
     due_at = getattr(assignment, "contact_due_at", None)
     if due_at is None:
         return ContactState("ok", None)
-    if due_at <= now - timedelta(days=conf.COORDINATOR_AFTER_DAYS):
+    if due_at <= now - timedelta(days=conf.coordinator_after_days()):
         return ContactState("overdue", due_at)
     if due_at <= now:
         return ContactState("due", due_at)
@@ -191,8 +191,16 @@ def profiles_for(*, user) -> QuerySet[VolunteerProfile]:
 
 
 def profile_for_page(*, user, pk: int) -> VolunteerProfile:
-    queryset = VolunteerProfile.objects.select_related("user", "coordinator", "agreement_text")
+    queryset = VolunteerProfile.objects.select_related(
+        "user", "coordinator", "agreement_text", "agreement_recorded_by"
+    )
     return policy.fetch_or_404(user, VolunteerProfile, queryset=queryset, pk=pk)
+
+
+def my_profile(*, user) -> VolunteerProfile | None:
+    """The person's own profile (the volunteer's read-only page), through the same rule."""
+    visible = policy.filter_volunteer_profiles(user, VolunteerProfile.objects.filter(user=user))
+    return visible.select_related("user", "coordinator", "agreement_text", "agreement_recorded_by").first()
 
 
 def approved_hours(*, profile) -> Decimal:

@@ -144,13 +144,15 @@ def volunteer_training_record(
 
 
 def current_agreement_text() -> ConsentText | None:
-    return ConsentText.objects.filter(kind=ConsentKind.CONFIDENTIALITY, is_current=True).first()
+    """The volunteers' confidentiality agreement in force (consent texts of kind VOLUNTEER)."""
+    return ConsentText.objects.filter(kind=ConsentKind.VOLUNTEER, is_current=True).first()
 
 
 @transaction.atomic
 def volunteer_agreement_sign(*, actor, profile: VolunteerProfile, signed_on: date) -> VolunteerProfile:
-    """Record that the volunteer signed the confidentiality agreement (the current consent text
-    of kind CONFIDENTIALITY), on a day not in the future."""
+    """Record that the volunteer signed the confidentiality agreement: the current consent text
+    of kind VOLUNTEER (its version), the day (not in the future; a paper signature may predate
+    the text's publication here) and who recorded it. A volunteer may sign a newer version again."""
     _require_coordinator(actor, profile)
     VolunteerProfile.ACTIONS.require(profile, "sign_agreement")
     text = current_agreement_text()
@@ -158,9 +160,20 @@ def volunteer_agreement_sign(*, actor, profile: VolunteerProfile, signed_on: dat
         raise ValidationError(_("No confidentiality agreement text is published yet: ask the administrator."))
     if signed_on is None or not in_range(signed_on) or signed_on > timezone.localdate():
         raise ValidationError({"signed_on": _("The signing date cannot be in the future.")})
+    if profile.agreement_text_id == text.pk:
+        raise ValidationError(_("The volunteer has already signed this version of the agreement."))
     profile.agreement_text = text
     profile.agreement_signed_on = signed_on
-    profile.save(update_fields=["agreement_text", "agreement_signed_on"])
+    profile.agreement_recorded_by = actor
+    profile.agreement_recorded_at = timezone.now()
+    profile.save(
+        update_fields=[
+            "agreement_text",
+            "agreement_signed_on",
+            "agreement_recorded_by",
+            "agreement_recorded_at",
+        ]
+    )
     audit_record(
         actor=actor, action="volunteer.agreement_signed", obj=profile, details={"version": text.version}
     )
@@ -191,7 +204,12 @@ def volunteer_transition(*, actor, profile: VolunteerProfile, action: str) -> Vo
     if action == "train" and not profile.trainings.exists():
         raise ValidationError(_("Record the training first."))
     if action in ("activate", "resume") and not profile.agreement_signed:
-        raise ValidationError(_("The confidentiality agreement must be signed first."))
+        raise ValidationError(
+            _(
+                "Only a volunteer who has signed the confidentiality agreement can be active: "
+                "record the signature first."
+            )
+        )
     if action in ("pause", "exit"):
         open_ones = profile.assignments.exclude(status=VisitAssignment.Status.ENDED)
         if open_ones.exists():
@@ -516,7 +534,7 @@ def star_level_refresh(*, profile: VolunteerProfile, now: datetime | None = None
         to_level=target,
         hours=selectors.approved_hours(profile=profile),
         listed_at=now,
-        final_after=add_working_days(now, conf.STAR_LISTING_WORKING_DAYS),
+        final_after=add_working_days(now, conf.star_listing_working_days()),
     )
     audit_record(actor=None, action="volunteer.level_listed", obj=profile, details={"level": target})
     return change
@@ -544,7 +562,7 @@ def _coordinator_away(coordinator, *, today: date) -> bool:
     leaves = DutyException.objects.filter(
         kind=DutyException.Kind.LEAVE, counsellor=coordinator, starts_on__lte=today, ends_on__gte=today
     )
-    return any((leave.ends_on - leave.starts_on).days + 1 >= conf.COORDINATOR_AWAY_DAYS for leave in leaves)
+    return any((leave.ends_on - leave.starts_on).days + 1 >= conf.coordinator_away_days() for leave in leaves)
 
 
 def contact_reminders_queue(*, now: datetime | None = None) -> int:

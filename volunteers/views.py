@@ -29,8 +29,17 @@ from lib.forms import apply_validation_error
 from lib.views import errors_as_messages, submit_form
 
 from . import selectors, services
-from .forms import AgreementForm, AssignmentForm, ConsentForm, EndForm, ProfileForm, TrainingForm, VisitForm
-from .models import VisitAssignment
+from .forms import (
+    AgreementForm,
+    AssignmentForm,
+    ConsentForm,
+    EndForm,
+    ProfileEditForm,
+    ProfileForm,
+    TrainingForm,
+    VisitForm,
+)
+from .models import VisitAssignment, VolunteerProfile
 from .permissions import LOG_VISITS, MANAGE_VOLUNTEERS
 
 PAGE_SIZE = 25
@@ -209,6 +218,7 @@ def _profile_page(request, profile, *, status=200, data=None, **forms):
     if chosen is not None and chosen not in matches:
         matches = [chosen, *matches]
     hours = selectors.approved_hours(profile=profile)
+    agreement_text = services.current_agreement_text()
     context = {
         "profile": profile,
         "may_coordinate": policy.can_coordinate_volunteer(user, profile),
@@ -229,7 +239,10 @@ def _profile_page(request, profile, *, status=200, data=None, **forms):
         "agreement_form": forms.get("agreement_form")
         or AgreementForm(initial={"signed_on": timezone.localdate()}),
         "assignment_form": forms.get("assignment_form") or AssignmentForm(residents=_residents(request)),
-        "agreement_text": services.current_agreement_text(),
+        "agreement_text": agreement_text,
+        # Not signed, or signed on an earlier version than the one in force: offer the signing.
+        "agreement_outdated": (agreement_text is not None and profile.agreement_text_id != agreement_text.pk)
+        or not profile.agreement_signed,
         "query": query,
         "matches": matches,
         "chosen": chosen,
@@ -283,6 +296,76 @@ def _profile_form_action(request, pk: int, *, form_class, form_name: str, run, d
         success_url=reverse("volunteers:profile_detail", args=[profile.pk]),
     )
     return response or _profile_page(request, profile, status=400, data=request.POST, **{form_name: form})
+
+
+def _coordinated_profile(request, pk: int):
+    """A profile the person coordinates (seen but not theirs to change: the same 404)."""
+    _require_coordinator(request)
+    profile = selectors.profile_for_page(user=request.user, pk=pk)
+    if not policy.can_coordinate_volunteer(request.user, profile):
+        raise Http404
+    return profile
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile_edit(request, pk: int):
+    """The coordinator changes a volunteer's skills, dialects, availability, kind and coordinator;
+    the status changes stay the buttons the state table offers (also shown here)."""
+    profile = _coordinated_profile(request, pk)
+    if not VolunteerProfile.ACTIONS.allows(profile, "edit"):
+        messages.error(request, _("An exited volunteer's profile is kept as it was."))
+        return redirect("volunteers:profile_detail", pk=profile.pk)
+    coordinators = policy.coordinator_choices(request.user, User.objects.select_related("org_unit"))
+    coordinators = coordinators | User.objects.filter(pk=profile.coordinator_id).select_related("org_unit")
+    initial = {
+        "kind": profile.kind,
+        "coordinator": profile.coordinator_id,
+        "skills": profile.skills,
+        "dialects": profile.dialects,
+        "availability": profile.availability,
+    }
+    form = ProfileEditForm(
+        request.POST if request.method == "POST" else None,
+        coordinators=coordinators.distinct(),
+        initial=initial,
+    )
+    if request.method == "POST":
+        response = submit_form(
+            request,
+            form,
+            run=lambda data: services.volunteer_profile_update(actor=request.user, profile=profile, **data),
+            done=_("The profile was saved."),
+            success_url=reverse("volunteers:profile_detail", args=[profile.pk]),
+        )
+        if response is not None:
+            return response
+    return render(
+        request,
+        "volunteers/profile_edit.html",
+        {"form": form, "profile": profile, "may_coordinate": True},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET"])
+def my_profile(request):
+    """The volunteer's own profile, read only: what the centre holds about them and their hours."""
+    policy.require_permission(request.user, LOG_VISITS)
+    profile = selectors.my_profile(user=request.user)
+    if profile is None:
+        raise Http404
+    return render(
+        request,
+        "volunteers/my_profile.html",
+        {
+            "profile": profile,
+            "trainings": list(profile.trainings.all()),
+            "hours": selectors.approved_hours(profile=profile),
+            "agreement_text": services.current_agreement_text(),
+        },
+    )
 
 
 @login_required

@@ -350,6 +350,19 @@ XINQIAO_ALERT_ORANGE_MINUTES = env_int("XINQIAO_ALERT_ORANGE_MINUTES", 240)
 XINQIAO_ALERT_YELLOW_WORKING_DAYS = env_int("XINQIAO_ALERT_YELLOW_WORKING_DAYS", 3)
 # The watch list (CRI-4): days until the first review of a person put on it after a crisis.
 XINQIAO_WATCH_REVIEW_DAYS = env_int("XINQIAO_WATCH_REVIEW_DAYS", 7)
+# Volunteers (PRG-5, read through volunteers/conf.py): at most this many active visit
+# assignments per volunteer; the approved hours of star levels 1, 2, 3…; the reminder steps in
+# days (try again after a visit without contact; tell the coordinator this long after due; the
+# director instead when the coordinator's leave lasts this long); and the working days a new star
+# level is listed before it is final.
+XINQIAO_VOLUNTEER_MAX_ASSIGNMENTS = env_int("XINQIAO_VOLUNTEER_MAX_ASSIGNMENTS", 5)
+XINQIAO_VOLUNTEER_STAR_HOURS = [
+    int(h) for h in env_list("XINQIAO_VOLUNTEER_STAR_HOURS", ["100", "300", "600", "1000", "1500"])
+]
+XINQIAO_VOLUNTEER_TRY_AGAIN_DAYS = env_int("XINQIAO_VOLUNTEER_TRY_AGAIN_DAYS", 3)
+XINQIAO_VOLUNTEER_COORDINATOR_AFTER_DAYS = env_int("XINQIAO_VOLUNTEER_COORDINATOR_AFTER_DAYS", 7)
+XINQIAO_VOLUNTEER_COORDINATOR_AWAY_DAYS = env_int("XINQIAO_VOLUNTEER_COORDINATOR_AWAY_DAYS", 14)
+XINQIAO_VOLUNTEER_STAR_LISTING_WORKING_DAYS = env_int("XINQIAO_VOLUNTEER_STAR_LISTING_WORKING_DAYS", 5)
 # The address residents reach the centre at, for links in messages and QR codes (lib/urls.py).
 # Empty: the address of the request being served (or http://127.0.0.1:8000 in background jobs).
 XINQIAO_PUBLIC_BASE_URL = env_str("XINQIAO_PUBLIC_BASE_URL", "")

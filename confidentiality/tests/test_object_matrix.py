@@ -428,7 +428,7 @@ def matrix_world(people, tree):
         means_restriction="",
     )
     # The volunteer visits 张三 (coordinated by the counsellor): with that, still nothing clinical.
-    consent_text_publish(actor=people.admin, kind="confidentiality", version="1", title="保密协议", body="…")
+    consent_text_publish(actor=people.admin, kind="volunteer", version="1", title="志愿者保密协议", body="…")
     volunteer_profile = active_profile(people, people.volunteer, counsellor)
     volunteer_profile.dialects = "会说温州话"
     volunteer_profile.save(update_fields=["dialects"])

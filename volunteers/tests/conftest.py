@@ -60,7 +60,7 @@ def active_assignment(coordinator, profile, resident, *, frequency=14, now=None)
 @pytest.fixture
 def agreement(people):
     return consent_text_publish(
-        actor=people.admin, kind=ConsentKind.CONFIDENTIALITY, version="1", title="保密协议", body="……"
+        actor=people.admin, kind=ConsentKind.VOLUNTEER, version="1", title="志愿者保密协议", body="……"
     )
 
 
