@@ -12,6 +12,8 @@ from django.utils.translation import override
 
 from supervision import selectors, services
 from supervision.models import Recommendation, SupervisionSession
+from workflow.services.cases import case_open
+from workflow.tests.case_support import consent_everything
 
 from .conftest import record_group
 
@@ -39,10 +41,6 @@ def test_a_case_the_supervisor_may_not_see_is_refused_in_chinese_and_nothing_is_
     people, team, clients
 ):
     # The outsider's own case: the supervisor is not on its team.
-    from workflow.services.cases import case_open
-
-    from workflow.tests.case_support import consent_everything
-
     consent_everything(people, clients.li)
     li_case = case_open(
         actor=people.outsider, resident=clients.li, counsellor=people.outsider, presenting_problem="焦虑"
