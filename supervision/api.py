@@ -34,7 +34,7 @@ FIELD_ERRORS = OpenApiResponse(description="Field errors, in words.")
 
 
 def _cases_for(user, sessions) -> dict:
-    return {session.pk: selectors.discussed_cases(user=user, session=session) for session in sessions}
+    return selectors.discussed_cases_of(user=user, sessions=list(sessions))
 
 
 def _people(pks, *, field: str) -> list[User]:

@@ -56,21 +56,34 @@ def session_for_page(*, user, pk) -> SupervisionSession:
     return policy.fetch_or_404(user, SupervisionSession, queryset=queryset, pk=pk)
 
 
-def discussed_cases(*, user, session) -> list[dict]:
-    """The session's cases as ``user`` may see them: the case number always; the client's name
-    and the link to the case only where the workflow's case rules (the case team) let the person
-    see that case. Attendees outside the team read the number alone."""
-    cases = list(session.cases.order_by("number").only("pk", "number"))
-    visible = set(
-        policy.filter_cases(user, Case.objects.filter(pk__in=[c.pk for c in cases])).values_list(
-            "pk", flat=True
-        )
+def discussed_cases_of(*, user, sessions) -> dict[int, list[dict]]:
+    """Each session's cases as ``user`` may see them, read together for a page of sessions: the
+    case number always; the client's name and the link to the case only where the workflow's
+    case rules (the case team, ``policy.filter_cases``) let the person see that case. Attendees
+    outside the team read the number alone."""
+    through = SupervisionSession.cases.through
+    pairs = list(
+        through.objects.filter(supervisionsession_id__in=[s.pk for s in sessions])
+        .values_list("supervisionsession_id", "case_id", "case__number")
+        .order_by("case__number")
     )
-    names = dict(Case.objects.filter(pk__in=visible).values_list("pk", "resident__name")) if visible else {}
-    return [
-        {"pk": case.pk, "number": case.number, "visible": case.pk in visible, "name": names.get(case.pk, "")}
-        for case in cases
-    ]
+    case_pks = {case_pk for _session, case_pk, _number in pairs}
+    names = {}
+    if case_pks:
+        visible = policy.filter_cases(user, Case.objects.filter(pk__in=case_pks))
+        names = dict(visible.values_list("pk", "resident__name"))
+    cases: dict[int, list[dict]] = {session.pk: [] for session in sessions}
+    for session_pk, case_pk, number in pairs:
+        seen = case_pk in names
+        cases[session_pk].append(
+            {"pk": case_pk, "number": number, "visible": seen, "name": names.get(case_pk, "") if seen else ""}
+        )
+    return cases
+
+
+def discussed_cases(*, user, session) -> list[dict]:
+    """One session's cases as ``user`` may see them (see ``discussed_cases_of``)."""
+    return discussed_cases_of(user=user, sessions=[session])[session.pk]
 
 
 def attendees_of(session) -> list[User]:
