@@ -12,6 +12,7 @@ from groupcounselling import api as groups_api
 from monthlyreports import api as monthly_api
 from orgs import api as orgs_api
 from screening import api as screening_api
+from supervision import api as supervision_api
 from volunteers import api as volunteers_api
 from workflow.api import appointments as appointments_api
 from workflow.api import cases as cases_api
@@ -139,5 +140,30 @@ urlpatterns = [
         "monthly-reports/<int:pk>/unapprove/",
         monthly_api.MonthlyReportUnapprove.as_view(),
         name="monthly_report_unapprove",
+    ),
+    # STF-3: supervision sessions and their recommendations (supervision/api.py).
+    path("supervision-sessions/", supervision_api.SessionListCreate.as_view(), name="supervision_sessions"),
+    path(
+        "supervision-sessions/<int:pk>/", supervision_api.SessionDetail.as_view(), name="supervision_session"
+    ),
+    path(
+        "supervision-sessions/<int:pk>/recommendations/",
+        supervision_api.RecommendationListCreate.as_view(),
+        name="supervision_recommendations",
+    ),
+    path(
+        "supervision-sessions/<int:pk>/recommendations/<int:recommendation_pk>/",
+        supervision_api.RecommendationDetail.as_view(),
+        name="supervision_recommendation",
+    ),
+    path(
+        "supervision-sessions/<int:pk>/recommendations/<int:recommendation_pk>/done/",
+        supervision_api.RecommendationComplete.as_view(),
+        name="supervision_recommendation_done",
+    ),
+    path(
+        "supervision-sessions/<int:pk>/recommendations/<int:recommendation_pk>/not-adopted/",
+        supervision_api.RecommendationDecline.as_view(),
+        name="supervision_recommendation_not_adopted",
     ),
 ]

@@ -50,6 +50,8 @@ from monthlyreports.selectors import concern_reviews_open, reports_waiting_for
 from notifications.permissions import RELAY_MESSAGES, VIEW_OUTBOX
 from notifications.selectors import relay_worklist
 from orgs.permissions import VIEW_ORG_TREE, VIEW_ROSTER
+from supervision.permissions import RECORD_SUPERVISION, VIEW_HOUR_LEDGERS
+from supervision.selectors import overdue_recommendations_for
 from volunteers.permissions import LOG_VISITS, MANAGE_VOLUNTEERS
 from volunteers.selectors import contacts_due_for, hours_waiting
 from workflow.permissions import (
@@ -261,6 +263,20 @@ NAV_GROUPS = (
                 lambda user: [concern_reviews_open(user=user)],
                 _("to review"),
             ),
+        ),
+    ),
+    NavGroup(
+        _("Staff and quality"),
+        "quality",
+        (
+            NavItem(
+                _("Case supervision"),
+                "supervision:session_list",
+                (RECORD_SUPERVISION,),
+                lambda user: [overdue_recommendations_for(user=user)],
+                _("recommendations overdue"),
+            ),
+            NavItem(_("Hour ledgers"), "supervision:ledger_list", (VIEW_HOUR_LEDGERS,)),
         ),
     ),
     NavGroup(

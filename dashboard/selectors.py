@@ -116,6 +116,9 @@ def home_for(user) -> dict:
     data["volunteer_visits"] = volunteer_home(user=user)
     data["volunteer_coordination"] = coordinator_home(user=user)
     data.update(_monthly_reports(user))
+    from supervision.selectors import supervision_home
+
+    data["supervision_card"] = supervision_home(user=user)  # STF-3: overdue recommendations
     # The director answers for residents being told; while nothing but the outbox is set up,
     # nobody is told unless staff phone them, and the home page says so.
     if policy.has_permission(user, SEE_DELIVERY_SETUP) and outbox_only():
