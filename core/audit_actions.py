@@ -11,5 +11,7 @@ register_actions(
     "core",
     {
         "centre_profile.updated": pgettext_lazy("audit action", "Centre profile updated"),
+        "calendar_day.saved": pgettext_lazy("audit action", "Holiday or make-up day entered"),
+        "calendar_day.deleted": pgettext_lazy("audit action", "Holiday or make-up day removed"),
     },
 )

@@ -43,3 +43,37 @@ class JobRun(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class CalendarDay(models.Model):
+    """A public holiday or a make-up working day (调休) the centre entered by hand, for the years
+    the ``chinesecalendar`` library does not cover (or to correct it). The days entered for a
+    year replace the library's for that whole year (see ``core.workdays``)."""
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("Public holiday")
+        MAKE_UP = "make_up", _("Make-up working day")
+
+    date = models.DateField(_("date"), unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=50, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.get_kind_display()}"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        from lib.dates import OUT_OF_RANGE, in_range
+
+        if self.date and not in_range(self.date):
+            raise ValidationError({"date": OUT_OF_RANGE})
+        # A make-up day is a weekend day worked; a weekday is worked anyway.
+        if self.date and self.kind == self.Kind.MAKE_UP and self.date.weekday() < 5:
+            raise ValidationError({"date": _("A make-up working day is a Saturday or a Sunday.")})

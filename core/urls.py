@@ -6,4 +6,5 @@ app_name = "core"
 
 urlpatterns = [
     path("centre/", views.centre_profile_edit, name="centre_profile"),
+    path("centre/calendar/", views.calendar_days, name="calendar"),
 ]

@@ -34,7 +34,7 @@ from confidentiality.permissions import (
     Permission,
 )
 from confidentiality.selectors import break_glass_to_review, pending_access_requests
-from core.permissions import MANAGE_CENTRE_PROFILE
+from core.permissions import MANAGE_CALENDAR, MANAGE_CENTRE_PROFILE
 from crisis.permissions import HANDLE_ALERTS, MANAGE_ALERT_RULES, REPORT_CONCERN
 from crisis.selectors.alerts import open_alerts
 from crisis.selectors.watch import watch_reviews_due
@@ -290,6 +290,7 @@ NAV_GROUPS = (
             NavItem(_("Consent texts"), "confidentiality:consent_texts", (MANAGE_CONSENT_TEXTS,)),
             NavItem(_("Audit log"), "confidentiality:audit_log", (VIEW_AUDIT_LOG,)),
             NavItem(_("Centre profile"), "core:centre_profile", (MANAGE_CENTRE_PROFILE,)),
+            NavItem(_("Working-day calendar"), "core:calendar", (MANAGE_CALENDAR,)),
         ),
     ),
 )

@@ -123,6 +123,11 @@ def home_for(user) -> dict:
     # nobody is told unless staff phone them, and the home page says so.
     if policy.has_permission(user, SEE_DELIVERY_SETUP) and outbox_only():
         data["outbox_only"] = {"may_relay": policy.has_permission(user, RELAY_MESSAGES)}
+    # Working-day deadlines count weekends only in a year whose holidays nobody has entered.
+    if policy.has_permission(user, "core.manage_calendar"):
+        from core.workdays import years_missing_holidays
+
+        data["calendar_missing_years"] = years_missing_holidays()
     if policy.has_permission(user, HANDLE_ALERTS):
         data["alert_counts"] = open_alert_counts(user=user)
         from crisis.selectors.watch import watch_reviews_due_count

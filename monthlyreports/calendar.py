@@ -1,9 +1,10 @@
 """The dates of a reporting month (PRG-6): the period, its due day, the end of its timely window
 and the day it locks. Computed when read, so nothing depends on a job having run.
 
-The due day defaults to the last working day of the month: Monday to Friday, less the centre-wide
-public holidays of the duty roster (``orgs.DutyException`` of kind holiday with neither a
-counsellor nor a room), so a month ending in a holiday is due on the working day before it.
+The due day defaults to the last working day of the month: a working day of the shared calendar
+(``core.workdays``: public holidays and make-up working days, 调休), less the centre-wide closures
+of the duty roster (``orgs.DutyException`` of kind holiday with neither a counsellor nor a room),
+so a month ending in a holiday is due on the working day before it.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.workdays import work_calendar
 from lib.dates import in_range
 from orgs.models import DutyException
 
@@ -72,9 +74,10 @@ def holidays_between(first: date, last: date) -> set[date]:
 def last_working_day(period: date) -> date:
     last = month_end(period)
     holidays = holidays_between(period, last)
+    calendar = work_calendar(period.year)
     day = last
     while day >= period:
-        if day.weekday() < 5 and day not in holidays:
+        if calendar.is_working_day(day) and day not in holidays:
             return day
         day -= timedelta(days=1)
     return last  # a month without a working day: its last day
