@@ -116,6 +116,10 @@ def home_for(user) -> dict:
     data["volunteer_visits"] = volunteer_home(user=user)
     data["volunteer_coordination"] = coordinator_home(user=user)
     data.update(_monthly_reports(user))
+    from workplans.selectors import overdue_for_owner
+
+    # PRG-3: the owner's plan items past their month with nothing counted (3 days' grace).
+    data["work_plan_overdue"] = overdue_for_owner(user)
     # The director answers for residents being told; while nothing but the outbox is set up,
     # nobody is told unless staff phone them, and the home page says so.
     if policy.has_permission(user, SEE_DELIVERY_SETUP) and outbox_only():
