@@ -4,6 +4,7 @@ broadcast lecture ("每月一次广播讲座", February to June), and held activ
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -16,12 +17,13 @@ from workplans.models import PlanItem, WorkPlan
 from workplans.services import item_create, plan_approve, plan_create, plan_submit
 
 # Inside the spring semester, in March.
-TODAY = datetime(2026, 3, 20, 10, 0)
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+TODAY = datetime(2026, 3, 20, 10, 0, tzinfo=SHANGHAI)
 
 
 @pytest.fixture
 def clock():
-    with time_machine.travel(timezone.make_aware(TODAY), tick=False) as traveller:
+    with time_machine.travel(TODAY, tick=False) as traveller:
         yield traveller
 
 
