@@ -17,6 +17,7 @@ from volunteers import api as volunteers_api
 from workflow.api import appointments as appointments_api
 from workflow.api import cases as cases_api
 from workflow.api import followups as followups_api
+from workplans import api as workplans_api
 
 app_name = "api"
 
@@ -165,5 +166,16 @@ urlpatterns = [
         "supervision-sessions/<int:pk>/recommendations/<int:recommendation_pk>/not-adopted/",
         supervision_api.RecommendationDecline.as_view(),
         name="supervision_recommendation_not_adopted",
+    ),
+    path("work-plans/", workplans_api.WorkPlanListCreate.as_view(), name="work_plans"),
+    path("work-plans/<int:pk>/", workplans_api.WorkPlanDetail.as_view(), name="work_plan"),
+    path("work-plans/<int:pk>/items/", workplans_api.WorkPlanItems.as_view(), name="work_plan_items"),
+    path(
+        "work-plans/<int:pk>/occurrences/",
+        workplans_api.WorkPlanOccurrences.as_view(),
+        name="work_plan_occurrences",
+    ),
+    path(
+        "work-plans/<int:pk>/<slug:action>/", workplans_api.WorkPlanAction.as_view(), name="work_plan_action"
     ),
 ]

@@ -64,6 +64,7 @@ from workflow.permissions import (
 from workflow.selectors.appointments import appointments_for_list
 from workflow.selectors.followups import my_follow_ups
 from workflow.selectors.referrals import referrals_awaiting_receipt
+from workplans.permissions import MANAGE_PLANS, VIEW_PLANS
 
 
 def _follow_ups_due(user) -> QuerySet:
@@ -209,6 +210,7 @@ NAV_GROUPS = (
         # The order of the work plans: activities and the parent school, groups, publicity, then
         # the volunteers' visits and the committees' monthly reports.
         (
+            NavItem(_("Work plans"), "workplans:list", (VIEW_PLANS, MANAGE_PLANS)),
             NavItem(
                 _("Activities"),
                 "activities:list",

@@ -119,6 +119,10 @@ def home_for(user) -> dict:
     from supervision.selectors import supervision_home
 
     data["supervision_card"] = supervision_home(user=user)  # STF-3: overdue recommendations
+    from workplans.selectors import overdue_for_owner
+
+    # PRG-3: the owner's plan items past their month with nothing counted (3 days' grace).
+    data["work_plan_overdue"] = overdue_for_owner(user)
     # The director answers for residents being told; while nothing but the outbox is set up,
     # nobody is told unless staff phone them, and the home page says so.
     if policy.has_permission(user, SEE_DELIVERY_SETUP) and outbox_only():

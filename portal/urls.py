@@ -4,7 +4,7 @@ Mounted at the site root; the paths are those the pages always had (the self-tes
 
 from django.urls import path
 
-from .views import activities, appointments, articles, home, satisfaction, selftest
+from .views import activities, appointments, articles, home, satisfaction, selftest, workplans
 
 app_name = "portal"
 
@@ -21,6 +21,8 @@ urlpatterns = [
     path("articles/<int:pk>/", articles.article_page, name="article"),
     path("articles/<int:pk>/cover/", articles.article_cover, name="article_cover"),
     path("activities/", activities.activity_list, name="activities"),
+    path("work-plans/", workplans.plan_list, name="work_plans"),
+    path("work-plans/<int:pk>/", workplans.plan_calendar, name="work_plan_calendar"),
     path("activities/<int:pk>/", activities.activity_signup, name="activity_signup"),
     path("activities/r/<str:token>/", activities.activity_registration, name="activity_registration"),
     path("activities/door/<str:token>/", activities.activity_door, name="activity_door"),
