@@ -19,7 +19,9 @@ from orgs.services import org_unit_create
 
 # The browser and page fixtures (Playwright on Debian's chromium), defined once for every module:
 # a session fixture imported into two modules would start two Playwright loops in one thread.
-pytest_plugins = ["core.tests.browser"]
+# The case fixtures (clients, case, site) are shared by workflow, crisis and supervision: only the
+# root conftest may load a plugin, so a lower conftest cannot.
+pytest_plugins = ["core.tests.browser", "workflow.tests.case_fixtures"]
 
 PASSWORD = "correct-horse-battery"
 

@@ -29,9 +29,9 @@ from .serializers import (
     OccurrenceSerializer,
     PlanItemCreateSerializer,
     PlanItemSerializer,
-    ReasonSerializer,
     WorkPlanCreateSerializer,
     WorkPlanDetailSerializer,
+    WorkPlanReasonSerializer,
     WorkPlanSerializer,
 )
 
@@ -152,7 +152,9 @@ class WorkPlanAction(APIView):
         "return": ("can_approve_plan", None),
     }
 
-    @extend_schema(request=ReasonSerializer, responses=WorkPlanSerializer)
+    @extend_schema(
+        operation_id="v1_work_plans_action", request=WorkPlanReasonSerializer, responses=WorkPlanSerializer
+    )
     def post(self, request, pk: int, action: str):
         if action not in self.RULES:
             raise Http404
@@ -161,7 +163,7 @@ class WorkPlanAction(APIView):
         if not getattr(policy, rule)(request.user, plan):
             raise Http404
         if service is None:
-            data = ReasonSerializer(data=request.data)
+            data = WorkPlanReasonSerializer(data=request.data)
             data.is_valid(raise_exception=True)
             plan = services.plan_return(actor=request.user, plan=plan, reason=data.validated_data["reason"])
         else:

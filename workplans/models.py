@@ -233,5 +233,9 @@ class CalendarFeed(models.Model):
     token = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now=True)
 
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+
     def __str__(self) -> str:
         return f"calendar feed of {self.user_id}"

@@ -109,5 +109,5 @@ class OccurrenceLinkCreateSerializer(LinkSerializer):
     occurrence_on = BoundedDateSerializerField()
 
 
-class ReasonSerializer(serializers.Serializer):
+class WorkPlanReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")

@@ -266,7 +266,14 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # Several models have a field named "kind"; the org unit's gets a stable schema name instead of
     # a hash suffix (drf-spectacular W001, which the deploy check treats as a failure).
-    "ENUM_NAME_OVERRIDES": {"OrgUnitKindEnum": "orgs.models.UnitKind"},
+    # Choice sets that share a field name get stable names here (drf-spectacular W001 otherwise).
+    "ENUM_NAME_OVERRIDES": {
+        "OrgUnitKindEnum": "orgs.models.UnitKind",
+        "WorkPlanCategoryEnum": "workplans.models.Category",
+        "ConcernCategoryEnum": "monthlyreports.models.ConcernRow.Category",
+        "WorkPlanStatusEnum": "workplans.models.WorkPlan.Status",
+        "RecommendationStatusEnum": "supervision.models.Recommendation.Status",
+    },
 }
 
 # Background work (Huey): a SQLite file queue by default, Redis when XINQIAO_REDIS_URL is set.

@@ -95,6 +95,9 @@ ENCRYPTED_FIELDS = {
     "crisis.WatchListEntry.reason",
     "crisis.WatchListEntry.removed_reason",
     "crisis.WatchReview.note",
+    # Supervision discusses cases: its summary and recommendations are clinical content (STF-3).
+    "supervision.SupervisionSession.summary",
+    "supervision.Recommendation.text",
 }
 
 

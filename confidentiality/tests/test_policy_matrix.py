@@ -89,6 +89,12 @@ EXPECTED = {
     "crisis.raise_external_signals": {A, C, T, S, D},
     "crisis.review_cases": {S, D},
     "assessments.manage_instruments": {A, D},
+    "core.manage_calendar": {A, D},
+    "workplans.view": {L, D, C, T, S},
+    "workplans.manage": {L, D},
+    "workplans.approve": {D, L},
+    "supervision.record": {C, T, S, D},
+    "supervision.view_hour_ledgers": {C, T, S, D},
 }
 
 

@@ -13,8 +13,6 @@ from rest_framework.test import APIClient
 
 from supervision import services
 
-pytest_plugins = ["workflow.tests.case_fixtures"]
-
 
 @pytest.fixture
 def team(people, case):
